@@ -1,1 +1,5 @@
-fn main() { policyqc::hello(); }
+//! The `policyqc` binary: parse, run, exit code (see `policyqc --help`).
+
+fn main() {
+    std::process::exit(policyqc::cli::main());
+}

@@ -96,11 +96,21 @@ pub struct FieldDef {
 }
 
 const fn field(name: &'static str, ty: FieldType, doc: &'static str) -> FieldDef {
-    FieldDef { name, ty, required: false, doc }
+    FieldDef {
+        name,
+        ty,
+        required: false,
+        doc,
+    }
 }
 
 const fn key(name: &'static str, ty: FieldType, doc: &'static str) -> FieldDef {
-    FieldDef { name, ty, required: true, doc }
+    FieldDef {
+        name,
+        ty,
+        required: true,
+        doc,
+    }
 }
 
 use FieldType::{Bool, Date, DateTime, Integer, Money, Text};
@@ -122,8 +132,13 @@ pub enum Table {
 
 impl Table {
     /// All tables, in the order they are read.
-    pub const ALL: [Table; 5] =
-        [Table::Cases, Table::Tasks, Table::Operators, Table::Authority, Table::Findings];
+    pub const ALL: [Table; 5] = [
+        Table::Cases,
+        Table::Tasks,
+        Table::Operators,
+        Table::Authority,
+        Table::Findings,
+    ];
 
     /// The file stem in a data folder and the section name in `columns.yaml`.
     #[must_use]
@@ -173,48 +188,116 @@ pub const CASES: &[FieldDef] = &[
     key("case_id", Text, "the case (unique)"),
     field("policy_no", Text, "the policy changed"),
     field("branch", Text, "office that owns the case"),
-    field("change_type", Text, "address_change, beneficiary_change, sum_increase, ..."),
-    field("application_date", Date, "date the customer signed the application"),
-    field("received_at", DateTime, "intake received the documents: the cycle starts here"),
-    field("registered_at", DateTime, "intake finished (case registered)"),
+    field(
+        "change_type",
+        Text,
+        "address_change, beneficiary_change, sum_increase, ...",
+    ),
+    field(
+        "application_date",
+        Date,
+        "date the customer signed the application",
+    ),
+    field(
+        "received_at",
+        DateTime,
+        "intake received the documents: the cycle starts here",
+    ),
+    field(
+        "registered_at",
+        DateTime,
+        "intake finished (case registered)",
+    ),
     field("reviewed_at", DateTime, "review finished"),
     field("entered_at", DateTime, "entry finished"),
     field("checked_at", DateTime, "double-check finished"),
-    field("bound_at", DateTime, "binding finished: the cycle ends here"),
+    field(
+        "bound_at",
+        DateTime,
+        "binding finished: the cycle ends here",
+    ),
     field("printed_at", DateTime, "notices printed"),
-    field("effective_date", Date, "effective date written on the endorsement"),
+    field(
+        "effective_date",
+        Date,
+        "effective date written on the endorsement",
+    ),
     field("intake_operator", Text, "handover clerk who worked intake"),
     field("reviewer", Text, "entry clerk who worked review"),
     field("entry_operator", Text, "servicing clerk who worked entry"),
     field("checker", Text, "checker who worked double-check"),
     field("binder", Text, "binding clerk"),
     field("printer", Text, "operator who printed the notices"),
-    field("amount", Money, "money moved by the change, for authority limits"),
+    field(
+        "amount",
+        Money,
+        "money moved by the change, for authority limits",
+    ),
     field("premium_before", Money, "modal premium before the change"),
     field("premium_after", Money, "modal premium after the change"),
-    field("premium_charged", Money, "premium collected (+) or refunded (-) as booked"),
-    field("premium_expected", Money, "the same amount recomputed by the system's calculator"),
+    field(
+        "premium_charged",
+        Money,
+        "premium collected (+) or refunded (-) as booked",
+    ),
+    field(
+        "premium_expected",
+        Money,
+        "the same amount recomputed by the system's calculator",
+    ),
     field("docs_required", Integer, "supporting documents required"),
-    field("docs_received", Integer, "supporting documents present at hand-over"),
-    field("query_opened_at", DateTime, "a request for more information to the customer"),
-    field("query_closed_at", DateTime, "the customer answered the query"),
-    field("referral_dept", Text, "underwriting or finance, empty if none"),
+    field(
+        "docs_received",
+        Integer,
+        "supporting documents present at hand-over",
+    ),
+    field(
+        "query_opened_at",
+        DateTime,
+        "a request for more information to the customer",
+    ),
+    field(
+        "query_closed_at",
+        DateTime,
+        "the customer answered the query",
+    ),
+    field(
+        "referral_dept",
+        Text,
+        "underwriting or finance, empty if none",
+    ),
     field("referred_at", DateTime, "sent to the other department"),
-    field("referral_returned_at", DateTime, "back from the other department"),
-    field("seal_required", Bool, "a company seal is required on the endorsement"),
+    field(
+        "referral_returned_at",
+        DateTime,
+        "back from the other department",
+    ),
+    field(
+        "seal_required",
+        Bool,
+        "a company seal is required on the endorsement",
+    ),
     field("seal_applied", Bool, "the seal was applied"),
     field("benefit_due_date", Date, "payout due date"),
     field("benefit_paid_date", Date, "payout date"),
     field("benefit_expected", Money, "payout due"),
     field("benefit_paid", Money, "payout made"),
-    field("reports_reviewed_at", DateTime, "entry clerk reviewed the system reports"),
+    field(
+        "reports_reviewed_at",
+        DateTime,
+        "entry clerk reviewed the system reports",
+    ),
     field("notice_printed", Bool, "the change notice was printed"),
 ];
 
 /// `tasks`: the system's task list.
 pub const TASKS: &[FieldDef] = &[
     key("case_id", Text, "the case"),
-    key("stage", Text, "intake, review, entry, double_check, binding, printing, query, referral"),
+    key(
+        "stage",
+        Text,
+        "intake, review, entry, double_check, binding, printing, query, referral",
+    ),
     field("operator", Text, "who held the task"),
     field("assigned_at", DateTime, "task assigned"),
     field("started_at", DateTime, "task started (may be missing)"),
@@ -228,7 +311,11 @@ pub const OPERATORS: &[FieldDef] = &[
     field("name", Text, "full name"),
     field("team", Text, "team"),
     field("roles", Text, "`;`-separated stages the operator may work"),
-    field("authority_level", Integer, "authority level (higher may approve more)"),
+    field(
+        "authority_level",
+        Integer,
+        "authority level (higher may approve more)",
+    ),
     field("active_from", Date, "first working day"),
     field("active_to", Date, "last working day, empty if still active"),
 ];
@@ -236,8 +323,16 @@ pub const OPERATORS: &[FieldDef] = &[
 /// `authority`: the authority matrix, one row per band.
 pub const AUTHORITY: &[FieldDef] = &[
     key("change_type", Text, "the change type"),
-    field("up_to_amount", Money, "upper end of the band (inclusive), empty for no limit"),
-    key("min_authority_level", Integer, "lowest authority level allowed for the band"),
+    field(
+        "up_to_amount",
+        Money,
+        "upper end of the band (inclusive), empty for no limit",
+    ),
+    key(
+        "min_authority_level",
+        Integer,
+        "lowest authority level allowed for the band",
+    ),
 ];
 
 /// `findings`: findings recorded by people.
@@ -248,20 +343,43 @@ pub const FINDINGS: &[FieldDef] = &[
     field("severity", Text, "critical, major, minor"),
     field("found_by", Text, "who found it"),
     field("found_at", DateTime, "when"),
-    field("source", Text, "double_check, spot_check, finished_product_check, audit"),
+    field(
+        "source",
+        Text,
+        "double_check, spot_check, finished_product_check, audit",
+    ),
     field("note", Text, "free text"),
 ];
 
 /// The six stages (checkpoints), in process order.
-pub const STAGES: [&str; 6] = ["intake", "review", "entry", "double_check", "binding", "printing"];
+pub const STAGES: [&str; 6] = [
+    "intake",
+    "review",
+    "entry",
+    "double_check",
+    "binding",
+    "printing",
+];
 
 /// The operator field of `cases` that records who worked each stage, in [`STAGES`] order.
-pub const STAGE_OPERATOR_FIELDS: [&str; 6] =
-    ["intake_operator", "reviewer", "entry_operator", "checker", "binder", "printer"];
+pub const STAGE_OPERATOR_FIELDS: [&str; 6] = [
+    "intake_operator",
+    "reviewer",
+    "entry_operator",
+    "checker",
+    "binder",
+    "printer",
+];
 
 /// The timestamp field of `cases` that records when each stage finished, in [`STAGES`] order.
-pub const STAGE_FINISHED_FIELDS: [&str; 6] =
-    ["registered_at", "reviewed_at", "entered_at", "checked_at", "bound_at", "printed_at"];
+pub const STAGE_FINISHED_FIELDS: [&str; 6] = [
+    "registered_at",
+    "reviewed_at",
+    "entered_at",
+    "checked_at",
+    "bound_at",
+    "printed_at",
+];
 
 /// Severities, most severe first.
 pub const SEVERITIES: [&str; 3] = ["critical", "major", "minor"];
@@ -269,19 +387,59 @@ pub const SEVERITIES: [&str; 3] = ["critical", "major", "minor"];
 /// The fourteen error points of `DOMAIN.md`, as (number, short title, origin stage).
 pub const ERROR_POINTS: [(u8, &str, &str); 14] = [
     (1, "intake missed an invalid application date", "intake"),
-    (2, "review accepted a wrong application date, content or documents", "review"),
+    (
+        2,
+        "review accepted a wrong application date, content or documents",
+        "review",
+    ),
     (3, "change content keyed wrongly (entry clerk)", "review"),
-    (4, "content keyed wrongly or system operation wrong (servicing clerk)", "entry"),
-    (5, "premium collection/refund or fee adjustment computed wrongly", "entry"),
-    (6, "endorsement text wrong (effective date, premium annotation)", "entry"),
-    (7, "double-check failed to find and correct an error", "double_check"),
+    (
+        4,
+        "content keyed wrongly or system operation wrong (servicing clerk)",
+        "entry",
+    ),
+    (
+        5,
+        "premium collection/refund or fee adjustment computed wrongly",
+        "entry",
+    ),
+    (
+        6,
+        "endorsement text wrong (effective date, premium annotation)",
+        "entry",
+    ),
+    (
+        7,
+        "double-check failed to find and correct an error",
+        "double_check",
+    ),
     (8, "binding not done to standard", "binding"),
-    (9, "binding wrong: clauses, customer copy or front page", "binding"),
-    (10, "hand-over formalities incomplete, documents missing", "intake"),
-    (11, "notices not printed on time or printed wrongly", "printing"),
-    (12, "policy benefits not paid on time or paid wrongly", "entry"),
+    (
+        9,
+        "binding wrong: clauses, customer copy or front page",
+        "binding",
+    ),
+    (
+        10,
+        "hand-over formalities incomplete, documents missing",
+        "intake",
+    ),
+    (
+        11,
+        "notices not printed on time or printed wrongly",
+        "printing",
+    ),
+    (
+        12,
+        "policy benefits not paid on time or paid wrongly",
+        "entry",
+    ),
     (13, "seals not used or used wrongly", "binding"),
-    (14, "system reports not reviewed and followed up in time", "entry"),
+    (
+        14,
+        "system reports not reviewed and followed up in time",
+        "entry",
+    ),
 ];
 
 #[cfg(test)]
@@ -302,7 +460,10 @@ mod tests {
     #[test]
     fn stage_fields_exist_in_cases() {
         for name in STAGE_OPERATOR_FIELDS.iter().chain(&STAGE_FINISHED_FIELDS) {
-            assert!(Table::Cases.field(name).is_some(), "{name} missing from cases");
+            assert!(
+                Table::Cases.field(name).is_some(),
+                "{name} missing from cases"
+            );
         }
     }
 

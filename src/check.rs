@@ -1,0 +1,367 @@
+//! The nightly check: column map -> inputs -> rules -> one evaluation pass -> findings ->
+//! metrics -> output tables. [`run_check`] does it all and returns every result in memory;
+//! [`CheckResult::write`] writes the output folder.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::config::columns::{self, ColumnMap};
+use crate::config::diagnostics::{Diagnostics, SourceFile};
+use crate::engine::compile::CompileCtx;
+use crate::engine::evaluate::status_column;
+use crate::engine::{EngineError, Evaluation, evaluate};
+use crate::input::reference::{AuthorityMatrix, Roster};
+use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
+use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate, qc_sheet::qc_sheet};
+use crate::report::{Format, write_table};
+use crate::rules::{RuleSet, load_embedded, load_rule_dir};
+use crate::schema::Table;
+
+/// Why a run stopped (exit code 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RunError {
+    /// Rule or config files are invalid; every problem is in the list.
+    #[error("{} problem(s) in the rule set or config", .0.error_count())]
+    #[diagnostic(code(policyqc::invalid_config))]
+    Config(Diagnostics),
+    /// An input file could not be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Input(#[from] InputError),
+    /// Evaluation failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl From<PolarsError> for RunError {
+    fn from(e: PolarsError) -> Self {
+        RunError::Engine(EngineError::Polars(e))
+    }
+}
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// The data files.
+    pub sources: DataSources,
+    /// A rule directory; `None` = the embedded default pack.
+    pub rules_dir: Option<PathBuf>,
+    /// Stop on the first value that cannot be read.
+    pub strict: bool,
+}
+
+/// Everything a check produced.
+#[derive(Debug, Clone)]
+pub struct CheckResult {
+    /// The rule set used.
+    pub rules: RuleSet,
+    /// The cases file.
+    pub cases_file: String,
+    /// Cases read (rows of the cases file).
+    pub cases_read: u64,
+    /// The evaluation (statuses and findings).
+    pub evaluation: Evaluation,
+    /// Values that could not be read and row problems, sorted by file and row.
+    pub data_issues: Vec<DataIssue>,
+    /// Case-level counts.
+    pub case_rates: CaseRates,
+    /// Per-rule counts.
+    pub rule_rates: Vec<RuleRate>,
+    /// Per-operator counts.
+    pub operator_rates: Vec<OperatorRate>,
+    /// Breached thresholds.
+    pub alerts: Vec<Alert>,
+}
+
+/// Reads the column map of a data folder (defaults when there is none).
+pub fn load_column_map(path: Option<&Path>) -> Result<ColumnMap, RunError> {
+    let Some(path) = path else {
+        return Ok(ColumnMap::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    columns::read(&SourceFile::new(path.display().to_string(), text)).map_err(RunError::Config)
+}
+
+/// Loads and validates a rule set (the embedded pack when `dir` is `None`).
+pub fn load_rules(dir: Option<&Path>, map: &ColumnMap) -> Result<RuleSet, RunError> {
+    let catalog = map.catalog();
+    match dir {
+        Some(d) => load_rule_dir(d, &catalog),
+        None => load_embedded(&catalog),
+    }
+    .map_err(RunError::Config)
+}
+
+/// Runs the whole check.
+pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
+    let map = load_column_map(opts.sources.columns.as_deref())?;
+    let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
+    let cases_path = opts
+        .sources
+        .cases
+        .clone()
+        .ok_or_else(|| InputError::NoCases {
+            dir: opts.sources.dir.as_ref().map_or_else(
+                || String::from("(no folder given)"),
+                |d| d.display().to_string(),
+            ),
+        })?;
+    let needed: Vec<String> = {
+        let mut f: Vec<String> = rules
+            .rules
+            .iter()
+            .flat_map(crate::rules::Rule::fields)
+            .collect();
+        f.sort();
+        f.dedup();
+        f
+    };
+    let cases = read_table(&cases_path, Table::Cases, &map, &needed)?;
+    let mut issues = cases.issues.clone();
+    issues.extend(case_id_issues(&cases, &map));
+    let roster = match opts.sources.operators.as_deref() {
+        Some(p) => {
+            let t = read_table(p, Table::Operators, &map, &[])?;
+            issues.extend(t.issues.iter().cloned());
+            Some(Roster::from_table(&t)?)
+        }
+        None => None,
+    };
+    let authority = match opts.sources.authority.as_deref() {
+        Some(p) => {
+            let t = read_table(p, Table::Authority, &map, &[])?;
+            issues.extend(t.issues.iter().cloned());
+            Some(AuthorityMatrix::from_table(&t)?)
+        }
+        None => None,
+    };
+    issues.sort();
+    if opts.strict
+        && let Some(first) = issues.first()
+    {
+        return Err(InputError::Strict {
+            count: issues.len(),
+            first: format!(
+                "{} row {}, column `{}`: `{}` {}",
+                first.file, first.row, first.column, first.value, first.problem
+            ),
+        }
+        .into());
+    }
+    let catalog = map.catalog();
+    let ctx = CompileCtx {
+        catalog: &catalog,
+        authority: authority.as_ref(),
+        roster: roster.as_ref(),
+    };
+    let evaluation = evaluate(&rules, &cases.df, &ctx)?;
+    let case_rates = metrics::case_rates(&evaluation.frame, &rules.rules)?;
+    let rule_rates = metrics::rule_rates(&evaluation.frame, &rules.rules)?;
+    let operator_rates = metrics::operator_rates(&evaluation.frame, &rules.rules)?;
+    let counter = |t: &crate::config::thresholds::Threshold| {
+        cases_matching(
+            &evaluation.frame,
+            &rules,
+            t.severity,
+            t.checkpoint.as_deref(),
+        )
+        .unwrap_or(0)
+    };
+    let alerts = metrics::check_thresholds(
+        &rules.thresholds,
+        &case_rates,
+        &counter,
+        &rules.rules,
+        &rule_rates,
+        &operator_rates,
+    );
+    let cases_read = cases.df.height() as u64;
+    debug_assert_eq!(
+        case_rates.cases, cases_read,
+        "cases in = cases accounted for"
+    );
+    Ok(CheckResult {
+        rules,
+        cases_file: cases.file,
+        cases_read,
+        evaluation,
+        data_issues: issues,
+        case_rates,
+        rule_rates,
+        operator_rates,
+        alerts,
+    })
+}
+
+/// Cases with at least one finding of the given severity and checkpoint (either may be any).
+fn cases_matching(
+    frame: &DataFrame,
+    rules: &RuleSet,
+    severity: Option<crate::rules::Severity>,
+    checkpoint: Option<&str>,
+) -> PolarsResult<u64> {
+    let any = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            severity.is_none_or(|s| s == r.severity) && checkpoint.is_none_or(|c| c == r.checkpoint)
+        })
+        .map(|(i, _)| col(status_column(i).as_str()).fill_null(lit(false)))
+        .reduce(Expr::or)
+        .unwrap_or(lit(false));
+    let df = frame
+        .clone()
+        .lazy()
+        .select([any.cast(DataType::UInt64).sum().alias("n")])
+        .collect()?;
+    Ok(crate::input::column_u64(&df, "n")
+        .first()
+        .copied()
+        .unwrap_or(0))
+}
+
+impl CheckResult {
+    /// The QC sheet table.
+    pub fn qc_sheet(&self) -> PolarsResult<DataFrame> {
+        qc_sheet(&self.evaluation.frame, &self.rules.rules)
+    }
+
+    /// The per-rule table: rule, checkpoint, error point, severity, applicable, failed, rate, source.
+    pub fn rule_table(&self) -> PolarsResult<DataFrame> {
+        let r = &self.rules.rules;
+        let rows = &self.rule_rates;
+        df!(
+            "rule_id" => rows.iter().map(|x| r[x.index].id.clone()).collect::<Vec<_>>(),
+            "checkpoint" => rows.iter().map(|x| r[x.index].checkpoint.clone()).collect::<Vec<_>>(),
+            "error_point" => rows.iter().map(|x| i64::from(r[x.index].error_point)).collect::<Vec<_>>(),
+            "severity" => rows.iter().map(|x| r[x.index].severity.name()).collect::<Vec<_>>(),
+            "title" => rows.iter().map(|x| r[x.index].title.clone()).collect::<Vec<_>>(),
+            "cases_applicable" => rows.iter().map(|x| x.applicable).collect::<Vec<_>>(),
+            "cases_failed" => rows.iter().map(|x| x.failed).collect::<Vec<_>>(),
+            "error_rate" => rows.iter().map(RuleRate::error_rate).collect::<Vec<_>>(),
+            "rule_source" => rows.iter().map(|x| r[x.index].source.to_string()).collect::<Vec<_>>(),
+        )
+    }
+
+    /// The per-operator table.
+    pub fn operator_table(&self) -> PolarsResult<DataFrame> {
+        let o = &self.operator_rates;
+        df!(
+            "stage" => o.iter().map(|x| x.stage.clone()).collect::<Vec<_>>(),
+            "operator" => o.iter().map(|x| x.operator.clone()).collect::<Vec<_>>(),
+            "cases_worked" => o.iter().map(|x| x.cases_worked).collect::<Vec<_>>(),
+            "findings" => o.iter().map(|x| x.findings).collect::<Vec<_>>(),
+            "cases_with_findings" => o.iter().map(|x| x.cases_with_findings).collect::<Vec<_>>(),
+            "error_rate" => o.iter().map(OperatorRate::error_rate).collect::<Vec<_>>(),
+        )
+    }
+
+    /// The data findings table (values that could not be read, duplicate ids).
+    pub fn data_table(&self) -> PolarsResult<DataFrame> {
+        let d = &self.data_issues;
+        df!(
+            "file" => d.iter().map(|x| x.file.clone()).collect::<Vec<_>>(),
+            "row" => d.iter().map(|x| x.row).collect::<Vec<_>>(),
+            "table" => d.iter().map(|x| x.table.clone()).collect::<Vec<_>>(),
+            "case_id" => d.iter().map(|x| x.case_id.clone()).collect::<Vec<_>>(),
+            "field" => d.iter().map(|x| x.field.clone()).collect::<Vec<_>>(),
+            "column" => d.iter().map(|x| x.column.clone()).collect::<Vec<_>>(),
+            "value" => d.iter().map(|x| x.value.clone()).collect::<Vec<_>>(),
+            "problem" => d.iter().map(|x| x.problem.clone()).collect::<Vec<_>>(),
+        )
+    }
+
+    /// The alerts table.
+    pub fn alert_table(&self) -> PolarsResult<DataFrame> {
+        let a = &self.alerts;
+        df!(
+            "threshold" => a.iter().map(|x| x.threshold.clone()).collect::<Vec<_>>(),
+            "metric" => a.iter().map(|x| x.metric).collect::<Vec<_>>(),
+            "subject" => a.iter().map(|x| x.subject.clone()).collect::<Vec<_>>(),
+            "value" => a.iter().map(|x| x.value).collect::<Vec<_>>(),
+            "max" => a.iter().map(|x| x.max).collect::<Vec<_>>(),
+            "cases" => a.iter().map(|x| x.cases).collect::<Vec<_>>(),
+        )
+    }
+
+    /// Writes the output folder: findings, qc_sheet, rule_rates, operator_rates,
+    /// data_findings and alerts in each format (CSV always), and `summary.json`.
+    pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
+        let mut formats = formats.to_vec();
+        if !formats.contains(&Format::Csv) {
+            formats.insert(0, Format::Csv);
+        }
+        let mut written = Vec::new();
+        written.extend(write_table(
+            out,
+            "findings",
+            &mut self.evaluation.findings.clone(),
+            &formats,
+        )?);
+        written.extend(write_table(
+            out,
+            "qc_sheet",
+            &mut self.qc_sheet()?,
+            &formats,
+        )?);
+        written.extend(write_table(
+            out,
+            "rule_rates",
+            &mut self.rule_table()?,
+            &formats,
+        )?);
+        written.extend(write_table(
+            out,
+            "operator_rates",
+            &mut self.operator_table()?,
+            &formats,
+        )?);
+        written.extend(write_table(
+            out,
+            "data_findings",
+            &mut self.data_table()?,
+            &formats,
+        )?);
+        written.extend(write_table(
+            out,
+            "alerts",
+            &mut self.alert_table()?,
+            &formats,
+        )?);
+        let summary = out.join("summary.json");
+        let json = serde_json::to_string_pretty(&self.summary_json())
+            .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+        std::fs::write(&summary, json + "\n")
+            .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", summary.display()))?;
+        written.push(summary);
+        Ok(written)
+    }
+
+    /// The run's summary as JSON (no clock time, so reruns are byte-identical).
+    #[must_use]
+    pub fn summary_json(&self) -> serde_json::Value {
+        let c = &self.case_rates;
+        serde_json::json!({
+            "tool": format!("policyqc {}", env!("CARGO_PKG_VERSION")),
+            "cases_file": self.cases_file,
+            "rules": self.rules.origin,
+            "rule_set_sha256": self.rules.hash,
+            "rule_count": self.rules.rules.len(),
+            "cases_read": self.cases_read,
+            "cases_accounted_for": c.cases,
+            "cases_with_findings": c.with_findings,
+            "case_defect_rate": c.defect_rate(),
+            "findings": self.evaluation.findings.height(),
+            "data_findings": self.data_issues.len(),
+            "cases_with_findings_by_checkpoint": c.by_checkpoint.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
+            "cases_with_findings_by_severity": c.by_severity.iter().map(|(k, v)| (k.name().to_owned(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
+            "alerts": self.alerts.iter().map(|a| serde_json::json!({"threshold": a.threshold, "subject": a.subject, "value": a.value, "max": a.max})).collect::<Vec<_>>(),
+        })
+    }
+}

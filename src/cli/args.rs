@@ -1,0 +1,107 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+/// policyqc: quality control for insurance policy servicing.
+///
+/// Scores a day's (or month's) policy-change cases against YAML rules for the six
+/// checkpoints (intake, review, entry, double-check, binding, printing) and the cross-cutting
+/// controls, and writes findings, the daily QC sheet and error rates.
+///
+/// Exit codes: 0 = no threshold breached, 1 = a threshold breached, 2 = usage, rule or input error.
+#[derive(Debug, Parser)]
+#[command(name = "policyqc", version, about, long_about)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the rules over a data folder and write findings, the QC sheet and rates.
+    ///
+    /// Writes to the output folder: findings.csv (one row per failing case and rule, with
+    /// case_id, rule_id, checkpoint, error_point, severity, operator, field, expected,
+    /// actual, message, rule_source, row), qc_sheet.csv (per checkpoint, rule, error point,
+    /// operator and change type: cases checked, failed, error rate), rule_rates.csv,
+    /// operator_rates.csv, data_findings.csv (values that could not be read, with file, row
+    /// and column), alerts.csv and summary.json; plus the same tables in each --format.
+    #[command(
+        after_help = "Example: policyqc check fixtures/demo --out policyqc-out --format csv,jsonl"
+    )]
+    Check(CheckArgs),
+    /// Check a rule set (and column map) without reading any data; report every problem.
+    #[command(after_help = "Example: policyqc validate rules/")]
+    Validate(ValidateArgs),
+    /// List the rules of a rule set, or print the rule-kind reference.
+    Rules(RulesArgs),
+}
+
+/// Where the data is.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DataArgs {
+    /// The data folder: cases.csv|parquet and optionally tasks, operators, authority,
+    /// findings, calendar.yaml and columns.yaml (SCHEMA.md).
+    pub data_dir: Option<PathBuf>,
+    /// The cases file (overrides the folder's).
+    #[arg(long, value_name = "FILE")]
+    pub cases: Option<PathBuf>,
+    /// The operator roster (overrides the folder's).
+    #[arg(long, value_name = "FILE")]
+    pub operators: Option<PathBuf>,
+    /// The authority matrix (overrides the folder's).
+    #[arg(long, value_name = "FILE")]
+    pub authority: Option<PathBuf>,
+    /// The column map (overrides the folder's columns.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub columns: Option<PathBuf>,
+}
+
+/// `policyqc check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A rule directory (default: the rule pack built into policyqc, as in rules/).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "policyqc-out")]
+    pub out: PathBuf,
+    /// Output formats besides CSV, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "csv")]
+    pub format: Vec<Format>,
+    /// Stop (exit 2) on the first value that cannot be read, instead of reporting it as a data finding.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `policyqc validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The rule directory (default: the built-in pack).
+    pub rules_dir: Option<PathBuf>,
+    /// A column map whose custom fields rules may use.
+    #[arg(long, value_name = "FILE")]
+    pub columns: Option<PathBuf>,
+}
+
+/// `policyqc rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// The rule directory (default: the built-in pack).
+    pub rules_dir: Option<PathBuf>,
+    /// Print the rule-kind reference (Markdown) instead of the rule list.
+    #[arg(long)]
+    pub kinds: bool,
+}

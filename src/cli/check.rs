@@ -1,0 +1,58 @@
+//! `policyqc check`.
+
+use super::args::CheckArgs;
+use super::{EXIT_BREACH, EXIT_OK, report_run_error};
+use crate::check::{CheckOptions, run_check};
+use crate::input::DataSources;
+
+/// Runs `check`; returns the exit code.
+pub fn run(a: &CheckArgs) -> miette::Result<i32> {
+    let mut sources = a
+        .data
+        .data_dir
+        .as_deref()
+        .map(DataSources::from_folder)
+        .unwrap_or_default();
+    if let Some(dir) = &a.data.data_dir
+        && !dir.is_dir()
+    {
+        miette::bail!(
+            code = "input::no-folder",
+            help = "give the data folder, e.g. `policyqc check fixtures/demo`",
+            "{} is not a folder",
+            dir.display()
+        );
+    }
+    macro_rules! set {
+        ($field:ident) => {
+            if let Some(p) = &a.data.$field {
+                sources.$field = Some(p.clone());
+            }
+        };
+    }
+    set!(cases);
+    set!(operators);
+    set!(authority);
+    set!(columns);
+    let opts = CheckOptions {
+        sources,
+        rules_dir: a.rules.clone(),
+        strict: a.strict,
+    };
+    let result = run_check(&opts).map_err(report_run_error)?;
+    result
+        .write(&a.out, &a.format)
+        .map_err(|e| miette::miette!(code = "output::write", "{e}"))?;
+    if !a.quiet {
+        print!("{}", crate::report::console::summary(&result));
+        println!(
+            "\nwritten to {}/ (findings.csv, qc_sheet.csv, rule_rates.csv, operator_rates.csv, data_findings.csv, alerts.csv, summary.json)",
+            a.out.display()
+        );
+    }
+    Ok(if result.alerts.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_BREACH
+    })
+}

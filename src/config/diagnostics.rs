@@ -1,0 +1,247 @@
+//! Diagnostics for config and rule files: every problem with its file, line, column, a
+//! source snippet (miette), a code and a help line; collected so that all are reported at once.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+
+use super::yaml::Span;
+
+/// A config or rule file held in memory, shared by all diagnostics that point into it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name shown to the user (e.g. `rules/entry.yaml`).
+    pub name: String,
+    /// The text.
+    pub text: Arc<String>,
+}
+
+impl SourceFile {
+    /// Wraps a file's text.
+    #[must_use]
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            text: Arc::new(text.into()),
+        }
+    }
+}
+
+/// One problem in a config or rule file.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// A stable code, e.g. `rules::unknown-key`.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The file.
+    pub file: SourceFile,
+    /// The main location and its label, then any other places involved.
+    pub labels: Vec<(Span, String)>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Error (stops the run) or warning.
+    pub severity: Severity,
+}
+
+impl Problem {
+    /// A new error at `span`.
+    #[must_use]
+    pub fn error(
+        code: &'static str,
+        file: &SourceFile,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        let message = message.into();
+        Self {
+            code,
+            labels: vec![(span, String::from("here"))],
+            message,
+            file: file.clone(),
+            help: None,
+            severity: Severity::Error,
+        }
+    }
+
+    /// Sets the main label's text.
+    #[must_use]
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        if let Some(first) = self.labels.first_mut() {
+            first.1 = text.into();
+        }
+        self
+    }
+
+    /// Adds a label at another place (e.g. the first definition of a duplicate id).
+    #[must_use]
+    pub fn also(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push((span, text.into()));
+        self
+    }
+
+    /// Adds a help line.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Makes it a warning.
+    #[must_use]
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// `file:line:column`, for one-line listings and tests.
+    #[must_use]
+    pub fn location(&self) -> String {
+        let span = self.labels.first().map(|l| l.0).unwrap_or_default();
+        format!("{}:{}:{}", self.file.name, span.line, span.column)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.file.text.as_ref() as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (span, text))| {
+                let label = LabeledSpan::new_with_span(Some(text.clone()), span.source_span());
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(
+                        label.label().map(str::to_owned),
+                        span.source_span(),
+                    )
+                } else {
+                    label
+                }
+            },
+        )))
+    }
+}
+
+/// Everything found while reading config and rule files.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    /// Problems located in a file.
+    pub problems: Vec<Problem>,
+    /// YAML syntax errors (rendered by serde-saphyr's miette integration).
+    pub syntax: Vec<miette::Report>,
+}
+
+impl Diagnostics {
+    /// Records a problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Whether any problem is an error (warnings do not stop a run).
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        !self.syntax.is_empty() || self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    #[must_use]
+    pub fn error_count(&self) -> usize {
+        self.syntax.len()
+            + self
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count()
+    }
+
+    /// Every diagnostic as a miette report, syntax errors first, then problems in file order.
+    #[must_use]
+    pub fn into_reports(self) -> Vec<miette::Report> {
+        let mut problems = self.problems;
+        problems.sort_by(|a, b| {
+            let (sa, sb) = (a.labels[0].0, b.labels[0].0);
+            (a.file.name.as_str(), sa.line, sa.column).cmp(&(
+                b.file.name.as_str(),
+                sb.line,
+                sb.column,
+            ))
+        });
+        let mut reports = self.syntax;
+        reports.extend(problems.into_iter().map(|p| {
+            let name = p.file.name.clone();
+            let text = p.file.text.clone();
+            miette::Report::new(p).with_source_code(NamedSource::new(name, text))
+        }));
+        reports
+    }
+}
+
+/// The candidate closest to `word` by edit distance, when close enough to be a likely typo.
+#[must_use]
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.len() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+#[must_use]
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("field", "field"), 0);
+        assert_eq!(edit_distance("feild", "field"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn suggest_picks_the_nearest_close_candidate() {
+        let keys = ["field", "fields", "message", "severity"];
+        assert_eq!(suggest("feild", keys), Some("field"));
+        assert_eq!(suggest("severty", keys), Some("severity"));
+        assert_eq!(suggest("completely_different", keys), None);
+    }
+}

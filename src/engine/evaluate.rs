@@ -1,0 +1,202 @@
+//! One vectorized pass: every structured rule's status column is computed by a single
+//! polars `select` over all cases; `expr` rules are evaluated by rhai in parallel first and
+//! join the same frame as ready-made status columns.
+
+use polars::prelude::*;
+
+use super::compile::{Check, CompileCtx, display_expr, status_expr, when_expr};
+use super::findings;
+use super::script;
+use crate::input::ROW;
+use crate::rules::{Kind, Rule, RuleSet};
+
+/// The status column of rule `i`: null = not applicable, false = passed, true = failed.
+#[must_use]
+pub fn status_column(i: usize) -> String {
+    format!("__r{i}")
+}
+
+/// The result of evaluating a rule set.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The cases with one status column per rule ([`status_column`]).
+    pub frame: DataFrame,
+    /// One row per failing case and rule (see [`findings`]).
+    pub findings: DataFrame,
+}
+
+/// Why evaluation stopped.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum EngineError {
+    /// An `expr` rule failed on a case (not by returning false).
+    #[error("rule `{rule}` ({source_loc}) failed on case {case} (row {row}): {message}")]
+    #[diagnostic(
+        code(engine::expr),
+        help("fix the rule's expression; scripts may run at most 100,000 operations per case")
+    )]
+    Script {
+        /// Rule id.
+        rule: String,
+        /// Rule file:line.
+        source_loc: String,
+        /// The case.
+        case: String,
+        /// Its row.
+        row: u64,
+        /// What rhai said.
+        message: String,
+    },
+    /// A rule needs a reference file the data folder lacks.
+    #[error("rule `{rule}` ({source_loc}) needs the {table} file, and the data folder has none")]
+    #[diagnostic(
+        code(engine::missing_table),
+        help(
+            "add {table}.csv to the data folder (SCHEMA.md), give it with --{table} FILE, or use a rule set without this rule"
+        )
+    )]
+    MissingTable {
+        /// Rule id.
+        rule: String,
+        /// Rule file:line.
+        source_loc: String,
+        /// The table.
+        table: &'static str,
+    },
+    /// polars failed.
+    #[error("evaluation failed: {0}")]
+    #[diagnostic(code(engine::polars))]
+    Polars(#[from] PolarsError),
+}
+
+/// Evaluates every rule on every case of `cases`.
+pub fn evaluate(
+    rules: &RuleSet,
+    cases: &DataFrame,
+    ctx: &CompileCtx<'_>,
+) -> Result<Evaluation, EngineError> {
+    check_reference_tables(&rules.rules, ctx)?;
+    let mut frame = cases.clone();
+
+    // `expr` rules: rhai, per case, in parallel; their statuses join the frame first.
+    let script_rules: Vec<(usize, &Rule, &crate::rules::kinds::expr::Params)> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.kind {
+            Kind::Expr(p) => Some((i, r, p)),
+            _ => None,
+        })
+        .collect();
+    if !script_rules.is_empty() {
+        let whens = frame
+            .clone()
+            .lazy()
+            .select(
+                script_rules
+                    .iter()
+                    .map(|(i, r, _)| when_expr(&r.when).alias(format!("w{i}").as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()?;
+        for (i, rule, p) in &script_rules {
+            let applies = whens.column(&format!("w{i}"))?.bool()?.clone();
+            let status = script::evaluate(&frame, &p.ast, &p.fields, ctx.catalog, &applies)
+                .map_err(|e| {
+                    let case = crate::input::column_str(&frame, "case_id")
+                        .get(e.row)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_default();
+                    let row = crate::input::column_u64(&frame, ROW)
+                        .get(e.row)
+                        .copied()
+                        .unwrap_or_default();
+                    EngineError::Script {
+                        rule: rule.id.clone(),
+                        source_loc: rule.source.to_string(),
+                        case,
+                        row,
+                        message: e.message,
+                    }
+                })?;
+            frame.with_column(
+                status
+                    .with_name(format!("__script{i}").into())
+                    .into_series()
+                    .into(),
+            )?;
+        }
+    }
+
+    // All rules' status columns in one select.
+    let mut statuses = Vec::with_capacity(rules.rules.len());
+    let mut checks = Vec::with_capacity(rules.rules.len());
+    for (i, rule) in rules.rules.iter().enumerate() {
+        let check = match rule.kind.compile(ctx)? {
+            Some(check) => {
+                statuses.push(status_expr(rule, &check).alias(status_column(i).as_str()));
+                check
+            }
+            None => {
+                statuses
+                    .push(col(format!("__script{i}").as_str()).alias(status_column(i).as_str()));
+                script_check(rule, ctx)
+            }
+        };
+        checks.push(check);
+    }
+    let frame = frame.lazy().with_columns(statuses).collect()?;
+    let findings = findings::gather(&frame, &rules.rules, &checks, ctx)?;
+    Ok(Evaluation { frame, findings })
+}
+
+/// The display side of an `expr` rule: actual = the named fields with their values.
+fn script_check(rule: &Rule, ctx: &CompileCtx<'_>) -> Check {
+    let Kind::Expr(p) = &rule.kind else {
+        unreachable!("script_check is for expr rules")
+    };
+    let parts: Vec<Expr> = p
+        .fields
+        .iter()
+        .map(|f| {
+            concat_str(
+                [lit(format!("{f}=")), display_expr(f, ctx.ty(f))],
+                "",
+                false,
+            )
+        })
+        .collect();
+    Check {
+        applies: lit(true),
+        fails: lit(true),
+        expected: lit(p.source.trim().to_owned()),
+        actual: if parts.is_empty() {
+            lit("false")
+        } else {
+            concat_str(parts, ", ", false)
+        },
+        field: p.field.clone().unwrap_or_else(|| p.fields.join(", ")),
+    }
+}
+
+fn check_reference_tables(rules: &[Rule], ctx: &CompileCtx<'_>) -> Result<(), EngineError> {
+    for rule in rules {
+        if let Kind::Authority(p) = &rule.kind {
+            let missing = if ctx.roster.is_none() {
+                Some("operators")
+            } else if p.amount.is_some() && ctx.authority.is_none() {
+                Some("authority")
+            } else {
+                None
+            };
+            if let Some(table) = missing {
+                return Err(EngineError::MissingTable {
+                    rule: rule.id.clone(),
+                    source_loc: rule.source.to_string(),
+                    table,
+                });
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,592 @@
+//! Reading a data folder (SCHEMA.md): `cases` and the optional `tasks`, `operators`,
+//! `authority` and `findings` tables, CSV or Parquet, through the column map.
+//!
+//! Every file is read as text first, renamed to our field names, then each field is parsed
+//! into its type by one polars expression. A value that does not parse becomes empty *and* a
+//! [`DataIssue`] naming the file, row, column and value; nothing is dropped. Rows are numbered
+//! as a spreadsheet shows them: in a CSV file the header is row 1, the first case row 2; in
+//! a Parquet file the first row is 1.
+
+pub mod reference;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::config::columns::{ColumnMap, Mapping};
+use crate::schema::{FieldType, Table};
+
+/// Name of the row-number column added to every table.
+pub const ROW: &str = "__row";
+
+/// A value that could not be read, or a row-level problem such as a duplicate case id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DataIssue {
+    /// The file.
+    pub file: String,
+    /// Spreadsheet row number (see the module docs).
+    pub row: u64,
+    /// The table.
+    pub table: String,
+    /// The case, when known.
+    pub case_id: String,
+    /// Our field name.
+    pub field: String,
+    /// Their column name.
+    pub column: String,
+    /// The raw value.
+    pub value: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// An error that stops reading.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum InputError {
+    /// A file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(input::io))]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No `cases` file.
+    #[error("no cases file in {dir}: expected cases.csv or cases.parquet")]
+    #[diagnostic(
+        code(input::no_cases),
+        help("give the data folder of SCHEMA.md, or the file itself with --cases FILE")
+    )]
+    NoCases {
+        /// The folder.
+        dir: String,
+    },
+    /// A file is not UTF-8.
+    #[error("{path} is not UTF-8 text: row {row}, byte {column} of that line is not valid UTF-8")]
+    #[diagnostic(
+        code(input::encoding),
+        help("re-export the file as UTF-8 (in Excel: Save As > CSV UTF-8)")
+    )]
+    NotUtf8 {
+        /// The file.
+        path: String,
+        /// Line number.
+        row: usize,
+        /// Byte in the line (1-based).
+        column: usize,
+    },
+    /// Columns the run needs are missing.
+    #[error("{path} lacks {} column(s) the run needs:\n{}", missing.len(), missing.join("\n"))]
+    #[diagnostic(
+        code(input::missing_column),
+        help(
+            "map the insurer's column names to policyqc's fields in columns.yaml (see README), or use a rule set that does not need them"
+        )
+    )]
+    MissingColumns {
+        /// The file.
+        path: String,
+        /// One line per missing column.
+        missing: Vec<String>,
+    },
+    /// The CSV or Parquet reader failed.
+    #[error("cannot parse {path}: {message}")]
+    #[diagnostic(code(input::parse))]
+    Parse {
+        /// The file.
+        path: String,
+        /// The reader's message.
+        message: String,
+    },
+    /// `--strict` and bad values were found.
+    #[error("{count} value(s) could not be read (--strict); first: {first}")]
+    #[diagnostic(
+        code(input::strict),
+        help("run without --strict to have them reported as data findings and the run go on")
+    )]
+    Strict {
+        /// How many.
+        count: usize,
+        /// The first, described.
+        first: String,
+    },
+}
+
+/// A table read into memory with its typed columns and the problems found.
+#[derive(Debug, Clone)]
+pub struct TableData {
+    /// The typed frame: one column per field (our names) plus [`ROW`].
+    pub df: DataFrame,
+    /// Values that could not be read and row problems.
+    pub issues: Vec<DataIssue>,
+    /// The file it came from.
+    pub file: String,
+}
+
+/// Where a data folder's files are.
+#[derive(Debug, Clone, Default)]
+pub struct DataSources {
+    /// The folder, if one was given.
+    pub dir: Option<PathBuf>,
+    /// cases file.
+    pub cases: Option<PathBuf>,
+    /// tasks file.
+    pub tasks: Option<PathBuf>,
+    /// operators file.
+    pub operators: Option<PathBuf>,
+    /// authority file.
+    pub authority: Option<PathBuf>,
+    /// people's findings file.
+    pub findings: Option<PathBuf>,
+    /// columns.yaml.
+    pub columns: Option<PathBuf>,
+    /// calendar.yaml.
+    pub calendar: Option<PathBuf>,
+}
+
+impl DataSources {
+    /// Finds the files of a data folder: `<table>.csv` or `<table>.parquet`, `columns.yaml`,
+    /// `calendar.yaml`.
+    #[must_use]
+    pub fn from_folder(dir: &Path) -> Self {
+        let find = |stem: &str| {
+            ["csv", "parquet"]
+                .iter()
+                .map(|ext| dir.join(format!("{stem}.{ext}")))
+                .find(|p| p.is_file())
+        };
+        let file = |name: &str| Some(dir.join(name)).filter(|p| p.is_file());
+        Self {
+            dir: Some(dir.to_path_buf()),
+            cases: find("cases"),
+            tasks: find("tasks"),
+            operators: find("operators"),
+            authority: find("authority"),
+            findings: find("findings"),
+            columns: file("columns.yaml"),
+            calendar: file("calendar.yaml"),
+        }
+    }
+
+    /// The file of a table.
+    #[must_use]
+    pub fn path(&self, table: Table) -> Option<&Path> {
+        match table {
+            Table::Cases => self.cases.as_deref(),
+            Table::Tasks => self.tasks.as_deref(),
+            Table::Operators => self.operators.as_deref(),
+            Table::Authority => self.authority.as_deref(),
+            Table::Findings => self.findings.as_deref(),
+        }
+    }
+}
+
+/// Reads one table. `needed` are fields whose columns must exist (beyond the table's key
+/// fields); other reference fields missing from the file are added as empty columns.
+pub fn read_table(
+    path: &Path,
+    table: Table,
+    map: &ColumnMap,
+    needed: &[String],
+) -> Result<TableData, InputError> {
+    let name = path.display().to_string();
+    let is_parquet = path.extension().is_some_and(|e| e == "parquet");
+    let raw = if is_parquet {
+        read_parquet(path, &name)?
+    } else {
+        read_csv(path, &name)?
+    };
+    let first_row: u64 = if is_parquet { 1 } else { 2 };
+    let mappings = map.mappings(table);
+
+    let present: Vec<String> = raw
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut missing = Vec::new();
+    for m in &mappings {
+        let required =
+            table.field(&m.field).is_some_and(|f| f.required) || needed.contains(&m.field);
+        if required && !present.contains(&m.column) {
+            missing.push(format!(
+                "  - column `{}` for field `{}` ({})",
+                m.column,
+                m.field,
+                map.map_entry(table, &m.field)
+            ));
+        }
+    }
+    if !missing.is_empty() && raw.height() + raw.width() > 0 {
+        return Err(InputError::MissingColumns {
+            path: name,
+            missing,
+        });
+    }
+
+    let key = table.fields()[0].name;
+    let key_column = mappings
+        .iter()
+        .find(|m| m.field == key)
+        .map(|m| m.column.clone())
+        .unwrap_or_default();
+    let mut raw_cols = vec![col(ROW)];
+    let mut typed = vec![col(ROW)];
+    let mut bad = Vec::new();
+    for m in &mappings {
+        let source = if present.contains(&m.column) {
+            col(m.column.as_str()).cast(DataType::String)
+        } else {
+            lit(NULL).cast(DataType::String)
+        };
+        let rawname = format!("__raw_{}", m.field);
+        raw_cols.push(source.alias(rawname.as_str()));
+        let parsed = parse_expr(col(rawname.as_str()), m.ty, map);
+        typed.push(parsed.clone().alias(m.field.as_str()));
+        if m.ty != FieldType::Text {
+            bad.push((m, col(rawname.as_str()).is_not_null().and(parsed.is_null())));
+        }
+    }
+    let key_raw = if present.contains(&key_column) {
+        col(key_column.as_str()).cast(DataType::String)
+    } else {
+        lit(NULL).cast(DataType::String)
+    };
+    let base = raw
+        .lazy()
+        .with_row_index(ROW, Some(first_row as IdxSize))
+        .with_column(col(ROW).cast(DataType::UInt64))
+        .select(
+            raw_cols
+                .into_iter()
+                .chain([key_raw.alias("__key")])
+                .collect::<Vec<_>>(),
+        )
+        .collect()
+        .map_err(|e| InputError::Parse {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+    let mut select = typed;
+    let flags: Vec<String> = bad
+        .iter()
+        .map(|(m, _)| format!("__bad_{}", m.field))
+        .collect();
+    select.extend(
+        bad.iter()
+            .map(|(m, e)| e.clone().alias(format!("__bad_{}", m.field).as_str())),
+    );
+    select.extend(
+        mappings
+            .iter()
+            .map(|m| col(format!("__raw_{}", m.field).as_str())),
+    );
+    select.push(col("__key"));
+    let wide = base
+        .lazy()
+        .select(select)
+        .collect()
+        .map_err(|e| InputError::Parse {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+
+    let mut issues = Vec::new();
+    for ((m, _), flag) in bad.iter().zip(&flags) {
+        let rows = wide
+            .clone()
+            .lazy()
+            .filter(col(flag.as_str()))
+            .select([
+                col(ROW),
+                col("__key"),
+                col(format!("__raw_{}", m.field).as_str()),
+            ])
+            .collect()
+            .map_err(|e| InputError::Parse {
+                path: name.clone(),
+                message: e.to_string(),
+            })?;
+        let what = expected_text(m, map);
+        for (row, (case, value)) in column_u64(&rows, ROW).into_iter().zip(
+            column_str(&rows, "__key")
+                .into_iter()
+                .zip(column_str(&rows, &format!("__raw_{}", m.field))),
+        ) {
+            issues.push(DataIssue {
+                file: name.clone(),
+                row,
+                table: table.name().to_owned(),
+                case_id: case.unwrap_or_default(),
+                field: m.field.clone(),
+                column: m.column.clone(),
+                value: value.unwrap_or_default(),
+                problem: format!("not {what}; read as empty"),
+            });
+        }
+    }
+    let keep: Vec<Expr> = std::iter::once(col(ROW))
+        .chain(mappings.iter().map(|m| col(m.field.as_str())))
+        .collect();
+    let df = wide
+        .lazy()
+        .select(keep)
+        .collect()
+        .map_err(|e| InputError::Parse {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
+    Ok(TableData {
+        df,
+        issues,
+        file: name,
+    })
+}
+
+fn expected_text(m: &Mapping, map: &ColumnMap) -> String {
+    match m.ty {
+        FieldType::Text => String::from("text"),
+        FieldType::Integer => String::from("a whole number"),
+        FieldType::Money => String::from("an amount with at most two decimals (e.g. 1234.50)"),
+        FieldType::Bool => String::from("true or false"),
+        FieldType::Date => format!("a date ({})", map.date_formats.join(" or ")),
+        FieldType::DateTime => format!("a timestamp ({})", map.datetime_formats.join(" or ")),
+    }
+}
+
+/// The polars expression that parses text into a field type (empty on failure).
+fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
+    let s = s.str().strip_chars(lit(NULL));
+    let s = when(s.clone().eq(lit("")))
+        .then(lit(NULL).cast(DataType::String))
+        .otherwise(s);
+    match ty {
+        FieldType::Text => s,
+        FieldType::Integer => when(s.clone().str().contains(lit(r"^[+-]?[0-9]+$"), true))
+            .then(s.cast(DataType::Int64))
+            .otherwise(lit(NULL).cast(DataType::Int64)),
+        FieldType::Money => {
+            // Exact: "12.3" -> "12.30" -> "1230"; no floating point on the way.
+            let valid = s
+                .clone()
+                .str()
+                .contains(lit(r"^-?[0-9]+(\.[0-9]{1,2})?$"), true);
+            let padded = when(s.clone().str().contains(lit(r"\.[0-9]$"), true))
+                .then(concat_str([s.clone(), lit("0")], "", false))
+                .when(s.clone().str().contains(lit(r"\.[0-9][0-9]$"), true))
+                .then(s.clone())
+                .otherwise(concat_str([s.clone(), lit("00")], "", false));
+            when(valid)
+                .then(
+                    padded
+                        .str()
+                        .replace_all(lit("."), lit(""), true)
+                        .cast(DataType::Int64),
+                )
+                .otherwise(lit(NULL).cast(DataType::Int64))
+        }
+        FieldType::Bool => {
+            let t = ["true", "TRUE", "True", "yes", "YES", "Yes", "Y", "y", "1"];
+            let f = ["false", "FALSE", "False", "no", "NO", "No", "N", "n", "0"];
+            let any = |words: &[&str]| {
+                words
+                    .iter()
+                    .map(|w| s.clone().eq(lit(*w)))
+                    .reduce(Expr::or)
+                    .expect("words")
+            };
+            when(any(&t))
+                .then(lit(true))
+                .when(any(&f))
+                .then(lit(false))
+                .otherwise(lit(NULL).cast(DataType::Boolean))
+        }
+        FieldType::Date => coalesce(
+            &map.date_formats
+                .iter()
+                .map(|f| {
+                    s.clone().str().to_date(StrptimeOptions {
+                        format: Some(f.into()),
+                        strict: false,
+                        exact: true,
+                        cache: true,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        ),
+        FieldType::DateTime => {
+            // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: times are office-local, an offset is dropped.
+            let normal = s
+                .clone()
+                .str()
+                .replace(lit(r"^(\d{4}-\d{2}-\d{2})T"), lit("$1 "), false)
+                .str()
+                .replace(lit(r"(Z|[+-]\d{2}:?\d{2})$"), lit(""), false);
+            let mut tries = Vec::new();
+            for f in &map.datetime_formats {
+                let opts = StrptimeOptions {
+                    format: Some(f.into()),
+                    strict: false,
+                    exact: true,
+                    cache: true,
+                };
+                tries.push(s.clone().str().to_datetime(
+                    Some(TimeUnit::Milliseconds),
+                    None,
+                    opts.clone(),
+                    lit("raise"),
+                ));
+                tries.push(normal.clone().str().to_datetime(
+                    Some(TimeUnit::Milliseconds),
+                    None,
+                    opts,
+                    lit("raise"),
+                ));
+            }
+            coalesce(&tries)
+        }
+    }
+}
+
+fn read_csv(path: &Path, name: &str) -> Result<DataFrame, InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        path: name.to_owned(),
+        source,
+    })?;
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let good = &bytes[..e.valid_up_to()];
+        let row = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+        return Err(InputError::NotUtf8 {
+            path: name.to_owned(),
+            row,
+            column,
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(DataFrame::empty());
+    }
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(Cursor::new(bytes))
+        .finish()
+        .map_err(|e| InputError::Parse {
+            path: name.to_owned(),
+            message: e.to_string(),
+        })
+}
+
+fn read_parquet(path: &Path, name: &str) -> Result<DataFrame, InputError> {
+    let file = std::fs::File::open(path).map_err(|source| InputError::Io {
+        path: name.to_owned(),
+        source,
+    })?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| InputError::Parse {
+            path: name.to_owned(),
+            message: e.to_string(),
+        })?;
+    // Typed Parquet columns are written back as text in the reference format, then parsed
+    // like CSV, so both paths share one set of rules and one set of data issues.
+    let exprs: Vec<Expr> = df
+        .schema()
+        .iter()
+        .map(|(n, dt)| {
+            let c = col(n.clone());
+            match dt {
+                DataType::Datetime(_, _) => c.dt().strftime("%Y-%m-%d %H:%M:%S"),
+                DataType::Date => c.dt().strftime("%Y-%m-%d"),
+                DataType::Float32 | DataType::Float64 => {
+                    c.round(2, RoundMode::HalfToEven).cast(DataType::String)
+                }
+                _ => c.cast(DataType::String),
+            }
+            .alias(n.clone())
+        })
+        .collect();
+    df.lazy()
+        .select(exprs)
+        .collect()
+        .map_err(|e| InputError::Parse {
+            path: name.to_owned(),
+            message: e.to_string(),
+        })
+}
+
+/// A u64 column's values.
+#[must_use]
+pub fn column_u64(df: &DataFrame, name: &str) -> Vec<u64> {
+    df.column(name)
+        .and_then(|c| c.cast(&DataType::UInt64))
+        .map(|c| {
+            c.u64()
+                .map(|ca| ca.iter().map(Option::unwrap_or_default).collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+/// A string column's values.
+#[must_use]
+pub fn column_str(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+    df.column(name)
+        .and_then(|c| c.cast(&DataType::String))
+        .map(|c| {
+            c.str()
+                .map(|ca| ca.iter().map(|v| v.map(str::to_owned)).collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+/// Problems of whole rows in `cases`: empty and duplicate case ids.
+#[must_use]
+pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
+    let column = map
+        .mappings(Table::Cases)
+        .into_iter()
+        .find(|m| m.field == "case_id")
+        .map(|m| m.column)
+        .unwrap_or_default();
+    let rows = column_u64(&cases.df, ROW);
+    let ids = column_str(&cases.df, "case_id");
+    let mut seen: std::collections::BTreeMap<&str, Vec<u64>> = std::collections::BTreeMap::new();
+    let mut issues = Vec::new();
+    for (row, id) in rows.iter().zip(&ids) {
+        match id {
+            Some(id) => seen.entry(id.as_str()).or_default().push(*row),
+            None => issues.push(DataIssue {
+                file: cases.file.clone(),
+                row: *row,
+                table: String::from("cases"),
+                case_id: String::new(),
+                field: String::from("case_id"),
+                column: column.clone(),
+                value: String::new(),
+                problem: String::from(
+                    "case_id is empty; the row is checked but cannot be traced to a case",
+                ),
+            }),
+        }
+    }
+    for (id, on) in seen.into_iter().filter(|(_, v)| v.len() > 1) {
+        let list = on.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        for row in &on {
+            issues.push(DataIssue {
+                file: cases.file.clone(),
+                row: *row,
+                table: String::from("cases"),
+                case_id: id.to_owned(),
+                field: String::from("case_id"),
+                column: column.clone(),
+                value: id.to_owned(),
+                problem: format!("duplicate case_id (rows {list}); every row is checked"),
+            });
+        }
+    }
+    issues
+}
