@@ -425,3 +425,61 @@ fn check_duplicate_ids(rules: &[Rule], files: &[SourceFile], diags: &mut Diagnos
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::columns::ColumnMap;
+
+    const README: &str = include_str!("../../rules/README.md");
+
+    #[test]
+    fn the_default_pack_is_valid() {
+        let set = load_embedded(&ColumnMap::default().catalog()).expect("default pack validates");
+        assert!(set.rules.len() >= 30);
+        assert_eq!(set.thresholds.len(), 3);
+    }
+
+    #[test]
+    fn rules_readme_kind_reference_is_not_stale() {
+        let generated = registry::kinds_markdown();
+        assert!(
+            README.contains(&generated),
+            "rules/README.md is stale: regenerate with `policyqc rules --kinds`"
+        );
+    }
+
+    #[test]
+    fn rules_readme_error_point_table_lists_every_rule_of_the_pack() {
+        let set = load_embedded(&ColumnMap::default().catalog()).expect("default pack validates");
+        for rule in &set.rules {
+            let row = README
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", rule.error_point)))
+                .unwrap_or_else(|| panic!("no row for error point {}", rule.error_point));
+            assert!(
+                row.contains(&format!("`{}`", rule.id)),
+                "{} missing from the row of error point {}",
+                rule.id,
+                rule.error_point
+            );
+        }
+    }
+
+    #[test]
+    fn embedded_pack_lists_every_file_of_the_rules_folder() {
+        let mut on_disk: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))
+                .expect("rules folder")
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".yaml"))
+                .map(|n| format!("rules/{n}"))
+                .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> =
+            EMBEDDED_PACK.iter().map(|(n, _)| (*n).to_owned()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+}
