@@ -290,8 +290,8 @@ impl CheckResult {
         )
     }
 
-    /// Writes the output folder: findings, qc_sheet, rule_rates, operator_rates,
-    /// data_findings and alerts in each format (CSV always), and `summary.json`.
+    /// Writes the output folder: findings, `qc_sheet`, `rule_rates`, `operator_rates`,
+    /// `data_findings` and alerts in each format (CSV always), and `summary.json`.
     pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
         let mut formats = formats.to_vec();
         if !formats.contains(&Format::Csv) {

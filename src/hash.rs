@@ -1,6 +1,8 @@
 //! SHA-256 fingerprints of inputs and rule sets, recorded with results so that a run can be
 //! shown to have used exactly these files.
 
+use std::fmt::Write;
+
 use sha2::{Digest, Sha256};
 
 /// An incremental SHA-256.
@@ -26,8 +28,10 @@ impl Hasher {
         self.0
             .finalize()
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+            .fold(String::with_capacity(64), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            })
     }
 }
 

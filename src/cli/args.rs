@@ -27,10 +27,10 @@ pub enum Command {
     /// Run the rules over a data folder and write findings, the QC sheet and rates.
     ///
     /// Writes to the output folder: findings.csv (one row per failing case and rule, with
-    /// case_id, rule_id, checkpoint, error_point, severity, operator, field, expected,
-    /// actual, message, rule_source, row), qc_sheet.csv (per checkpoint, rule, error point,
-    /// operator and change type: cases checked, failed, error rate), rule_rates.csv,
-    /// operator_rates.csv, data_findings.csv (values that could not be read, with file, row
+    /// `case_id`, `rule_id`, checkpoint, `error_point`, severity, operator, field, expected,
+    /// actual, message, `rule_source`, row), `qc_sheet.csv` (per checkpoint, rule, error point,
+    /// operator and change type: cases checked, failed, error rate), `rule_rates.csv`,
+    /// `operator_rates.csv`, `data_findings.csv` (values that could not be read, with file, row
     /// and column), alerts.csv and summary.json; plus the same tables in each --format.
     #[command(
         after_help = "Example: policyqc check fixtures/demo --out policyqc-out --format csv,jsonl"

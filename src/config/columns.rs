@@ -245,9 +245,10 @@ fn read_mapping(
                 return None;
             };
             let ty = match (ty, reference) {
-                (Some(t), _) => match FieldType::from_name(t) {
-                    Some(t) => t,
-                    None => {
+                (Some(t), _) => {
+                    if let Some(t) = FieldType::from_name(t) {
+                        t
+                    } else {
                         let span = value.get("type").map_or(value.span, |n| n.span);
                         diags.push(
                             Problem::error(
@@ -260,7 +261,7 @@ fn read_mapping(
                         );
                         return None;
                     }
-                },
+                }
                 (None, Some(f)) => f.ty,
                 (None, None) => {
                     diags.push(

@@ -122,17 +122,16 @@ impl<'a, 'd> MapReader<'a, 'd> {
 
     /// Reads a string value.
     pub fn string(&mut self, node: &Node, key: &str) -> Option<String> {
-        match &node.value {
-            Value::Str(s) => Some(s.clone()),
-            _ => {
-                let found = node.type_name();
-                self.error(
-                    "rules::wrong-type",
-                    node.span,
-                    format!("`{key}` must be a string, found {found}"),
-                );
-                None
-            }
+        if let Value::Str(s) = &node.value {
+            Some(s.clone())
+        } else {
+            let found = node.type_name();
+            self.error(
+                "rules::wrong-type",
+                node.span,
+                format!("`{key}` must be a string, found {found}"),
+            );
+            None
         }
     }
 

@@ -46,7 +46,7 @@ pub struct Threshold {
     pub severity: Option<Severity>,
     /// Only findings of this checkpoint count.
     pub checkpoint: Option<String>,
-    /// Only this rule (rule_error_rate).
+    /// Only this rule (`rule_error_rate`).
     pub rule: Option<String>,
     /// The highest acceptable rate (0-1).
     pub max: f64,

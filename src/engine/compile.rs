@@ -50,7 +50,6 @@ pub struct Check {
 }
 
 /// The rule's status column: null = not applicable, false = passed, true = failed.
-#[must_use]
 pub fn status_expr(rule: &Rule, check: &Check) -> Expr {
     let applies = when_expr(&rule.when).and(check.applies.clone());
     when(applies)
@@ -59,7 +58,6 @@ pub fn status_expr(rule: &Rule, check: &Check) -> Expr {
 }
 
 /// The rule's `when` as a boolean expression (true when there are no conditions).
-#[must_use]
 pub fn when_expr(conditions: &[Condition]) -> Expr {
     conditions
         .iter()
@@ -73,7 +71,6 @@ pub fn when_expr(conditions: &[Condition]) -> Expr {
 }
 
 /// `field` equals one of `values` (false when the field is empty).
-#[must_use]
 pub fn one_of(field: &str, ty: FieldType, values: &[Literal]) -> Expr {
     values
         .iter()
@@ -88,7 +85,6 @@ fn all(exprs: impl Iterator<Item = Expr>) -> Expr {
 }
 
 /// A field as a comparable value: temporal fields become `Int64` milliseconds.
-#[must_use]
 pub fn value_expr(field: &str, ty: FieldType) -> Expr {
     let c = col(field);
     match ty {
@@ -99,7 +95,6 @@ pub fn value_expr(field: &str, ty: FieldType) -> Expr {
 }
 
 /// A literal in the same domain as [`value_expr`].
-#[must_use]
 pub fn literal_expr(value: &Literal) -> Expr {
     match value {
         Literal::Text(s) => lit(s.as_str()),
@@ -115,7 +110,6 @@ pub fn literal_expr(value: &Literal) -> Expr {
 }
 
 /// A field written as text for the `expected`/`actual` columns; empty is `(empty)`.
-#[must_use]
 pub fn display_expr(field: &str, ty: FieldType) -> Expr {
     let c = col(field);
     let text = match ty {
@@ -129,7 +123,6 @@ pub fn display_expr(field: &str, ty: FieldType) -> Expr {
 }
 
 /// Integer cents as `-12.34`.
-#[must_use]
 pub fn cents_text(c: Expr) -> Expr {
     let abs = c.clone().abs();
     let frac = abs.clone() % lit(100_i64);
@@ -149,7 +142,6 @@ pub fn cents_text(c: Expr) -> Expr {
 }
 
 /// Text `name value` for labelled values in `actual` columns, e.g. `checked_at 2026-10-05 10:00:00`.
-#[must_use]
 pub fn labelled(field: &str, ty: FieldType) -> Expr {
     concat_str([lit(field), display_expr(field, ty)], " ", false)
 }

@@ -37,7 +37,7 @@ pub enum EngineError {
     Script {
         /// Rule id.
         rule: String,
-        /// Rule file:line.
+        /// Rule <file:line>.
         source_loc: String,
         /// The case.
         case: String,
@@ -57,7 +57,7 @@ pub enum EngineError {
     MissingTable {
         /// Rule id.
         rule: String,
-        /// Rule file:line.
+        /// Rule <file:line>.
         source_loc: String,
         /// The table.
         table: &'static str,
@@ -132,16 +132,12 @@ pub fn evaluate(
     let mut statuses = Vec::with_capacity(rules.rules.len());
     let mut checks = Vec::with_capacity(rules.rules.len());
     for (i, rule) in rules.rules.iter().enumerate() {
-        let check = match rule.kind.compile(ctx)? {
-            Some(check) => {
-                statuses.push(status_expr(rule, &check).alias(status_column(i).as_str()));
-                check
-            }
-            None => {
-                statuses
-                    .push(col(format!("__script{i}").as_str()).alias(status_column(i).as_str()));
-                script_check(rule, ctx)
-            }
+        let check = if let Some(check) = rule.kind.compile(ctx)? {
+            statuses.push(status_expr(rule, &check).alias(status_column(i).as_str()));
+            check
+        } else {
+            statuses.push(col(format!("__script{i}").as_str()).alias(status_column(i).as_str()));
+            script_check(rule, ctx)
         };
         checks.push(check);
     }

@@ -204,7 +204,7 @@ pub fn read_table(
     let present: Vec<String> = raw
         .get_column_names()
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     let mut missing = Vec::new();
     for m in &mappings {
@@ -457,7 +457,7 @@ fn read_csv(path: &Path, name: &str) -> Result<DataFrame, InputError> {
     })?;
     if let Err(e) = std::str::from_utf8(&bytes) {
         let good = &bytes[..e.valid_up_to()];
-        let row = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let row = bytecount_newlines(good) + 1;
         let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
         return Err(InputError::NotUtf8 {
             path: name.to_owned(),
@@ -589,4 +589,9 @@ pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
         }
     }
     issues
+}
+
+/// Newlines in a byte slice (for the row of a non-UTF-8 byte).
+fn bytecount_newlines(bytes: &[u8]) -> usize {
+    bytes.split(|b| *b == b'\n').count() - 1
 }

@@ -61,7 +61,12 @@ pub fn case_rates(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<CaseRates> 
     let flags = frame
         .clone()
         .lazy()
-        .select(exprs.into_iter().map(|e| e.sum()).collect::<Vec<_>>())
+        .select(
+            exprs
+                .into_iter()
+                .map(polars::prelude::Expr::sum)
+                .collect::<Vec<_>>(),
+        )
         .collect()?;
     Ok(CaseRates {
         cases: frame.height() as u64,

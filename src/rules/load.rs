@@ -57,11 +57,11 @@ pub struct RuleSet {
 
 /// Loads the embedded default pack.
 pub fn load_embedded(catalog: &FieldCatalog) -> Result<RuleSet, Diagnostics> {
-    let files = EMBEDDED_PACK
+    let files: Vec<SourceFile> = EMBEDDED_PACK
         .iter()
         .map(|(name, text)| SourceFile::new(*name, *text))
         .collect();
-    load_sources(files, catalog, "embedded default pack")
+    load_sources(&files, catalog, "embedded default pack")
 }
 
 /// Loads every `*.yaml`/`*.yml` file of `dir` (sorted by name); `thresholds.yaml` holds the
@@ -112,11 +112,11 @@ pub fn load_rule_dir(dir: &Path, catalog: &FieldCatalog) -> Result<RuleSet, Diag
     if diags.has_errors() {
         return Err(diags);
     }
-    load_sources(files, catalog, &dir.display().to_string())
+    load_sources(&files, catalog, &dir.display().to_string())
 }
 
 fn load_sources(
-    files: Vec<SourceFile>,
+    files: &[SourceFile],
     catalog: &FieldCatalog,
     origin: &str,
 ) -> Result<RuleSet, Diagnostics> {
@@ -124,7 +124,7 @@ fn load_sources(
     let mut rules = Vec::new();
     let mut thresholds = Vec::new();
     let mut hasher = crate::hash::Hasher::new();
-    for file in &files {
+    for file in files {
         hasher.update(file.name.rsplit('/').next().unwrap_or_default().as_bytes());
         hasher.update(file.text.as_bytes());
         let root = match yaml::parse(&file.text, &file.name) {
@@ -140,7 +140,7 @@ fn load_sources(
             read_rule_file(&root, file, catalog, &mut diags, &mut rules);
         }
     }
-    check_duplicate_ids(&rules, &files, &mut diags);
+    check_duplicate_ids(&rules, files, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -253,9 +253,10 @@ fn read_rule(
     let message = r.req_string("message", "the finding's message");
     let checkpoint = match r.opt_string("checkpoint") {
         Some((cp, span)) => check_checkpoint(&cp, span, file, r.diags).then_some(cp),
-        None => match default_cp {
-            Some(cp) => Some(cp.to_owned()),
-            None => {
+        None => {
+            if let Some(cp) = default_cp {
+                Some(cp.to_owned())
+            } else {
                 let span = r.span();
                 r.error(
                     "rules::missing-key",
@@ -265,7 +266,7 @@ fn read_rule(
                 .help = Some(format!("checkpoints: {}", STAGES.join(", ")));
                 None
             }
-        },
+        }
     };
     let error_point = r
         .require("error_point", "the error point 1-14 (DOMAIN.md)")
@@ -328,12 +329,11 @@ fn read_rule(
     let _description = r.opt_string("description");
     let kind_name = r.req_string("kind", "the rule kind");
     let mut known: Vec<&str> = COMMON_KEYS.to_vec();
-    let kind = kind_name.and_then(|(name, span)| match registry::find(&name) {
-        Some(info) => {
+    let kind = kind_name.and_then(|(name, span)| {
+        if let Some(info) = registry::find(&name) {
             known.extend(info.keys);
             (info.read)(&mut r)
-        }
-        None => {
+        } else {
             let names = registry::KINDS.iter().map(|k| k.name);
             let hint = suggest(&name, names.clone()).map_or_else(
                 || format!("kinds: {}", names.collect::<Vec<_>>().join(", ")),
@@ -473,7 +473,11 @@ mod tests {
                 .expect("rules folder")
                 .filter_map(Result::ok)
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".yaml"))
+                .filter(|n| {
+                    std::path::Path::new(n)
+                        .extension()
+                        .is_some_and(|e| e == "yaml")
+                })
                 .map(|n| format!("rules/{n}"))
                 .collect();
         on_disk.sort();

@@ -1,5 +1,7 @@
 //! The registry of rule kinds: one plain table. Adding a kind = a file in `kinds/` and a line here.
 
+use std::fmt::Write;
+
 use super::kinds::{
     KindInfo, allowed, authority, compare, date_order, duration, expr, four_eyes, pattern, range,
     required,
@@ -44,18 +46,22 @@ pub fn find(name: &str) -> Option<&'static KindInfo> {
 pub fn kinds_markdown() -> String {
     let mut out = String::from("| kind | checks |\n|---|---|\n");
     for k in KINDS {
-        out.push_str(&format!(
-            "| [`{}`](#{}) | {} |\n",
-            k.name, k.name, k.summary
-        ));
+        let _ = writeln!(out, "| [`{}`](#{}) | {} |", k.name, k.name, k.summary);
     }
     for k in KINDS {
-        out.push_str(&format!(
-            "\n### {}\n\n{}.\n\n{}\n",
+        let _ = write!(
+            out,
+            "
+### {}
+
+{}.
+
+{}
+",
             k.name,
             capitalise(k.summary),
             k.doc
-        ));
+        );
     }
     out
 }

@@ -118,16 +118,17 @@ fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
     let missing_fails = read_missing(r);
     let (field, ty, fspan) = field?;
     let op = match op {
-        Some((s, span)) => match Op::parse(&s) {
-            Some(op) => Some(op),
-            None => {
+        Some((s, span)) => {
+            if let Some(op) = Op::parse(&s) {
+                Some(op)
+            } else {
                 r.error("rules::bad-value", span, format!("unknown operator `{s}`"))
                     .help = Some(String::from(
                     "use one of ==, !=, <, <=, >, >= (quote it in YAML: op: \"<=\")",
                 ));
                 None
             }
-        },
+        }
         None => None,
     };
     let rhs = match (to, value) {
