@@ -417,20 +417,22 @@ fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
                 .collect::<Vec<_>>(),
         ),
         FieldType::DateTime => {
-            // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: times are office-local, an offset is dropped.
-            let normal = s
-                .clone()
-                .str()
-                .replace(lit(r"^(\d{4}-\d{2}-\d{2})T"), lit("$1 "), false)
-                .str()
-                .replace(lit(r"(Z|[+-]\d{2}:?\d{2})$"), lit(""), false);
+            // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: times are office-local, so
+            // a `T` separator is read as a space and an offset is dropped (reference formats
+            // only; cheap literal operations, no regex per value).
+            let normal =
+                s.clone()
+                    .str()
+                    .slice(lit(0), lit(19))
+                    .str()
+                    .replace_all(lit("T"), lit(" "), true);
             let mut tries = Vec::new();
             for f in &map.datetime_formats {
                 let opts = StrptimeOptions {
                     format: Some(f.into()),
                     strict: false,
                     exact: true,
-                    cache: true,
+                    cache: false,
                 };
                 tries.push(s.clone().str().to_datetime(
                     Some(TimeUnit::Milliseconds),
@@ -438,12 +440,14 @@ fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
                     opts.clone(),
                     lit("raise"),
                 ));
-                tries.push(normal.clone().str().to_datetime(
-                    Some(TimeUnit::Milliseconds),
-                    None,
-                    opts,
-                    lit("raise"),
-                ));
+                if f.starts_with("%Y-%m-%d") {
+                    tries.push(normal.clone().str().to_datetime(
+                        Some(TimeUnit::Milliseconds),
+                        None,
+                        opts,
+                        lit("raise"),
+                    ));
+                }
             }
             coalesce(&tries)
         }

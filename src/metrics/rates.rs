@@ -58,9 +58,13 @@ pub fn case_rates(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<CaseRates> 
                 .alias(format!("sev_{}", sev.name()).as_str()),
         );
     }
+    // Several of these sums can be the same expression (e.g. a pack whose rules are all
+    // minor intake rules); polars 0.55's common-subexpression elimination then builds a
+    // length-1 column and panics, so it is off for this aggregation.
     let flags = frame
         .clone()
         .lazy()
+        .with_comm_subexpr_elim(false)
         .select(
             exprs
                 .into_iter()
