@@ -1,0 +1,19 @@
+//! Integration tests of `policyqc check`, run as the built binary.
+//!
+//! One test binary for the whole command (each integration-test binary links polars, and
+//! linking is the slow part of a build). Every expected value comes from a fixture file
+//! (`fixtures/*/expected_findings.csv`, the fixture READMEs, `rules/*.yaml`) or a hand count
+//! written next to it, never from the program's own output.
+//!
+//! - `fixtures`: basic and demo against their designed findings, alerts, finding rows,
+//!   determinism across thread counts, extra output formats;
+//! - `rates`: case, rule, operator and QC-sheet rates on a ten-case folder counted by hand;
+//! - `bad_data`: missing columns, unreadable values, --strict, duplicate ids, empty and
+//!   non-UTF-8 files, missing files and folders;
+//! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates.
+
+mod bad_data;
+mod fixtures;
+mod input_formats;
+mod rates;
+mod util;
