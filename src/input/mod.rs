@@ -237,7 +237,7 @@ pub fn read_table(
     let mut raw_cols = vec![col(ROW)];
     for m in &mappings {
         let source = if present.contains(&m.column) {
-            col(m.column.as_str()).cast(DataType::String)
+            col(m.column.as_str())
         } else {
             lit(NULL).cast(DataType::String)
         };
@@ -266,11 +266,19 @@ pub fn read_table(
         .map_err(err)?;
     // Parse every field once, with the cheapest parser the column's shape allows.
     let plain = plain_timestamp_columns(&base, &mappings).map_err(err)?;
+    let schema = base.schema();
     let typed: Vec<Expr> = mappings
         .iter()
         .map(|m| {
-            let raw = col(format!("__raw_{}", m.field).as_str());
-            parse_expr(raw, m.ty, map, plain.contains(&m.field)).alias(m.field.as_str())
+            let rawname = format!("__raw_{}", m.field);
+            let raw = col(rawname.as_str());
+            match schema.get(rawname.as_str()) {
+                Some(DataType::String) | None => {
+                    parse_expr(raw, m.ty, map, plain.contains(&m.field))
+                }
+                Some(dt) => convert_expr(raw, dt, m.ty, map),
+            }
+            .alias(m.field.as_str())
         })
         .collect();
     let wide = base.lazy().with_columns(typed).collect().map_err(err)?;
@@ -361,6 +369,27 @@ fn expected_text(m: &Mapping, map: &ColumnMap) -> String {
     }
 }
 
+/// Converts an already typed column (Parquet) to a field type; values that do not convert
+/// become empty and are reported like unparseable text.
+fn convert_expr(c: Expr, from: &DataType, ty: FieldType, map: &ColumnMap) -> Expr {
+    match (ty, from) {
+        (FieldType::Money, DataType::Float32 | DataType::Float64) => (c.cast(DataType::Float64)
+            * lit(100.0))
+        .round(0, RoundMode::HalfToEven)
+        .cast(DataType::Int64),
+        (FieldType::Money, dt) if dt.is_integer() => c.cast(DataType::Int64) * lit(100_i64),
+        (FieldType::Integer, dt) if dt.is_integer() => c.cast(DataType::Int64),
+        (FieldType::Bool, DataType::Boolean) => c,
+        (FieldType::Date, DataType::Date | DataType::Datetime(_, _)) => c.cast(DataType::Date),
+        (FieldType::DateTime, DataType::Date | DataType::Datetime(_, _)) => {
+            c.cast(DataType::Datetime(TimeUnit::Milliseconds, None))
+        }
+        (FieldType::Text, _) => c.cast(DataType::String),
+        // Anything else is read through its text form, like CSV.
+        _ => parse_expr(c.cast(DataType::String), ty, map, false),
+    }
+}
+
 /// The reference timestamp format.
 const REFERENCE_DATETIME: &str = "%Y-%m-%d %H:%M:%S";
 
@@ -368,9 +397,16 @@ const REFERENCE_DATETIME: &str = "%Y-%m-%d %H:%M:%S";
 /// (`YYYY-MM-DD HH:MM:SS`: 19 bytes, no `T`), found in one cheap pass over the lengths;
 /// they are parsed with one `strptime` instead of trying every accepted variant.
 fn plain_timestamp_columns(base: &DataFrame, mappings: &[Mapping]) -> PolarsResult<Vec<String>> {
+    let schema = base.schema();
     let temporal: Vec<&Mapping> = mappings
         .iter()
         .filter(|m| m.ty == FieldType::DateTime)
+        .filter(|m| {
+            matches!(
+                schema.get(format!("__raw_{}", m.field).as_str()),
+                Some(DataType::String)
+            )
+        })
         .collect();
     if temporal.is_empty() {
         return Ok(Vec::new());
@@ -536,33 +572,10 @@ fn read_parquet(path: &Path, name: &str) -> Result<DataFrame, InputError> {
         path: name.to_owned(),
         source,
     })?;
-    let df = ParquetReader::new(file)
+    // Typed Parquet columns are kept as they are and converted to the field's type
+    // (`convert_expr`); text columns are parsed exactly like CSV.
+    ParquetReader::new(file)
         .finish()
-        .map_err(|e| InputError::Parse {
-            path: name.to_owned(),
-            message: e.to_string(),
-        })?;
-    // Typed Parquet columns are written back as text in the reference format, then parsed
-    // like CSV, so both paths share one set of rules and one set of data issues.
-    let exprs: Vec<Expr> = df
-        .schema()
-        .iter()
-        .map(|(n, dt)| {
-            let c = col(n.clone());
-            match dt {
-                DataType::Datetime(_, _) => c.dt().strftime("%Y-%m-%d %H:%M:%S"),
-                DataType::Date => c.dt().strftime("%Y-%m-%d"),
-                DataType::Float32 | DataType::Float64 => {
-                    c.round(2, RoundMode::HalfToEven).cast(DataType::String)
-                }
-                _ => c.cast(DataType::String),
-            }
-            .alias(n.clone())
-        })
-        .collect();
-    df.lazy()
-        .select(exprs)
-        .collect()
         .map_err(|e| InputError::Parse {
             path: name.to_owned(),
             message: e.to_string(),
