@@ -617,8 +617,17 @@ pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
         .find(|m| m.field == "case_id")
         .map(|m| m.column)
         .unwrap_or_default();
-    let rows = column_u64(&cases.df, ROW);
-    let ids = column_str(&cases.df, "case_id");
+    // Only the offending rows leave polars: empty ids and ids seen more than once.
+    let suspects = cases
+        .df
+        .clone()
+        .lazy()
+        .select([col(ROW), col("case_id")])
+        .filter(col("case_id").is_null().or(col("case_id").is_duplicated()))
+        .collect()
+        .unwrap_or_default();
+    let rows = column_u64(&suspects, ROW);
+    let ids = column_str(&suspects, "case_id");
     let mut seen: std::collections::BTreeMap<&str, Vec<u64>> = std::collections::BTreeMap::new();
     let mut issues = Vec::new();
     for (row, id) in rows.iter().zip(&ids) {
@@ -638,7 +647,7 @@ pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
             }),
         }
     }
-    for (id, on) in seen.into_iter().filter(|(_, v)| v.len() > 1) {
+    for (id, on) in seen {
         let list = on.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
         for row in &on {
             issues.push(DataIssue {
