@@ -133,7 +133,10 @@ pub fn read(file: &SourceFile) -> Result<ScorecardConfig, Diagnostics> {
     let root = match yaml::parse(&file.text, &file.name) {
         Ok(n) => n,
         Err(report) => {
-            diags.syntax.push(report);
+            // The YAML parser's report shows the text but not always the file's name.
+            diags
+                .syntax
+                .push(report.wrap_err(format!("{}: not valid YAML", file.name)));
             return Err(diags);
         }
     };

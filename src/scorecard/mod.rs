@@ -889,17 +889,20 @@ impl Scorecard {
 
     /// Records the month in the history (one transaction, replacing the month if present).
     pub fn record(&self, h: &mut History) -> Result<RunRecord, ScorecardError> {
-        self.record_with(h, &mut |_| Ok(()))
+        let run = self.run_record();
+        self.record_with(h, &run, &mut |_| Ok(()))?;
+        Ok(run)
     }
 
-    /// [`record`](Self::record) with a hook called after every insert (see
+    /// [`record`](Self::record) with a given `runs` row (from [`run_record`](Self::run_record),
+    /// e.g. with another `recorded_at`) and a hook called after every insert (see
     /// [`History::replace_run_with`]).
     pub fn record_with(
         &self,
         h: &mut History,
+        run: &RunRecord,
         hook: &mut dyn FnMut(history::Step<'_>) -> Result<(), HistoryError>,
-    ) -> Result<RunRecord, ScorecardError> {
-        let run = self.run_record();
+    ) -> Result<(), ScorecardError> {
         let ops = self
             .operators
             .clone()
@@ -931,7 +934,7 @@ impl Scorecard {
             .collect()?;
         let id = rusqlite::types::Value::Text(run.run_id.clone());
         h.replace_run_with(
-            &run,
+            run,
             &[
                 TableRows {
                     table: "scorecard_errors",
@@ -949,7 +952,7 @@ impl Scorecard {
             ],
             hook,
         )?;
-        Ok(run)
+        Ok(())
     }
 }
 
