@@ -242,10 +242,10 @@ fn read_root(root: &Node, file: &SourceFile, diags: &mut Diagnostics) -> Option<
         read_components(n, file, r.diags, &catalog)
     });
     let bands = read_bands(&mut r);
-    let auto_fail = match (r.require("auto_fail", "conditions that cap the band (may be an empty list: [])"), &bands) {
-        (Some(node), Some(bands)) => read_auto_fail(node, file, r.diags, &catalog, bands),
-        _ => None,
-    };
+    // Read even when the bands are invalid, so that every problem is reported at once.
+    let auto_fail = r
+        .require("auto_fail", "conditions that cap the band (may be an empty list: [])")
+        .and_then(|node| read_auto_fail(node, file, r.diags, &catalog, bands.as_deref()));
     let reward_min_score = mapping(&mut r, "rewards", "`min_score`: the score a reward needs").and_then(|n| {
         let mut s = MapReader::new(n, file, r.diags, &catalog);
         let v = number(&mut s, "min_score", "the score a reward needs", 0.0, 100.0);
@@ -394,7 +394,6 @@ fn read_bands(r: &mut MapReader<'_, '_>) -> Option<Vec<Band>> {
                     )
                     .also(*at, "first defined here");
                     r.diags.push(p);
-                    ok = false;
                 }
                 if let Some((prev, _)) = out.last()
                     && min_score >= prev.min_score
@@ -407,7 +406,6 @@ fn read_bands(r: &mut MapReader<'_, '_>) -> Option<Vec<Band>> {
                             prev.name, prev.min_score
                         ),
                     );
-                    ok = false;
                 }
                 out.push((Band { name, min_score }, item.span));
             }
@@ -426,8 +424,9 @@ fn read_bands(r: &mut MapReader<'_, '_>) -> Option<Vec<Band>> {
                 last.name
             ),
         );
-        ok = false;
     }
+    // Problems of order are recorded above and stop the run; the names are still returned so
+    // that `cap_band` can be checked in the same pass.
     ok.then(|| out.into_iter().map(|(b, _)| b).collect())
 }
 
@@ -436,7 +435,7 @@ fn read_auto_fail(
     file: &SourceFile,
     diags: &mut Diagnostics,
     catalog: &FieldCatalog,
-    bands: &[Band],
+    bands: Option<&[Band]>,
 ) -> Option<Vec<AutoFail>> {
     let Some(items) = node.as_seq() else {
         diags.push(Problem::error(
@@ -499,6 +498,7 @@ fn read_auto_fail(
             _ => None,
         };
         let cap = s.req_string("cap_band", "the best band allowed when the condition holds").and_then(|(b, span)| {
+            let bands = bands?;
             let found = bands.iter().position(|x| x.name == b);
             if found.is_none() {
                 let names: Vec<&str> = bands.iter().map(|x| x.name.as_str()).collect();

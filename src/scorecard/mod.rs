@@ -561,6 +561,11 @@ pub fn run_scorecard(
                 .agg([len().cast(DataType::Int64).alias("catches_returned")]),
         );
     }
+    // Small per-operator frames: computed now, so the joins below plan over tables.
+    let pieces: Vec<LazyFrame> = pieces
+        .into_iter()
+        .map(|p| p.collect().map(IntoLazy::lazy))
+        .collect::<PolarsResult<_>>()?;
     let ids = concat(
         std::iter::once(
             roster
@@ -615,7 +620,7 @@ pub fn run_scorecard(
     let frame = frame
         .with_columns(fills)
         .with_column(col("cases_double_check").alias("cases_checked"));
-    let scored = score::score(frame, &opts.config, has_tasks)?;
+    let scored = score::score(frame.collect()?.lazy(), &opts.config, has_tasks)?;
     let prev = m.back(1).to_string();
     let hist = match history {
         Some(h) => history::scorecard::operator_scores(

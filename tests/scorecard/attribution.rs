@@ -4,33 +4,13 @@
 
 use std::path::Path;
 
-use crate::util::{Run, append, copy_fixture, edit, fixture_config, scorecard};
+use crate::util::{Run, append, copy_fixture, edit, edit_line, fixture_config, scorecard};
 
 fn run(dir: &Path) -> Run {
     let cfg = fixture_config();
     let r = scorecard(dir, "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
     r.assert_code(0);
     r
-}
-
-/// Replaces `from` by `to` in the line of `file` that starts with `prefix`.
-fn edit_line(dir: &Path, file: &str, prefix: &str, from: &str, to: &str) {
-    let p = dir.join(file);
-    let text = std::fs::read_to_string(&p).unwrap();
-    let mut found = false;
-    let out: Vec<String> = text
-        .lines()
-        .map(|l| {
-            if l.starts_with(prefix) && l.contains(from) && !found {
-                found = true;
-                l.replacen(from, to, 1)
-            } else {
-                l.to_owned()
-            }
-        })
-        .collect();
-    assert!(found, "no line {prefix}... with {from}");
-    std::fs::write(&p, out.join("\n") + "\n").unwrap();
 }
 
 #[test]

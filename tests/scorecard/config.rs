@@ -20,7 +20,7 @@ bands:
   - { name: D, min_score: 0 }
 auto_fail:
   - { name: x, metric: findings_critcal, at_least: 1, cap_band: B }
-  - { name: y, metric: misses, at_least: 1, cap_band: Z }
+  - { name: many misses, metric: misses, at_least: 1, cap_band: Z }
 rewards: { min_score: 95 }
 penalties: { below_score: 60 }
 trend: { steady_within: 1.0 }
@@ -38,10 +38,10 @@ training: { pareto_share: 0.5, max_operators: 2, colour: red }
         "bad.yaml:10:5",
         "unknownmetric`findings_critcal`",
         "didyoumean`findings_critical`?",
-        "bad.yaml:13:30",
+        "bad.yaml:13:24",
         "unknownband`Z`",
         "unknownkey`colour`",
-        "problem(s)found;nothingwasrun",
+        "5problem(s)found;nothingwasrun",
     ] {
         assert!(e.contains(want), "stderr lacks `{want}`:\n{}", r.stderr);
     }

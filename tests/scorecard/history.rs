@@ -54,12 +54,12 @@ fn rerunning_a_month_gives_an_identical_history() {
     assert_eq!(count(&h, "runs"), 1, "replaced, not added");
     assert_eq!(count(&h, "scorecard_operators"), 12);
     assert_eq!(count(&h, "scorecard_errors"), 9);
-    // 1793000000 s after 1970-01-01 = 2026-10-26 09:33:20.
+    // 1793000000 s = 20752 days (1792972800 s, 2026-10-26) + 27200 s (7 h 33 min 20 s).
     let when: String = h
         .connection()
         .query_row("SELECT recorded_at FROM runs", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(when, "2026-10-26 09:33:20");
+    assert_eq!(when, "2026-10-26 07:33:20");
     let (period, start, end): (String, String, String) = h
         .connection()
         .query_row("SELECT period, period_start, period_end FROM runs", [], |r| {

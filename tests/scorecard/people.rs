@@ -1,7 +1,7 @@
 //! Bad rows of people's findings: reported one per problem with file, row and column, left
 //! out of the scorecard; good rows beside them still count; `--strict` stops.
 
-use crate::util::{append, copy_fixture, edit, fixture_config, scorecard};
+use crate::util::{append, copy_fixture, edit_line, fixture_config, scorecard};
 
 const BAD: &str = "\
 C9999999999,entry,5,critical,Q01,2026-10-20 10:00:00,audit,unknown case
@@ -22,7 +22,7 @@ fn bad_rows_are_reported_with_file_row_and_column() {
     let d = copy_fixture();
     append(d.path(), "findings.csv", BAD);
     // C16's printer removed, so its printing stage names no one.
-    edit(d.path(), "cases.csv", "2026-10-17,B01,B02,B03,B04,B05,A01,", "2026-10-17,B01,B02,B03,B04,B05,,");
+    edit_line(d.path(), "cases.csv", "C2026100016", ",B05,A01,", ",B05,,");
     let cfg = fixture_config();
     let r = scorecard(d.path(), "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
     r.assert_code(0);

@@ -197,3 +197,34 @@ pub fn append(dir: &Path, file: &str, lines: &str) {
     text.push_str(lines);
     std::fs::write(&p, text).expect("write");
 }
+
+/// Replaces `from` by `to` in the first line of `file` that starts with `prefix` and holds it.
+pub fn edit_line(dir: &Path, file: &str, prefix: &str, from: &str, to: &str) {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut found = false;
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if !found && l.starts_with(prefix) && l.contains(from) {
+                found = true;
+                l.replacen(from, to, 1)
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    assert!(found, "no line {prefix}... with {from}");
+    std::fs::write(&p, out.join("\n") + "\n").unwrap();
+}
+
+/// Runs `f` on a thread with a large stack: polars plans recurse deeply in debug builds, and
+/// test threads get 2 MiB.
+pub fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
