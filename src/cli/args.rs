@@ -57,6 +57,7 @@ pub enum Command {
     /// errors with their sources) and data_findings.csv (rows that could not be used, e.g. bad
     /// people's findings). The month is then recorded in the history (one SQLite file),
     /// replacing an earlier run of the same month. Definitions: README, "policyqc scorecard".
+    #[allow(clippy::doc_markdown)] // clap help text: column and file names as users see them
     #[command(
         after_help = "Example: policyqc scorecard fixtures/scorecard --month 2026-10 --config fixtures/scorecard/scorecard.yaml --out scorecard-out"
     )]
@@ -148,7 +149,7 @@ pub struct ScorecardArgs {
     /// A rule directory (default: the built-in rule pack).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// The history file (SQLite; created when missing).
+    /// The history file (`SQLite`; created when missing).
     #[arg(long, value_name = "PATH", default_value = crate::history::DEFAULT_PATH)]
     pub history: PathBuf,
     /// Neither read nor write the history (no trend).
@@ -175,7 +176,7 @@ pub struct ScorecardArgs {
     /// The column map (overrides the folder's columns.yaml).
     #[arg(long, value_name = "FILE")]
     pub columns: Option<PathBuf>,
-    /// Stop (exit 2) on any data finding instead of reporting it in data_findings.csv.
+    /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.

@@ -42,7 +42,11 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     let config = match &a.config {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| {
-                miette::miette!(code = "scorecard::config", "cannot read {}: {e}", p.display())
+                miette::miette!(
+                    code = "scorecard::config",
+                    "cannot read {}: {e}",
+                    p.display()
+                )
             })?;
             config::read(&SourceFile::new(p.display().to_string(), text))
         }

@@ -1,4 +1,4 @@
-//! The history: an embedded SQLite store (one file, no server) of every run, so that months
+//! The history: an embedded `SQLite` store (one file, no server) of every run, so that months
 //! can be compared.
 //!
 //! - **Where**: `policyqc-history.sqlite` in the current folder by default (`--history PATH`
@@ -11,7 +11,7 @@
 //!   inputs, rule set and config, a few counts) plus rows in the tables of its kind that
 //!   reference it. [`History::replace_run`] writes all of it in **one transaction** that first
 //!   deletes the run of the same kind and period: re-running a period replaces it, and a run
-//!   that fails or is killed part-way leaves the store exactly as it was (SQLite's rollback
+//!   that fails or is killed part-way leaves the store exactly as it was (`SQLite`'s rollback
 //!   journal undoes an interrupted transaction the next time the file is opened).
 //! - **Determinism**: the run id is a hash of the run's content, and the time recorded is the
 //!   office-local clock or, when the `SOURCE_DATE_EPOCH` environment variable is set (the
@@ -36,7 +36,7 @@ pub const DEFAULT_PATH: &str = "policyqc-history.sqlite";
 /// Why the history could not be read or written. Nothing is half-written in any case.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum HistoryError {
-    /// SQLite failed (cannot open or create the file, not a database, disk full, ...).
+    /// `SQLite` failed (cannot open or create the file, not a database, disk full, ...).
     #[error("history {path}: {source}")]
     #[diagnostic(
         code(history::sqlite),
@@ -45,11 +45,13 @@ pub enum HistoryError {
     Sqlite {
         /// The history file.
         path: String,
-        /// What SQLite said.
+        /// What `SQLite` said.
         source: rusqlite::Error,
     },
     /// The file was written by a newer policyqc.
-    #[error("history {path} has schema version {found}; this policyqc knows versions up to {known}")]
+    #[error(
+        "history {path} has schema version {found}; this policyqc knows versions up to {known}"
+    )]
     #[diagnostic(
         code(history::newer),
         help("use the policyqc that wrote it (or a newer one), or another --history file")
@@ -63,7 +65,9 @@ pub enum HistoryError {
         known: u32,
     },
     /// A migration of the same number but another name was applied: another build's schema.
-    #[error("history {path}: migration {version} is `{found}` in the file but `{expected}` in this policyqc")]
+    #[error(
+        "history {path}: migration {version} is `{found}` in the file but `{expected}` in this policyqc"
+    )]
     #[diagnostic(
         code(history::diverged),
         help("the file was written by a different build of policyqc; use another --history file")
@@ -155,7 +159,9 @@ pub struct History {
 
 impl std::fmt::Debug for History {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("History").field("path", &self.path).finish()
+        f.debug_struct("History")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -289,7 +295,11 @@ impl History {
     }
 
     /// Writes a run in one transaction, replacing the run of the same kind and period.
-    pub fn replace_run(&mut self, run: &RunRecord, tables: &[TableRows<'_>]) -> Result<(), HistoryError> {
+    pub fn replace_run(
+        &mut self,
+        run: &RunRecord,
+        tables: &[TableRows<'_>],
+    ) -> Result<(), HistoryError> {
         self.replace_run_with(run, tables, &mut |_| Ok(()))
     }
 
@@ -345,7 +355,7 @@ impl History {
                 .constants
                 .iter()
                 .map(|(c, _)| (*c).to_owned())
-                .chain(t.frame.get_column_names().iter().map(|c| c.to_string()))
+                .chain(t.frame.get_column_names().iter().map(ToString::to_string))
                 .collect();
             let sql = format!(
                 "INSERT INTO {} ({}) VALUES ({})",
@@ -380,9 +390,10 @@ impl History {
     pub fn dump(&self) -> Result<String, HistoryError> {
         let mut out = String::new();
         let tables: Vec<String> = {
-            let mut stmt = self.sql(self.conn.prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
-            ))?;
+            let mut stmt = self
+                .sql(self.conn.prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+                ))?;
             let rows = self.sql(stmt.query_map([], |r| r.get::<_, String>(0)))?;
             let mut v = Vec::new();
             for r in rows {
@@ -412,7 +423,7 @@ impl History {
     }
 }
 
-/// A polars value as SQLite stores it: integers, reals, text; dates and times as text.
+/// A polars value as `SQLite` stores it: integers, reals, text; dates and times as text.
 fn sql_value(v: &AnyValue<'_>) -> SqlValue {
     match v {
         AnyValue::Null => SqlValue::Null,

@@ -36,7 +36,11 @@ pub fn render(sc: &Scorecard, team: Option<&str>) -> PolarsResult<String> {
         ops.height(),
         sc.cases_read,
         sc.errors.height(),
-        if sc.has_tasks { "" } else { " (no task list: no handling time or rework)" }
+        if sc.has_tasks {
+            ""
+        } else {
+            " (no task list: no handling time or rework)"
+        }
     );
     if sc.unattributed_errors > 0 {
         let _ = writeln!(
@@ -99,7 +103,10 @@ pub fn render(sc: &Scorecard, team: Option<&str>) -> PolarsResult<String> {
         }
     }
     let roll = sc.teams_of(team)?;
-    let _ = writeln!(s, "\nroll-ups (cases handled, errors, errors per 100 cases, catch rate, mean score, rewards, penalties)");
+    let _ = writeln!(
+        s,
+        "\nroll-ups (cases handled, errors, errors per 100 cases, catch rate, mean score, rewards, penalties)"
+    );
     let names = column_str(&roll, "team");
     for (i, name) in names.iter().enumerate() {
         let _ = writeln!(
@@ -121,7 +128,10 @@ pub fn render(sc: &Scorecard, team: Option<&str>) -> PolarsResult<String> {
         .filter(col("focus"))
         .collect()?;
     if hints.height() > 0 {
-        let _ = writeln!(s, "\ntraining hints (error points that make up most of each team's errors)");
+        let _ = writeln!(
+            s,
+            "\ntraining hints (error points that make up most of each team's errors)"
+        );
         for i in 0..hints.height() {
             let _ = writeln!(
                 s,

@@ -1,4 +1,4 @@
-//! `scorecard.xlsx` (rust_xlsxwriter): a **Summary** sheet (team and department roll-ups), one
+//! `scorecard.xlsx` (`rust_xlsxwriter)`: a **Summary** sheet (team and department roll-ups), one
 //! sheet per team (its operators' scorecard rows), **Training** (the training hints) and
 //! **Errors** (the month's errors with their sources). Every sheet has a bold shaded header,
 //! frozen header row and first column, number formats per column (counts, rates as %,
@@ -17,6 +17,7 @@ use rust_xlsxwriter::{
 
 use crate::scorecard::Scorecard;
 
+#[allow(clippy::needless_pass_by_value)] // used as map_err(xerr)
 fn xerr(e: XlsxError) -> PolarsError {
     polars_err!(ComputeError: "scorecard.xlsx: {e}")
 }
@@ -25,8 +26,14 @@ fn xerr(e: XlsxError) -> PolarsError {
 fn number_format(column: &str) -> Option<&'static str> {
     match column {
         "catch_rate" | "share" | "cumulative_share" | "top_operators_share" => Some("0.0%"),
-        "score" | "prev_score" | "score_change" | "prev3_mean_score" | "mean_score"
-        | "errors_per_100_cases" | "handling_mean_hours" | "handling_p90_hours" => Some("0.00"),
+        "score"
+        | "prev_score"
+        | "score_change"
+        | "prev3_mean_score"
+        | "mean_score"
+        | "errors_per_100_cases"
+        | "handling_mean_hours"
+        | "handling_p90_hours" => Some("0.00"),
         _ => None,
     }
 }
@@ -67,33 +74,33 @@ fn write_frame(ws: &mut Worksheet, df: &DataFrame, row0: u32) -> PolarsResult<u3
         ws.write_string_with_format(row0, j as u16, name.as_str(), &header)
             .map_err(xerr)?;
     }
-    for (j, c) in df.columns().iter().enumerate() {
-        let fmt = number_format(c.name()).map(|f| Format::new().set_num_format(f));
-        let c = c.as_materialized_series();
+    for (index, column) in df.columns().iter().enumerate() {
+        let fmt = number_format(column.name()).map(|f| Format::new().set_num_format(f));
+        let series = column.as_materialized_series();
+        let col_no = index as u16;
         for i in 0..df.height() {
-            let r = row0 + 1 + i as u32;
-            let j = j as u16;
-            match c.get(i)? {
+            let (row, c) = (row0 + 1 + i as u32, col_no);
+            match series.get(i)? {
                 AnyValue::Null => {}
                 AnyValue::String(s) => {
-                    ws.write_string(r, j, s).map_err(xerr)?;
+                    ws.write_string(row, c, s).map_err(xerr)?;
                 }
                 AnyValue::StringOwned(s) => {
-                    ws.write_string(r, j, s.as_str()).map_err(xerr)?;
+                    ws.write_string(row, c, s.as_str()).map_err(xerr)?;
                 }
                 AnyValue::Boolean(b) => {
-                    ws.write_boolean(r, j, b).map_err(xerr)?;
+                    ws.write_boolean(row, c, b).map_err(xerr)?;
                 }
                 v => match v.extract::<f64>() {
                     Some(x) => {
                         match &fmt {
-                            Some(f) => ws.write_number_with_format(r, j, x, f),
-                            None => ws.write_number(r, j, x),
+                            Some(f) => ws.write_number_with_format(row, c, x, f),
+                            None => ws.write_number(row, c, x),
                         }
                         .map_err(xerr)?;
                     }
                     None => {
-                        ws.write_string(r, j, v.to_string()).map_err(xerr)?;
+                        ws.write_string(row, c, v.to_string()).map_err(xerr)?;
                     }
                 },
             }
@@ -136,7 +143,11 @@ fn colour(ws: &mut Worksheet, df: &DataFrame, row0: u32, lowest_band: &str) -> P
         ("errors_per_100_cases", false),
     ] {
         if let Some(j) = col_index(df, name) {
-            let (lo, hi) = if high_is_good { (red, green) } else { (green, red) };
+            let (lo, hi) = if high_is_good {
+                (red, green)
+            } else {
+                (green, red)
+            };
             let scale = ConditionalFormat3ColorScale::new()
                 .set_minimum_color(lo)
                 .set_midpoint_color(amber)
@@ -155,7 +166,9 @@ fn colour(ws: &mut Worksheet, df: &DataFrame, row0: u32, lowest_band: &str) -> P
     for (name, value, fmt) in rules {
         if let Some(j) = col_index(df, name) {
             let cf = ConditionalFormatCell::new()
-                .set_rule(ConditionalFormatCellRule::EqualTo(format!("\"{value}\"").as_str()))
+                .set_rule(ConditionalFormatCellRule::EqualTo(
+                    format!("\"{value}\"").as_str(),
+                ))
                 .set_format(fmt);
             ws.add_conditional_format(first, j, last, j, &cf)
                 .map_err(xerr)?;
@@ -180,8 +193,8 @@ fn finish(ws: &mut Worksheet, freeze_row: u32) -> PolarsResult<()> {
 /// The workbook's bytes for one team (`Some`) or all.
 pub fn workbook(sc: &Scorecard, team: Option<&str>) -> PolarsResult<Vec<u8>> {
     let mut wb = Workbook::new();
-    let first_day = ExcelDateTime::from_ymd(sc.month.year as u16, sc.month.month as u8, 1)
-        .map_err(xerr)?;
+    let first_day =
+        ExcelDateTime::from_ymd(sc.month.year as u16, sc.month.month as u8, 1).map_err(xerr)?;
     let title = match team {
         Some(t) => format!("Scorecard {} — team {t}", sc.month),
         None => format!("Scorecard {}", sc.month),

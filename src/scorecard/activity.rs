@@ -10,7 +10,7 @@ use crate::input::ROW;
 use crate::schema::{STAGE_FINISHED_FIELDS, STAGE_OPERATOR_FIELDS, STAGES};
 
 /// True when the timestamp `e` lies in the month (false when empty).
-pub(crate) fn in_month(e: Expr, m: &Month) -> Expr {
+pub(crate) fn in_month(e: Expr, m: Month) -> Expr {
     let ms = e.cast(DataType::Int64);
     ms.clone()
         .gt_eq(lit(m.start_ms()))
@@ -48,9 +48,13 @@ pub fn cases_handled(work: LazyFrame, m: &Month) -> LazyFrame {
             .sum()
             .alias(format!("cases_{s}").as_str())
     }));
-    work.filter(col("operator").is_not_null().and(in_month(col("completed_at"), m)))
-        .group_by([col("operator")])
-        .agg(aggs)
+    work.filter(
+        col("operator")
+            .is_not_null()
+            .and(in_month(col("completed_at"), *m)),
+    )
+    .group_by([col("operator")])
+    .agg(aggs)
 }
 
 /// Adds `out`: the working hours from `from` to `to` of every row, by the calendar's working
@@ -79,15 +83,10 @@ pub fn with_working_hours(
     let dates: Vec<NaiveDate> = ["a", "b", "c", "d"]
         .iter()
         .filter_map(|c| {
-            bounds
-                .column(c)
-                .ok()?
-                .get(0)
-                .ok()
-                .and_then(|v| match v {
-                    AnyValue::Date(d) => NaiveDate::from_num_days_from_ce_opt(d + 719_163),
-                    _ => None,
-                })
+            bounds.column(c).ok()?.get(0).ok().and_then(|v| match v {
+                AnyValue::Date(d) => NaiveDate::from_num_days_from_ce_opt(d + 719_163),
+                _ => None,
+            })
         })
         .collect();
     let (Some(lo), Some(hi)) = (dates.iter().min(), dates.iter().max()) else {
@@ -159,7 +158,7 @@ pub fn handling(tasks: LazyFrame, m: &Month, cal: &Calendar) -> PolarsResult<Laz
     let done = tasks.filter(
         col("operator")
             .is_not_null()
-            .and(in_month(col("completed_at"), m)),
+            .and(in_month(col("completed_at"), *m)),
     );
     let timed = with_working_hours(done, "started_at", "completed_at", "handling_hours", cal)?;
     let h = col("handling_hours").filter(col("completed_at").gt_eq(col("started_at")));
@@ -205,7 +204,7 @@ pub fn rework(
         .filter(
             col("outcome")
                 .eq(lit("returned"))
-                .and(in_month(col("completed_at"), m)),
+                .and(in_month(col("completed_at"), *m)),
         )
         .select([
             col(ROW).alias("ret_row"),
@@ -230,7 +229,11 @@ pub fn rework(
             [col("e_case"), col("e_stage")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(col("e_at").lt_eq(col("ret_at")).and(col("e_operator").is_not_null()))
+        .filter(
+            col("e_at")
+                .lt_eq(col("ret_at"))
+                .and(col("e_operator").is_not_null()),
+        )
         .sort(
             ["ret_row", "e_at", "e_row"],
             SortMultipleOptions::default().with_maintain_order(true),
@@ -278,7 +281,11 @@ pub fn rework(
 /// Tasks that complete before they start: `row, case_id, started_at, completed_at`.
 pub fn backwards_tasks(tasks: LazyFrame) -> LazyFrame {
     tasks
-        .filter(col("completed_at").lt(col("started_at")).fill_null(lit(false)))
+        .filter(
+            col("completed_at")
+                .lt(col("started_at"))
+                .fill_null(lit(false)),
+        )
         .select([
             col(ROW),
             col("case_id"),

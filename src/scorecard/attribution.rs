@@ -60,7 +60,7 @@ pub fn rule_stages(rules: &[Rule]) -> PolarsResult<DataFrame> {
 fn severity_rank(e: Expr) -> Expr {
     when(e.clone().eq(lit("critical")))
         .then(lit(0_i64))
-        .when(e.clone().eq(lit("major")))
+        .when(e.eq(lit("major")))
         .then(lit(1_i64))
         .otherwise(lit(2_i64))
 }
@@ -73,7 +73,7 @@ fn severity_name(e: Expr) -> Expr {
         .otherwise(lit("minor"))
 }
 
-fn source_rank(e: Expr) -> Expr {
+fn source_rank(e: &Expr) -> Expr {
     super::cases(
         SOURCE_ORDER
             .iter()
@@ -141,12 +141,14 @@ pub fn sources(
 /// `caught_at`.
 pub fn merge(all: LazyFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
     let keys = [col("case_row"), col("error_point")];
-    let sorted = all.with_column(source_rank(col("source")).alias("prec")).sort(
-        ["case_row", "error_point", "prec", "rule_id", "source_row"],
-        SortMultipleOptions::default()
-            .with_nulls_last(true)
-            .with_maintain_order(true),
-    );
+    let sorted = all
+        .with_column(source_rank(&col("source")).alias("prec"))
+        .sort(
+            ["case_row", "error_point", "prec", "rule_id", "source_row"],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        );
     let is_dc = col("source").eq(lit("double_check"));
     let merged = sorted.clone().group_by_stable(keys.clone()).agg([
         col("case_id").first(),
@@ -159,12 +161,20 @@ pub fn merge(all: LazyFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
         .alias("stage"),
         col("operator").drop_nulls().first().alias("operator"),
         is_dc.clone().any(true).alias("caught"),
-        col("found_by").filter(is_dc.clone()).first().alias("dc_found_by"),
+        col("found_by")
+            .filter(is_dc.clone())
+            .first()
+            .alias("dc_found_by"),
         col("found_at").filter(is_dc).first().alias("dc_found_at"),
     ]);
     let source_list = sorted
         .clone()
-        .select([col("case_row"), col("error_point"), col("source"), col("prec")])
+        .select([
+            col("case_row"),
+            col("error_point"),
+            col("source"),
+            col("prec"),
+        ])
         .unique_stable_generic(None, UniqueKeepStrategy::First)
         .sort(
             ["case_row", "error_point", "prec"],
@@ -195,15 +205,19 @@ pub fn merge(all: LazyFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let mut chain: Vec<Expr> =
-                    (0..=i).rev().map(|j| col(STAGE_FINISHED_FIELDS[j])).collect();
+                let mut chain: Vec<Expr> = (0..=i)
+                    .rev()
+                    .map(|j| col(STAGE_FINISHED_FIELDS[j]))
+                    .collect();
                 chain.push(col("received_at"));
                 (col("stage").eq(lit(*s)), coalesce(&chain))
             })
             .collect(),
         col("received_at"),
     );
-    let pre_check = col("error_point").gt_eq(lit(1_i64)).and(col("error_point").lt_eq(lit(6_i64)));
+    let pre_check = col("error_point")
+        .gt_eq(lit(1_i64))
+        .and(col("error_point").lt_eq(lit(6_i64)));
     let passed = col("case_checker")
         .is_not_null()
         .and(col("checked_at").is_not_null());
@@ -219,12 +233,7 @@ pub fn merge(all: LazyFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
             keys.clone(),
             super::left_ordered(),
         )
-        .join(
-            rule_list,
-            keys.clone(),
-            keys,
-            super::left_ordered(),
-        )
+        .join(rule_list, keys.clone(), keys, super::left_ordered())
         .join(
             case_info,
             [col("case_row")],

@@ -165,7 +165,11 @@ fn mapping<'a>(r: &mut MapReader<'a, '_>, key: &str, what: &str) -> Option<&'a N
     let node = r.require(key, what)?;
     if node.as_map().is_none() {
         let found = node.type_name();
-        bad(r, node.span, format!("`{key}` must be a mapping, found {found}"));
+        bad(
+            r,
+            node.span,
+            format!("`{key}` must be a mapping, found {found}"),
+        );
         return None;
     }
     Some(node)
@@ -194,7 +198,11 @@ fn number(r: &mut MapReader<'_, '_>, key: &str, what: &str, lo: f64, hi: f64) ->
         }
         None => {
             let found = node.type_name();
-            bad(r, node.span, format!("`{key}` must be a number, found {found}"));
+            bad(
+                r,
+                node.span,
+                format!("`{key}` must be a number, found {found}"),
+            );
             None
         }
     }
@@ -224,59 +232,106 @@ fn read_root(root: &Node, file: &SourceFile, diags: &mut Diagnostics) -> Option<
         node.and_then(|n| match n.value {
             Value::Int(i) if i >= 0 => Some(i as u64),
             _ => {
-                bad(&mut r, n.span, "`minimum_volume` must be a whole number, 0 or more");
+                bad(
+                    &mut r,
+                    n.span,
+                    "`minimum_volume` must be a whole number, 0 or more",
+                );
                 None
             }
         })
     };
-    let severity_weights = mapping(&mut r, "severity_weights", "weights of critical, major and minor errors")
-        .and_then(|n| {
-            let mut s = MapReader::new(n, file, r.diags, &catalog);
-            let c = number(&mut s, "critical", "the weight of a critical error", 0.0, 1e6);
-            let m = number(&mut s, "major", "the weight of a major error", 0.0, 1e6);
-            let n2 = number(&mut s, "minor", "the weight of a minor error", 0.0, 1e6);
-            s.finish(&["critical", "major", "minor"], "severity_weights");
-            Some([c?, m?, n2?])
-        });
-    let components = mapping(&mut r, "components", "quality, checking, rework and volume").and_then(|n| {
-        read_components(n, file, r.diags, &catalog)
+    let severity_weights = mapping(
+        &mut r,
+        "severity_weights",
+        "weights of critical, major and minor errors",
+    )
+    .and_then(|n| {
+        let mut s = MapReader::new(n, file, r.diags, &catalog);
+        let c = number(
+            &mut s,
+            "critical",
+            "the weight of a critical error",
+            0.0,
+            1e6,
+        );
+        let m = number(&mut s, "major", "the weight of a major error", 0.0, 1e6);
+        let n2 = number(&mut s, "minor", "the weight of a minor error", 0.0, 1e6);
+        s.finish(&["critical", "major", "minor"], "severity_weights");
+        Some([c?, m?, n2?])
     });
+    let components = mapping(&mut r, "components", "quality, checking, rework and volume")
+        .and_then(|n| read_components(n, file, r.diags, &catalog));
     let bands = read_bands(&mut r);
     // Read even when the bands are invalid, so that every problem is reported at once.
     let auto_fail = r
-        .require("auto_fail", "conditions that cap the band (may be an empty list: [])")
+        .require(
+            "auto_fail",
+            "conditions that cap the band (may be an empty list: [])",
+        )
         .and_then(|node| read_auto_fail(node, file, r.diags, &catalog, bands.as_deref()));
-    let reward_min_score = mapping(&mut r, "rewards", "`min_score`: the score a reward needs").and_then(|n| {
+    let reward_min_score = mapping(&mut r, "rewards", "`min_score`: the score a reward needs")
+        .and_then(|n| {
+            let mut s = MapReader::new(n, file, r.diags, &catalog);
+            let v = number(&mut s, "min_score", "the score a reward needs", 0.0, 100.0);
+            s.finish(&["min_score"], "rewards");
+            v
+        });
+    let penalty_below_score = mapping(
+        &mut r,
+        "penalties",
+        "`below_score`: scores below it get a penalty",
+    )
+    .and_then(|n| {
         let mut s = MapReader::new(n, file, r.diags, &catalog);
-        let v = number(&mut s, "min_score", "the score a reward needs", 0.0, 100.0);
-        s.finish(&["min_score"], "rewards");
-        v
-    });
-    let penalty_below_score = mapping(&mut r, "penalties", "`below_score`: scores below it get a penalty").and_then(|n| {
-        let mut s = MapReader::new(n, file, r.diags, &catalog);
-        let v = number(&mut s, "below_score", "scores below it get a penalty", 0.0, 100.0);
+        let v = number(
+            &mut s,
+            "below_score",
+            "scores below it get a penalty",
+            0.0,
+            100.0,
+        );
         s.finish(&["below_score"], "penalties");
         v
     });
     let steady_within = mapping(&mut r, "trend", "`steady_within`: points").and_then(|n| {
         let mut s = MapReader::new(n, file, r.diags, &catalog);
-        let v = number(&mut s, "steady_within", "a score change smaller than this is steady", 0.0, 100.0);
+        let v = number(
+            &mut s,
+            "steady_within",
+            "a score change smaller than this is steady",
+            0.0,
+            100.0,
+        );
         s.finish(&["steady_within"], "trend");
         v
     });
-    let training = mapping(&mut r, "training", "`pareto_share` and `max_operators`").and_then(|n| {
-        let mut s = MapReader::new(n, file, r.diags, &catalog);
-        let share = number(&mut s, "pareto_share", "the share of errors the listed error points make up", 0.01, 1.0);
-        let max_ops = s.require("max_operators", "operators listed per error point").and_then(|m| match m.value {
-            Value::Int(i) if i >= 1 => Some(i as usize),
-            _ => {
-                bad(&mut s, m.span, "`max_operators` must be a whole number, 1 or more");
-                None
-            }
+    let training =
+        mapping(&mut r, "training", "`pareto_share` and `max_operators`").and_then(|n| {
+            let mut s = MapReader::new(n, file, r.diags, &catalog);
+            let share = number(
+                &mut s,
+                "pareto_share",
+                "the share of errors the listed error points make up",
+                0.01,
+                1.0,
+            );
+            let max_ops = s
+                .require("max_operators", "operators listed per error point")
+                .and_then(|m| match m.value {
+                    Value::Int(i) if i >= 1 => Some(i as usize),
+                    _ => {
+                        bad(
+                            &mut s,
+                            m.span,
+                            "`max_operators` must be a whole number, 1 or more",
+                        );
+                        None
+                    }
+                });
+            s.finish(&["pareto_share", "max_operators"], "training");
+            Some((share?, max_ops?))
         });
-        s.finish(&["pareto_share", "max_operators"], "training");
-        Some((share?, max_ops?))
-    });
     r.finish(TOP_KEYS, "the scorecard config");
     let (pareto_share, max_operators) = training?;
     Some(ScorecardConfig {
@@ -305,25 +360,32 @@ fn read_components(
     diags: &mut Diagnostics,
     catalog: &FieldCatalog,
 ) -> Option<Components> {
-    let mut r = MapReader::new(node, file, diags, catalog);
-    let span = r.span();
-    let part = |r: &mut MapReader<'_, '_>, key: &str, what: &str, extra: Option<(&str, &str)>| {
-        let n = mapping(r, key, what)?;
-        let mut s = MapReader::new(n, file, r.diags, catalog);
-        let w = number(&mut s, "weight", "the component's weight (0 turns it off)", 0.0, 1e6);
-        let p = match extra {
-            Some((k, what)) => number(&mut s, k, what, 0.0, 1e6),
-            None => Some(0.0),
+    let mut reader = MapReader::new(node, file, diags, catalog);
+    let span = reader.span();
+    let part =
+        |outer: &mut MapReader<'_, '_>, key: &str, what: &str, extra: Option<(&str, &str)>| {
+            let n = mapping(outer, key, what)?;
+            let mut s = MapReader::new(n, file, outer.diags, catalog);
+            let w = number(
+                &mut s,
+                "weight",
+                "the component's weight (0 turns it off)",
+                0.0,
+                1e6,
+            );
+            let param = match extra {
+                Some((k, what)) => number(&mut s, k, what, 0.0, 1e6),
+                None => Some(0.0),
+            };
+            let mut known = vec!["weight"];
+            if let Some((k, _)) = extra {
+                known.push(k);
+            }
+            s.finish(&known, &format!("components.{key}"));
+            Some((w?, param?))
         };
-        let mut known = vec!["weight"];
-        if let Some((k, _)) = extra {
-            known.push(k);
-        }
-        s.finish(&known, &format!("components.{key}"));
-        Some((w?, p?))
-    };
-    let q = part(
-        &mut r,
+    let quality = part(
+        &mut reader,
         "quality",
         "weight and points_per_weighted_error_per_100_cases",
         Some((
@@ -331,9 +393,9 @@ fn read_components(
             "points lost per weighted error per 100 cases handled",
         )),
     );
-    let c = part(&mut r, "checking", "weight", None);
-    let w = part(
-        &mut r,
+    let checking = part(&mut reader, "checking", "weight", None);
+    let rework = part(
+        &mut reader,
         "rework",
         "weight and points_per_rework_per_100_cases",
         Some((
@@ -341,9 +403,9 @@ fn read_components(
             "points lost per rework caused per 100 cases handled",
         )),
     );
-    let v = part(&mut r, "volume", "weight", None);
-    r.finish(&["quality", "checking", "rework", "volume"], "components");
-    let (q, c, w, v) = (q?, c?, w?, v?);
+    let volume = part(&mut reader, "volume", "weight", None);
+    reader.finish(&["quality", "checking", "rework", "volume"], "components");
+    let (q, c, w, v) = (quality?, checking?, rework?, volume?);
     if q.0 + c.0 + w.0 + v.0 <= 0.0 {
         diags.push(Problem::error(
             "scorecard::bad-value",
@@ -365,9 +427,16 @@ fn read_components(
 
 fn read_bands(r: &mut MapReader<'_, '_>) -> Option<Vec<Band>> {
     let file = r.file();
-    let node = r.require("bands", "score bands, best first: - { name: A, min_score: 90 }")?;
+    let node = r.require(
+        "bands",
+        "score bands, best first: - { name: A, min_score: 90 }",
+    )?;
     let Some(items) = node.as_seq().filter(|s| !s.is_empty()) else {
-        bad(r, node.span, "`bands` must be a non-empty list of { name, min_score }");
+        bad(
+            r,
+            node.span,
+            "`bands` must be a non-empty list of { name, min_score }",
+        );
         return None;
     };
     let catalog = FieldCatalog::new(Vec::new());
@@ -381,7 +450,13 @@ fn read_bands(r: &mut MapReader<'_, '_>) -> Option<Vec<Band>> {
         }
         let mut s = MapReader::new(item, file, r.diags, &catalog);
         let name = s.req_string("name", "the band's name");
-        let min = number(&mut s, "min_score", "the lowest score in the band", 0.0, 100.0);
+        let min = number(
+            &mut s,
+            "min_score",
+            "the lowest score in the band",
+            0.0,
+            100.0,
+        );
         s.finish(&["name", "min_score"], "a band");
         match (name, min) {
             (Some((name, span)), Some(min_score)) => {
@@ -461,27 +536,33 @@ fn read_auto_fail(
         }
         let mut s = MapReader::new(item, file, diags, catalog);
         let name = s.req_string("name", "shown in the auto_fail column");
-        let metric = s.req_string("metric", "the scorecard column tested").and_then(|(m, span)| {
-            if AUTO_FAIL_METRICS.contains(&m.as_str()) {
-                Some(m)
-            } else {
-                let help = suggest(&m, AUTO_FAIL_METRICS).map_or_else(
-                    || format!("metrics: {}", AUTO_FAIL_METRICS.join(", ")),
-                    |x| format!("did you mean `{x}`?"),
-                );
-                let p = Problem::error(
-                    "scorecard::unknown-metric",
-                    file,
-                    span,
-                    format!("unknown metric `{m}`"),
-                )
-                .help(help);
-                s.diags.push(p);
-                None
-            }
-        });
-        let at_least = s.has("at_least").then(|| number(&mut s, "at_least", "", -1e12, 1e12));
-        let below = s.has("below").then(|| number(&mut s, "below", "", -1e12, 1e12));
+        let metric = s
+            .req_string("metric", "the scorecard column tested")
+            .and_then(|(m, span)| {
+                if AUTO_FAIL_METRICS.contains(&m.as_str()) {
+                    Some(m)
+                } else {
+                    let help = suggest(&m, AUTO_FAIL_METRICS).map_or_else(
+                        || format!("metrics: {}", AUTO_FAIL_METRICS.join(", ")),
+                        |x| format!("did you mean `{x}`?"),
+                    );
+                    let p = Problem::error(
+                        "scorecard::unknown-metric",
+                        file,
+                        span,
+                        format!("unknown metric `{m}`"),
+                    )
+                    .help(help);
+                    s.diags.push(p);
+                    None
+                }
+            });
+        let at_least = s
+            .has("at_least")
+            .then(|| number(&mut s, "at_least", "", -1e12, 1e12));
+        let below = s
+            .has("below")
+            .then(|| number(&mut s, "below", "", -1e12, 1e12));
         let test = match (at_least, below) {
             (Some(Some(v)), None) => Some(Test::AtLeast(v)),
             (None, Some(Some(v))) => Some(Test::Below(v)),
@@ -492,20 +573,30 @@ fn read_auto_fail(
             }
             (None, None) => {
                 let span = s.span();
-                bad(&mut s, span, "missing the test: `at_least: N` (metric >= N) or `below: N` (metric < N)");
+                bad(
+                    &mut s,
+                    span,
+                    "missing the test: `at_least: N` (metric >= N) or `below: N` (metric < N)",
+                );
                 None
             }
             _ => None,
         };
-        let cap = s.req_string("cap_band", "the best band allowed when the condition holds").and_then(|(b, span)| {
-            let bands = bands?;
-            let found = bands.iter().position(|x| x.name == b);
-            if found.is_none() {
-                let names: Vec<&str> = bands.iter().map(|x| x.name.as_str()).collect();
-                bad(&mut s, span, format!("unknown band `{b}`: bands are {}", names.join(", ")));
-            }
-            found
-        });
+        let cap = s
+            .req_string("cap_band", "the best band allowed when the condition holds")
+            .and_then(|(b, span)| {
+                let bands = bands?;
+                let found = bands.iter().position(|x| x.name == b);
+                if found.is_none() {
+                    let names: Vec<&str> = bands.iter().map(|x| x.name.as_str()).collect();
+                    bad(
+                        &mut s,
+                        span,
+                        format!("unknown band `{b}`: bands are {}", names.join(", ")),
+                    );
+                }
+                found
+            });
         let penalty = s.opt_bool("penalty").unwrap_or(false);
         s.finish(
             &["name", "metric", "at_least", "below", "cap_band", "penalty"],
@@ -535,6 +626,11 @@ mod tests {
         assert_eq!(c.minimum_volume, 20);
         assert_eq!(c.bands.len(), 4);
         assert_eq!(c.auto_fail[0].cap_band, 2);
-        assert_eq!(c.severity_weights, [5.0, 2.0, 1.0]);
+        assert!(
+            c.severity_weights
+                .iter()
+                .zip([5.0, 2.0, 1.0])
+                .all(|(a, b)| (a - b).abs() < 1e-12)
+        );
     }
 }

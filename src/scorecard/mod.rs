@@ -17,22 +17,22 @@
 //!   timestamp in `cases` (`registered_at` for intake ... `printed_at` for printing) and the
 //!   stage's operator field; a case counts once per stage worked (`cases_intake` ...
 //!   `cases_printing` split it).
-//! - **findings_critical / major / minor, errors**: the month's errors attributed to the
+//! - **`findings_critical` / major / minor, errors**: the month's errors attributed to the
 //!   operator ([`attribution`]: one error per case and error point, in the month of its
-//!   stage's completion). **errors_per_100_cases** = errors x 100 / cases handled.
+//!   stage's completion). **`errors_per_100_cases`** = errors x 100 / cases handled.
 //! - **cases checked** = double-check stages completed in the month. **catches**: errors of
 //!   points 1-6 caught at double-check (a people's finding with source `double_check`) plus
 //!   double-check tasks returned in the month (outcome `returned`) on cases where the checker
 //!   recorded no such finding (the same catch is not counted twice). **misses**: errors of
-//!   points 1-6 found after double-check on cases checked in the month. **catch_rate** =
+//!   points 1-6 found after double-check on cases checked in the month. **`catch_rate`** =
 //!   catches / (catches + misses). These four are empty for operators who checked nothing and
 //!   caught or missed nothing.
-//! - With a task list (`tasks`): **tasks_completed**, **handling_mean_hours** and
-//!   **handling_p90_hours** (started -> completed of the tasks completed in the month, in
-//!   working hours of `calendar.yaml`), **rework_caused** (tasks returned in the month that
+//! - With a task list (`tasks`): **`tasks_completed`**, **`handling_mean_hours`** and
+//!   **`handling_p90_hours`** (started -> completed of the tasks completed in the month, in
+//!   working hours of `calendar.yaml`), **`rework_caused`** (tasks returned in the month that
 //!   sent the operator's work back, see [`activity::rework`]). Without one these are empty.
-//! - **score, band, auto_fail, outcome, rank**: [`score`]. **prev_score, score_change,
-//!   prev3_mean_score, trend**: against the history's previous months ([`score::trend`]).
+//! - **score, band, `auto_fail`, outcome, rank**: [`score`]. **`prev_score`, `score_change`,
+//!   `prev3_mean_score`, trend**: against the history's previous months ([`score::trend`]).
 //!
 //! Operators listed: everyone on the roster active during the month (by `active_from` and
 //! `active_to`), and anyone who did anything in it; operators missing from the roster are in
@@ -56,6 +56,7 @@ use crate::check::{CheckOptions, CheckResult, RunError, load_column_map, run_che
 use crate::config::diagnostics::Diagnostics;
 use crate::history::{self, History, HistoryError, RunRecord, TableRows};
 use crate::input::{DataIssue, DataSources, ROW, column_str, read_table};
+use crate::report::{Format, write_table};
 use crate::schema::{STAGES, Table};
 
 pub use config::ScorecardConfig;
@@ -192,7 +193,9 @@ pub enum ScorecardError {
     #[diagnostic(code(scorecard::invalid_config))]
     Config(Diagnostics),
     /// No roster.
-    #[error("the scorecard needs the operator roster (operators.csv) for teams, and {dir} has none")]
+    #[error(
+        "the scorecard needs the operator roster (operators.csv) for teams, and {dir} has none"
+    )]
     #[diagnostic(
         code(scorecard::no_roster),
         help("add operators.csv to the data folder (SCHEMA.md) or give it with --operators FILE")
@@ -205,7 +208,9 @@ pub enum ScorecardError {
     #[error("{path}: {message}")]
     #[diagnostic(
         code(scorecard::calendar),
-        help("calendar.yaml: working_days, working_hours, holidays, extra_working_days (SCHEMA.md)")
+        help(
+            "calendar.yaml: working_days, working_hours, holidays, extra_working_days (SCHEMA.md)"
+        )
     )]
     Calendar {
         /// The file.
@@ -398,7 +403,8 @@ pub fn run_scorecard(
 
     // The roster: id, name, team, active in the month.
     let roster_t = read_table(&roster_path, Table::Operators, &map, &[]).map_err(RunError::from)?;
-    let days = |d: NaiveDate| (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32;
+    let days =
+        |d: NaiveDate| (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32;
     let roster = roster_t
         .df
         .clone()
@@ -452,7 +458,7 @@ pub fn run_scorecard(
     let rule_stage = attribution::rule_stages(&check.rules.rules)?;
     let all = attribution::sources(&check.evaluation.findings, &rule_stage, &people_df)?;
     let errors = attribution::merge(all, cases)?.collect()?;
-    let in_m = |c: &str| activity::in_month(col(c), &m);
+    let in_m = |c: &str| activity::in_month(col(c), m);
 
     // Tasks.
     let tasks = match opts.sources.tasks.as_deref() {
@@ -526,7 +532,11 @@ pub fn run_scorecard(
     let misses = errors
         .clone()
         .lazy()
-        .filter(col("checker_outcome").eq(lit("miss")).and(in_m("checked_at")))
+        .filter(
+            col("checker_outcome")
+                .eq(lit("miss"))
+                .and(in_m("checked_at")),
+        )
         .group_by([col("checker").alias("operator")])
         .agg([len().cast(DataType::Int64).alias("misses")]);
     let caught = errors
@@ -581,7 +591,10 @@ pub fn run_scorecard(
     .filter(col("operator").is_not_null())
     .unique_stable_generic(None, UniqueKeepStrategy::First);
     let mut frame = ids.join(
-        roster.clone().lazy().select([col("operator").alias("r_op"), col("name"), col("team")]),
+        roster
+            .clone()
+            .lazy()
+            .select([col("operator").alias("r_op"), col("name"), col("team")]),
         [col("operator")],
         [col("r_op")],
         JoinArgs::new(JoinType::Left),
@@ -594,10 +607,17 @@ pub fn run_scorecard(
             JoinArgs::new(JoinType::Left),
         );
     }
-    let mut fills: Vec<Expr> = ["cases_handled", "findings_critical", "findings_major", "findings_minor", "errors", "misses"]
-        .iter()
-        .map(|c| zero(c))
-        .collect();
+    let mut fills: Vec<Expr> = [
+        "cases_handled",
+        "findings_critical",
+        "findings_major",
+        "findings_minor",
+        "errors",
+        "misses",
+    ]
+    .iter()
+    .map(|c| zero(c))
+    .collect();
     fills.extend(STAGES.iter().map(|s| zero(&format!("cases_{s}"))));
     fills.push(col("team").fill_null(lit(NOT_ON_ROSTER)).alias("team"));
     let catches = if has_tasks {
@@ -625,7 +645,11 @@ pub fn run_scorecard(
     let hist = match history {
         Some(h) => history::scorecard::operator_scores(
             h,
-            &[m.back(1).to_string(), m.back(2).to_string(), m.back(3).to_string()],
+            &[
+                m.back(1).to_string(),
+                m.back(2).to_string(),
+                m.back(3).to_string(),
+            ],
         )?,
         None => df!(
             "period" => Vec::<String>::new(),
@@ -661,20 +685,20 @@ pub fn run_scorecard(
             left_ordered(),
         )
         .collect()?;
-    let unattributed_errors = month_errors
-        .column("operator")?
-        .null_count() as u64;
+    let unattributed_errors = month_errors.column("operator")?.null_count() as u64;
     let miss_events = errors
         .clone()
         .lazy()
-        .filter(col("checker_outcome").eq(lit("miss")).and(in_m("checked_at")))
-        .select([col("checker").alias("operator"), lit(7_i64).cast(DataType::Int64).alias("error_point")])
-        .join(
-            team_of,
-            [col("operator")],
-            [col("t_op")],
-            left_ordered(),
-        );
+        .filter(
+            col("checker_outcome")
+                .eq(lit("miss"))
+                .and(in_m("checked_at")),
+        )
+        .select([
+            col("checker").alias("operator"),
+            lit(7_i64).cast(DataType::Int64).alias("error_point"),
+        ])
+        .join(team_of, [col("operator")], [col("t_op")], left_ordered());
     let events = concat(
         [
             month_errors
@@ -775,7 +799,11 @@ impl Scorecard {
                 .teams
                 .clone()
                 .lazy()
-                .filter(col("team").eq(lit(t)).or(col("level").eq(lit("department"))))
+                .filter(
+                    col("team")
+                        .eq(lit(t))
+                        .or(col("level").eq(lit("department"))),
+                )
                 .collect(),
             None => Ok(self.teams.clone()),
         }
@@ -843,14 +871,36 @@ impl Scorecard {
             + "\n";
         let xlsx = crate::report::scorecard_xlsx::workbook(self, team)?;
         let csv = [Format::Csv];
-        use crate::report::{Format, write_table};
         let mut written = Vec::new();
         written.extend(write_table(out, "scorecard", &mut ops.clone(), &csv)?);
-        written.extend(write_table(out, "scorecard_teams", &mut teams.clone(), &csv)?);
-        written.extend(write_table(out, "training_hints", &mut training.clone(), &csv)?);
-        written.extend(write_table(out, "scorecard_errors", &mut errors.clone(), &csv)?);
-        written.extend(write_table(out, "data_findings", &mut self.data_table()?, &csv)?);
-        for (name, bytes) in [("scorecard.json", json.into_bytes()), ("scorecard.xlsx", xlsx)] {
+        written.extend(write_table(
+            out,
+            "scorecard_teams",
+            &mut teams.clone(),
+            &csv,
+        )?);
+        written.extend(write_table(
+            out,
+            "training_hints",
+            &mut training.clone(),
+            &csv,
+        )?);
+        written.extend(write_table(
+            out,
+            "scorecard_errors",
+            &mut errors.clone(),
+            &csv,
+        )?);
+        written.extend(write_table(
+            out,
+            "data_findings",
+            &mut self.data_table()?,
+            &csv,
+        )?);
+        for (name, bytes) in [
+            ("scorecard.json", json.into_bytes()),
+            ("scorecard.xlsx", xlsx),
+        ] {
             let path = out.join(name);
             std::fs::write(&path, bytes).map_err(|e| ScorecardError::Write {
                 path: path.display().to_string(),
@@ -976,7 +1026,10 @@ mod tests {
         let m: Month = "2026-10".parse().unwrap();
         assert_eq!(m.to_string(), "2026-10");
         assert_eq!(m.back(10).to_string(), "2025-12");
-        assert_eq!("2026-12".parse::<Month>().unwrap().next().to_string(), "2027-01");
+        assert_eq!(
+            "2026-12".parse::<Month>().unwrap().next().to_string(),
+            "2027-01"
+        );
         assert_eq!(m.end().to_string(), "2026-11-01 00:00:00");
         for bad in ["2026-13", "2026-1", "26-10", "2026/10", "2026-00", "x"] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");

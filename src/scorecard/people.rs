@@ -18,7 +18,12 @@ use crate::input::{DataIssue, ROW, TableData, column_str, column_u64};
 use crate::schema::{ERROR_POINTS, SEVERITIES, STAGES, Table};
 
 /// The sources of people's findings.
-pub const SOURCES: [&str; 4] = ["double_check", "spot_check", "finished_product_check", "audit"];
+pub const SOURCES: [&str; 4] = [
+    "double_check",
+    "spot_check",
+    "finished_product_check",
+    "audit",
+];
 
 /// The validated findings.
 #[derive(Debug, Clone)]
@@ -34,6 +39,8 @@ pub struct PeopleFindings {
     pub rows_rejected: u64,
 }
 
+type Msg = Box<dyn Fn(&str) -> String>;
+
 /// Validates the `findings` table. `case_index` is `case_id, case_row` (one row per case id),
 /// `work` the long stage frame of [`super::activity::stage_work`], `roster` the operator ids.
 pub fn validate(
@@ -47,8 +54,7 @@ pub fn validate(
         map.mappings(Table::Findings)
             .into_iter()
             .find(|m| m.field == field)
-            .map(|m| m.column)
-            .unwrap_or_else(|| field.to_owned())
+            .map_or_else(|| field.to_owned(), |m| m.column)
     };
     let norm = |c: &str| col(c).str().strip_chars(lit(NULL)).str().to_lowercase();
     let origin = super::cases(
@@ -61,35 +67,33 @@ pub fn validate(
     );
     let roster_s = Series::new("r".into(), roster.to_vec());
     let index = case_index.clone().lazy();
-    let ops = work
-        .select([
-            col("case_row").alias("w_row"),
-            col("stage").alias("w_stage"),
-            col("operator"),
-        ]);
-    let frame = t
-        .df
-        .clone()
-        .lazy()
-        .with_columns([
-            norm("severity").alias("sev_n"),
-            norm("source").alias("src_n"),
-            norm("stage").alias("stage_n"),
-        ])
-        .with_column(coalesce(&[col("stage_n"), origin]).alias("stage_r"))
-        .join(
-            index,
-            [col("case_id")],
-            [col("case_id")],
-            super::left_ordered(),
-        )
-        .join(
-            ops,
-            [col("case_row"), col("stage_r")],
-            [col("w_row"), col("w_stage")],
-            super::left_ordered(),
-        )
-        .collect()?;
+    let ops = work.select([
+        col("case_row").alias("w_row"),
+        col("stage").alias("w_stage"),
+        col("operator"),
+    ]);
+    let frame =
+        t.df.clone()
+            .lazy()
+            .with_columns([
+                norm("severity").alias("sev_n"),
+                norm("source").alias("src_n"),
+                norm("stage").alias("stage_n"),
+            ])
+            .with_column(coalesce(&[col("stage_n"), origin]).alias("stage_r"))
+            .join(
+                index,
+                [col("case_id")],
+                [col("case_id")],
+                super::left_ordered(),
+            )
+            .join(
+                ops,
+                [col("case_row"), col("stage_r")],
+                [col("w_row"), col("w_stage")],
+                super::left_ordered(),
+            )
+            .collect()?;
 
     // Each check: (field, rows that fail it, message from the value).
     let unreadable_ep: Vec<u64> = t
@@ -102,7 +106,6 @@ pub fn validate(
     let stages = Series::new("s".into(), STAGES.to_vec());
     let sevs = Series::new("v".into(), SEVERITIES.to_vec());
     let srcs = Series::new("o".into(), SOURCES.to_vec());
-    type Msg = Box<dyn Fn(&str) -> String>;
     let checks: Vec<(&str, Expr, Msg)> = vec![
         (
             "case_id",
@@ -116,9 +119,11 @@ pub fn validate(
         ),
         (
             "error_point",
-            col("error_point")
-                .is_null()
-                .and(col(ROW).is_in(lit(unreadable.clone()).implode(false), false).not()),
+            col("error_point").is_null().and(
+                col(ROW)
+                    .is_in(lit(unreadable.clone()).implode(false), false)
+                    .not(),
+            ),
             Box::new(|_| String::from("error_point is empty; the row is left out")),
         ),
         (
@@ -128,7 +133,9 @@ pub fn validate(
                 .or(col("error_point").gt(lit(14_i64)))
                 .fill_null(lit(false)),
             Box::new(|v| {
-                format!("error point {v} is not one of the fourteen error points (1-14); the row is left out")
+                format!(
+                    "error point {v} is not one of the fourteen error points (1-14); the row is left out"
+                )
             }),
         ),
         (
@@ -172,7 +179,10 @@ pub fn validate(
             "stage",
             col("stage_n")
                 .is_null()
-                .and(col("error_point").is_in(lit(Series::new("a".into(), [10_i64, 13])).implode(false), false))
+                .and(col("error_point").is_in(
+                    lit(Series::new("a".into(), [10_i64, 13])).implode(false),
+                    false,
+                ))
                 .fill_null(lit(false)),
             Box::new(|_| {
                 String::from(
@@ -187,13 +197,18 @@ pub fn validate(
                     .is_in(lit(roster_s).implode(false), false)
                     .not(),
             ),
-            Box::new(|v| format!("found_by `{v}` is not on the operator roster; the row is left out")),
+            Box::new(|v| {
+                format!("found_by `{v}` is not on the operator roster; the row is left out")
+            }),
         ),
         (
             "stage",
             col("case_row")
                 .is_not_null()
-                .and(col("stage_r").is_in(lit(Series::new("s".into(), STAGES.to_vec())).implode(false), false))
+                .and(col("stage_r").is_in(
+                    lit(Series::new("s".into(), STAGES.to_vec())).implode(false),
+                    false,
+                ))
                 .and(col("operator").is_null())
                 .fill_null(lit(false)),
             Box::new(|_| {
@@ -227,7 +242,7 @@ pub fn validate(
             ])
             .collect()?;
         let values = column_str(&rows, "value");
-        let raws = column_str(&rows, "raw");
+        let raw_values = column_str(&rows, "raw");
         let ids = column_str(&rows, "case_id");
         for (i, row) in column_u64(&rows, ROW).into_iter().enumerate() {
             let v = values[i].clone().unwrap_or_default();
@@ -238,7 +253,7 @@ pub fn validate(
                 case_id: ids[i].clone().unwrap_or_default(),
                 field: (*field).to_owned(),
                 column: column_of(field),
-                value: raws[i].clone().unwrap_or_default(),
+                value: raw_values[i].clone().unwrap_or_default(),
                 problem: msg(&v),
             });
         }

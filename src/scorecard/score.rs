@@ -56,8 +56,7 @@ pub fn score(frame: LazyFrame, cfg: &ScorecardConfig, has_tasks: bool) -> Polars
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias("catch_rate"),
         if has_tasks {
-            (lit(100.0) - lit(k.rework_points) * per_100(col("rework_caused")))
-                .clip_min(lit(0.0))
+            (lit(100.0) - lit(k.rework_points) * per_100(col("rework_caused"))).clip_min(lit(0.0))
         } else {
             lit(NULL).cast(DataType::Float64)
         }
@@ -93,7 +92,11 @@ pub fn score(frame: LazyFrame, cfg: &ScorecardConfig, has_tasks: bool) -> Polars
         .unwrap_or(lit(0.0));
     let den = comps
         .iter()
-        .map(|(c, w)| when(col(*c).is_not_null()).then(lit(*w)).otherwise(lit(0.0)))
+        .map(|(c, w)| {
+            when(col(*c).is_not_null())
+                .then(lit(*w))
+                .otherwise(lit(0.0))
+        })
         .reduce(|a, b| a + b)
         .unwrap_or(lit(0.0));
     let score = when(col("rated").and(den.clone().gt(lit(0.0))))
@@ -168,11 +171,7 @@ pub fn score(frame: LazyFrame, cfg: &ScorecardConfig, has_tasks: bool) -> Polars
     };
     let outcome = when(col("score").is_null())
         .then(lit("not rated"))
-        .when(
-            col("score")
-                .lt(lit(cfg.penalty_below_score))
-                .or(penalty_af),
-        )
+        .when(col("score").lt(lit(cfg.penalty_below_score)).or(penalty_af))
         .then(lit("penalty"))
         .when(
             col("score")
@@ -229,13 +228,16 @@ pub fn score(frame: LazyFrame, cfg: &ScorecardConfig, has_tasks: bool) -> Polars
 /// `period, operator, score` for the previous months; `prev` is the previous month.
 pub fn trend(frame: LazyFrame, history: &DataFrame, prev: &str, steady: f64) -> LazyFrame {
     let h = history.clone().lazy();
-    let last = h
-        .clone()
-        .filter(col("period").eq(lit(prev)))
-        .select([col("operator").alias("h_op"), col("score").alias("prev_score")]);
+    let last = h.clone().filter(col("period").eq(lit(prev))).select([
+        col("operator").alias("h_op"),
+        col("score").alias("prev_score"),
+    ]);
     let three = h
         .group_by([col("operator").alias("h3_op")])
-        .agg([col("score").mean().round(2, RoundMode::HalfAwayFromZero).alias("prev3_mean_score")]);
+        .agg([col("score")
+            .mean()
+            .round(2, RoundMode::HalfAwayFromZero)
+            .alias("prev3_mean_score")]);
     let change = (col("score") - col("prev_score")).round(2, RoundMode::HalfAwayFromZero);
     frame
         .join(
@@ -272,7 +274,11 @@ pub fn rollups(operators: &DataFrame, has_tasks: bool) -> PolarsResult<DataFrame
     let sum = |c: &str| col(c).fill_null(lit(0_i64)).sum().alias(c);
     let aggs = vec![
         len().cast(DataType::Int64).alias("operators"),
-        col("score").is_not_null().cast(DataType::Int64).sum().alias("operators_rated"),
+        col("score")
+            .is_not_null()
+            .cast(DataType::Int64)
+            .sum()
+            .alias("operators_rated"),
         sum("cases_handled"),
         sum("findings_critical"),
         sum("findings_major"),
@@ -282,9 +288,20 @@ pub fn rollups(operators: &DataFrame, has_tasks: bool) -> PolarsResult<DataFrame
         sum("cases_checked"),
         sum("catches"),
         sum("misses"),
-        col("score").mean().round(2, RoundMode::HalfAwayFromZero).alias("mean_score"),
-        col("outcome").eq(lit("reward")).cast(DataType::Int64).sum().alias("rewards"),
-        col("outcome").eq(lit("penalty")).cast(DataType::Int64).sum().alias("penalties"),
+        col("score")
+            .mean()
+            .round(2, RoundMode::HalfAwayFromZero)
+            .alias("mean_score"),
+        col("outcome")
+            .eq(lit("reward"))
+            .cast(DataType::Int64)
+            .sum()
+            .alias("rewards"),
+        col("outcome")
+            .eq(lit("penalty"))
+            .cast(DataType::Int64)
+            .sum()
+            .alias("penalties"),
     ];
     let finish = |lf: LazyFrame| {
         let judged = col("catches") + col("misses");
@@ -340,12 +357,9 @@ pub fn rollups(operators: &DataFrame, has_tasks: bool) -> PolarsResult<DataFrame
             .with_column(lit("team").alias("level"))
             .sort(["team"], SortMultipleOptions::default()),
     );
-    let dept = finish(
-        operators
-            .clone()
-            .lazy()
-            .select(aggs)
-            .with_columns([lit("department").alias("level"), lit("(department)").alias("team")]),
-    );
+    let dept = finish(operators.clone().lazy().select(aggs).with_columns([
+        lit("department").alias("level"),
+        lit("(department)").alias("team"),
+    ]));
     concat([teams, dept], UnionArgs::default())?.collect()
 }

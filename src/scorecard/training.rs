@@ -33,10 +33,18 @@ pub fn hints(events: LazyFrame, share: f64, max_ops: usize) -> PolarsResult<Data
         )
         .with_column(
             (col("errors").cast(DataType::Float64)
-                / col("errors").sum().over([col("team")])?.cast(DataType::Float64))
+                / col("errors")
+                    .sum()
+                    .over([col("team")])?
+                    .cast(DataType::Float64))
             .alias("share"),
         )
-        .with_column(col("share").cum_sum(false).over([col("team")])?.alias("cumulative_share"))
+        .with_column(
+            col("share")
+                .cum_sum(false)
+                .over([col("team")])?
+                .alias("cumulative_share"),
+        )
         .with_column(
             // Points before this one make up less than the share (a small tolerance keeps
             // exact fractions like 0.8 from being lost to rounding).
@@ -55,7 +63,10 @@ pub fn hints(events: LazyFrame, share: f64, max_ops: usize) -> PolarsResult<Data
         )
         .with_columns([
             (col("n").cast(DataType::Float64)
-                / col("n").sum().over([col("team"), col("error_point")])?.cast(DataType::Float64))
+                / col("n")
+                    .sum()
+                    .over([col("team"), col("error_point")])?
+                    .cast(DataType::Float64))
             .alias("op_share"),
             col("n")
                 .cum_count(false)
@@ -73,10 +84,18 @@ pub fn hints(events: LazyFrame, share: f64, max_ops: usize) -> PolarsResult<Data
                 .lt(lit(share - 1e-9))
                 .and(col("pos").lt_eq(lit(max_ops as u32))),
         )
-        .group_by_stable([col("team").alias("o_team"), col("error_point").alias("o_point")])
+        .group_by_stable([
+            col("team").alias("o_team"),
+            col("error_point").alias("o_point"),
+        ])
         .agg([
             concat_str(
-                [col("operator"), lit(" ("), col("n").cast(DataType::String), lit(")")],
+                [
+                    col("operator"),
+                    lit(" ("),
+                    col("n").cast(DataType::String),
+                    lit(")"),
+                ],
                 "",
                 false,
             )

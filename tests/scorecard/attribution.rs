@@ -8,7 +8,11 @@ use crate::util::{Run, append, copy_fixture, edit, edit_line, fixture_config, sc
 
 fn run(dir: &Path) -> Run {
     let cfg = fixture_config();
-    let r = scorecard(dir, "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        dir,
+        "2026-10",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(0);
     r
 }
@@ -17,8 +21,20 @@ fn run(dir: &Path) -> Run {
 fn an_error_on_a_case_never_double_checked_is_no_miss() {
     let d = copy_fixture();
     // C04 (EP6 minor, a miss of A04) loses its double-check: checker and checked_at empty.
-    edit_line(d.path(), "cases.csv", "C2026100004", ",2026-10-06 15:00:00,", ",,");
-    edit_line(d.path(), "cases.csv", "C2026100004", ",A03,A04,A05,", ",A03,,A05,");
+    edit_line(
+        d.path(),
+        "cases.csv",
+        "C2026100004",
+        ",2026-10-06 15:00:00,",
+        ",,",
+    );
+    edit_line(
+        d.path(),
+        "cases.csv",
+        "C2026100004",
+        ",A03,A04,A05,",
+        ",A03,,A05,",
+    );
     let r = run(d.path());
     let t = r.table("scorecard.csv");
     // A04: 9 - 1 = 8 cases checked, misses 3 - 1 = 2 (C02, C08), catches still 2.
@@ -30,7 +46,11 @@ fn an_error_on_a_case_never_double_checked_is_no_miss() {
     // Binding without a check is a rule finding (binding.bound_without_check, EP8 critical, A05).
     assert_eq!(t.get("operator", "A05", "findings_critical"), "1");
     let e = r.table("scorecard_errors.csv");
-    let c04: Vec<_> = e.rows.iter().filter(|x| x["case_id"] == "C2026100004").collect();
+    let c04: Vec<_> = e
+        .rows
+        .iter()
+        .filter(|x| x["case_id"] == "C2026100004")
+        .collect();
     assert_eq!(c04.len(), 2, "EP6 and EP8 on C04");
     assert!(c04.iter().all(|x| x["checker_outcome"].is_empty()));
 }
@@ -69,9 +89,17 @@ fn a_returned_task_and_a_finding_of_the_same_catch_count_once() {
 #[test]
 fn a_double_check_finding_without_found_by_is_the_case_checkers_catch() {
     let d = copy_fixture();
-    edit(d.path(), "findings.csv", ",critical,B04,2026-10-12 14:45:00,", ",critical,,2026-10-12 14:45:00,");
+    edit(
+        d.path(),
+        "findings.csv",
+        ",critical,B04,2026-10-12 14:45:00,",
+        ",critical,,2026-10-12 14:45:00,",
+    );
     let r = run(d.path());
-    assert_eq!(r.table("scorecard.csv").get("operator", "B04", "catches"), "1");
+    assert_eq!(
+        r.table("scorecard.csv").get("operator", "B04", "catches"),
+        "1"
+    );
 }
 
 #[test]
@@ -84,14 +112,24 @@ fn findings_of_the_same_case_and_error_point_are_one_error() {
     let r = run(d.path());
     let e = r.table("scorecard_errors.csv");
     assert_eq!(e.rows.len(), 9, "still nine errors in October");
-    assert_eq!(e.get("case_id", "C2026100004", "sources"), "rule; spot_check");
+    assert_eq!(
+        e.get("case_id", "C2026100004", "sources"),
+        "rule; spot_check"
+    );
     assert_eq!(e.get("case_id", "C2026100004", "severity"), "major");
-    assert_eq!(e.get("case_id", "C2026100004", "rule_ids"), "entry.effective_date_too_late");
+    assert_eq!(
+        e.get("case_id", "C2026100004", "rule_ids"),
+        "entry.effective_date_too_late"
+    );
     let t = r.table("scorecard.csv");
     // A03: critical 1 (C02), major 1 (C04, was minor), minor 0.
     assert_eq!(t.get("operator", "A03", "findings_major"), "1");
     assert_eq!(t.get("operator", "A03", "findings_minor"), "0");
-    assert_eq!(t.get("operator", "A04", "misses"), "3", "still one miss for C04");
+    assert_eq!(
+        t.get("operator", "A04", "misses"),
+        "3",
+        "still one miss for C04"
+    );
 }
 
 #[test]
@@ -108,7 +146,11 @@ fn an_error_whose_stage_names_nobody_is_unattributed_not_dropped() {
     assert_eq!(json["unattributed_errors"], 1);
     let t = r.table("scorecard.csv");
     assert_eq!(t.get("operator", "B01", "findings_minor"), "0");
-    assert_eq!(t.get("operator", "B01", "cases_printing"), "8", "C05 printed by no one named");
+    assert_eq!(
+        t.get("operator", "B01", "cases_printing"),
+        "8",
+        "C05 printed by no one named"
+    );
     assert!(r.stdout.contains("1 error(s) could not be attributed"));
 }
 
@@ -116,7 +158,11 @@ fn an_error_whose_stage_names_nobody_is_unattributed_not_dropped() {
 fn november_holds_what_october_left_out() {
     // C10's entry (B03, EP5 critical) and B04's miss on it are November's.
     let cfg = fixture_config();
-    let r = scorecard(&crate::util::fixture(), "2026-11", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        &crate::util::fixture(),
+        "2026-11",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(0);
     let t = r.table("scorecard.csv");
     assert_eq!(t.get("operator", "B03", "findings_critical"), "1");

@@ -5,7 +5,17 @@ use crate::util::{copy_fixture, fixture, fixture_config, scorecard};
 #[test]
 fn an_unknown_team_lists_the_teams() {
     let cfg = fixture_config();
-    let r = scorecard(&fixture(), "2026-10", &["--config", cfg.to_str().unwrap(), "--team", "Gamma", "--no-history"]);
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--team",
+            "Gamma",
+            "--no-history",
+        ],
+    );
     r.assert_code(2);
     let e = r.stderr_squashed();
     assert!(e.contains("noteam`Gamma`"), "{}", r.stderr);
@@ -27,7 +37,11 @@ fn the_roster_is_required() {
     std::fs::remove_file(d.path().join("operators.csv")).unwrap();
     let r = scorecard(d.path(), "2026-10", &["--no-history"]);
     r.assert_code(2);
-    assert!(r.stderr_squashed().contains("needstheoperatorroster"), "{}", r.stderr);
+    assert!(
+        r.stderr_squashed().contains("needstheoperatorroster"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -35,17 +49,29 @@ fn without_tasks_there_is_no_handling_time_or_rework() {
     let d = copy_fixture();
     std::fs::remove_file(d.path().join("tasks.csv")).unwrap();
     let cfg = fixture_config();
-    let r = scorecard(d.path(), "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        d.path(),
+        "2026-10",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(0);
     let t = r.table("scorecard.csv");
-    for c in ["tasks_completed", "handling_mean_hours", "handling_p90_hours", "rework_caused"] {
-        assert!(t.column(c).iter().all(String::is_empty), "{c} must be empty");
+    for c in [
+        "tasks_completed",
+        "handling_mean_hours",
+        "handling_p90_hours",
+        "rework_caused",
+    ] {
+        assert!(
+            t.column(c).iter().all(String::is_empty),
+            "{c} must be empty"
+        );
     }
     // Without returned tasks A04 keeps only the C03 finding as a catch: 1 catch, 3 misses.
     assert_eq!(t.get("operator", "A04", "catches"), "1");
     // Without rework the weights are quality 60 and checking 30 only:
     // A02 = quality 75 (weight 60 alone) = 75.00.
-    assert_eq!(t.get("operator", "A02", "score").parse::<f64>().unwrap(), 75.0);
+    crate::util::close(t.num("operator", "A02", "score"), 75.0, "A02 score");
     assert!(r.stdout.contains("no task list"));
 }
 
@@ -60,7 +86,11 @@ fn a_task_that_completes_before_it_starts_is_reported_and_not_timed() {
         "C2026100011,binding,B05,2026-10-12 15:00:00,2026-10-12 15:30:00,2026-10-12 15:00:00,done",
     );
     let cfg = fixture_config();
-    let r = scorecard(d.path(), "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        d.path(),
+        "2026-10",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(0);
     let df = r.table("data_findings.csv");
     assert_eq!(df.rows.len(), 1);
@@ -69,5 +99,9 @@ fn a_task_that_completes_before_it_starts_is_reported_and_not_timed() {
     let t = r.table("scorecard.csv");
     // B05: 6 tasks completed, 5 timed at 0.5 h.
     assert_eq!(t.get("operator", "B05", "tasks_completed"), "6");
-    assert_eq!(t.get("operator", "B05", "handling_mean_hours").parse::<f64>().unwrap(), 0.5);
+    crate::util::close(
+        t.num("operator", "B05", "handling_mean_hours"),
+        0.5,
+        "B05 mean",
+    );
 }

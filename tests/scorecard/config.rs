@@ -1,4 +1,4 @@
-//! The scorecard config: the built-in default, errors with file:line:column, and a config
+//! The scorecard config: the built-in default, errors with `file:line:column`, and a config
 //! that changes the outcome.
 
 use crate::util::{close, copy_fixture, fixture, fixture_config, scorecard};
@@ -28,7 +28,11 @@ training: { pareto_share: 0.5, max_operators: 2, colour: red }
 ";
     let cfg = d.path().join("bad.yaml");
     std::fs::write(&cfg, bad).unwrap();
-    let r = scorecard(&fixture(), "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(2);
     let e = r.stderr_squashed();
     for want in [
@@ -53,7 +57,11 @@ fn a_syntax_error_names_the_file() {
     let d = copy_fixture();
     let cfg = d.path().join("broken.yaml");
     std::fs::write(&cfg, "minimum_volume: [1, 2\nbands: {").unwrap();
-    let r = scorecard(&fixture(), "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(2);
     assert!(r.stderr_squashed().contains("broken.yaml"), "{}", r.stderr);
 }
@@ -75,7 +83,11 @@ fn the_critical_cap_bites_when_the_score_is_high() {
         ),
     )
     .unwrap();
-    let r = scorecard(&fixture(), "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(0);
     let t = r.table("scorecard.csv");
     close(t.num("operator", "A03", "score"), 91.11, "A03 score");

@@ -39,17 +39,33 @@ fn rerunning_a_month_gives_an_identical_history() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("h.sqlite");
     let cfg = fixture_config();
-    let args = ["--config", cfg.to_str().unwrap(), "--history", db.to_str().unwrap()];
+    let args = [
+        "--config",
+        cfg.to_str().unwrap(),
+        "--history",
+        db.to_str().unwrap(),
+    ];
     let env = [("SOURCE_DATE_EPOCH", "1793000000")];
     let go = || {
-        let r = run_in(TempDir::new().unwrap(), &fixture(), "2026-10", &args, &env, dir.path().join("out"), db.clone());
+        let r = run_in(
+            TempDir::new().unwrap(),
+            &fixture(),
+            "2026-10",
+            &args,
+            &env,
+            dir.path().join("out"),
+            db.clone(),
+        );
         r.assert_code(0);
     };
     go();
     let first = History::open(&db).unwrap().dump().unwrap();
     go();
     let second = History::open(&db).unwrap().dump().unwrap();
-    assert_eq!(first, second, "the second run of October changed the history");
+    assert_eq!(
+        first, second,
+        "the second run of October changed the history"
+    );
     let h = History::open(&db).unwrap();
     assert_eq!(count(&h, "runs"), 1, "replaced, not added");
     assert_eq!(count(&h, "scorecard_operators"), 12);
@@ -62,11 +78,16 @@ fn rerunning_a_month_gives_an_identical_history() {
     assert_eq!(when, "2026-10-26 07:33:20");
     let (period, start, end): (String, String, String) = h
         .connection()
-        .query_row("SELECT period, period_start, period_end FROM runs", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT period, period_start, period_end FROM runs",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .unwrap();
-    assert_eq!((period.as_str(), start.as_str(), end.as_str()), ("2026-10", "2026-10-01 00:00:00", "2026-11-01 00:00:00"));
+    assert_eq!(
+        (period.as_str(), start.as_str(), end.as_str()),
+        ("2026-10", "2026-10-01 00:00:00", "2026-11-01 00:00:00")
+    );
     assert!(first.contains("0001_runs_and_scorecards"));
 }
 
@@ -103,19 +124,30 @@ fn a_failure_after_the_first_insert_leaves_the_history_as_it_was() {
         });
         assert!(r.is_err(), "the injected failure must surface");
         drop(h);
-        assert_eq!(History::open(&db).unwrap().dump().unwrap(), before, "after a failure at {stop_at}");
+        assert_eq!(
+            History::open(&db).unwrap().dump().unwrap(),
+            before,
+            "after a failure at {stop_at}"
+        );
     }
     // A panic in the middle (the process unwinding) rolls back too, and the store stays usable.
     let mut h = History::open(&db).unwrap();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = sc.record_with(&mut h, &run, &mut |step| {
-            assert!(step.table != "scorecard_errors" || step.row < 3, "injected panic");
+            assert!(
+                step.table != "scorecard_errors" || step.row < 3,
+                "injected panic"
+            );
             Ok(())
         });
     }));
     assert!(result.is_err());
     drop(h);
-    assert_eq!(History::open(&db).unwrap().dump().unwrap(), before, "after a panic");
+    assert_eq!(
+        History::open(&db).unwrap().dump().unwrap(),
+        before,
+        "after a panic"
+    );
     let mut h = History::open(&db).unwrap();
     sc.record_with(&mut h, &run, &mut |_| Ok(())).unwrap();
     assert!(h.dump().unwrap().contains("2099-12-31 00:00:00"));
@@ -160,7 +192,10 @@ fn a_run_killed_between_writes_leaves_the_history_as_it_was() {
         .unwrap();
     let start = Instant::now();
     while !ready.exists() {
-        assert!(start.elapsed() < Duration::from_secs(120), "the child never reached the write");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the child never reached the write"
+        );
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the child ended early: {status}");
         }
@@ -180,13 +215,19 @@ fn migrations_are_recorded_and_foreign_histories_refused() {
     let db = dir.path().join("h.sqlite");
     let h = History::open(&db).unwrap();
     assert_eq!(h.schema_version().unwrap() as usize, MIGRATIONS.len());
-    assert_eq!(h.applied().unwrap()[0], (1, String::from("0001_runs_and_scorecards")));
+    assert_eq!(
+        h.applied().unwrap()[0],
+        (1, String::from("0001_runs_and_scorecards"))
+    );
     drop(h);
     // Reopening applies nothing twice.
     let h = History::open(&db).unwrap();
     assert_eq!(h.applied().unwrap().len(), MIGRATIONS.len());
     h.connection()
-        .execute("INSERT INTO schema_migrations (version, name) VALUES (99, '0099_future')", [])
+        .execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (99, '0099_future')",
+            [],
+        )
         .unwrap();
     drop(h);
     match History::open(&db) {
@@ -196,7 +237,10 @@ fn migrations_are_recorded_and_foreign_histories_refused() {
     let db2 = dir.path().join("h2.sqlite");
     let h = History::open(&db2).unwrap();
     h.connection()
-        .execute("UPDATE schema_migrations SET name = '0001_something_else' WHERE version = 1", [])
+        .execute(
+            "UPDATE schema_migrations SET name = '0001_something_else' WHERE version = 1",
+            [],
+        )
         .unwrap();
     drop(h);
     match History::open(&db2) {
@@ -209,9 +253,22 @@ fn migrations_are_recorded_and_foreign_histories_refused() {
 fn a_history_file_that_is_not_a_database_is_an_error_naming_it() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("notes.sqlite");
-    std::fs::write(&db, "these are not the pages of a database, just some text to fill a header").unwrap();
+    std::fs::write(
+        &db,
+        "these are not the pages of a database, just some text to fill a header",
+    )
+    .unwrap();
     let cfg = fixture_config();
-    let r = scorecard(&fixture(), "2026-10", &["--config", cfg.to_str().unwrap(), "--history", db.to_str().unwrap()]);
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--history",
+            db.to_str().unwrap(),
+        ],
+    );
     r.assert_code(2);
     assert!(r.stderr_squashed().contains("notes.sqlite"), "{}", r.stderr);
     assert!(!r.out.join("scorecard.csv").exists());
@@ -224,21 +281,55 @@ fn the_trend_compares_with_the_previous_months() {
     // September with minimum volume 1 (README "Trend"): A01 14.29, A02 100.
     let sept_cfg = dir.path().join("september.yaml");
     let text = std::fs::read_to_string(fixture_config()).unwrap();
-    std::fs::write(&sept_cfg, text.replace("minimum_volume: 6", "minimum_volume: 1")).unwrap();
-    let r = scorecard(&fixture(), "2026-09", &["--config", sept_cfg.to_str().unwrap(), "--history", db.to_str().unwrap()]);
+    std::fs::write(
+        &sept_cfg,
+        text.replace("minimum_volume: 6", "minimum_volume: 1"),
+    )
+    .unwrap();
+    let r = scorecard(
+        &fixture(),
+        "2026-09",
+        &[
+            "--config",
+            sept_cfg.to_str().unwrap(),
+            "--history",
+            db.to_str().unwrap(),
+        ],
+    );
     r.assert_code(0);
     let t = r.table("scorecard.csv");
     close(t.num("operator", "A01", "score"), 14.29, "A01 September");
     close(t.num("operator", "A02", "score"), 100.0, "A02 September");
     let cfg = fixture_config();
-    let r = scorecard(&fixture(), "2026-10", &["--config", cfg.to_str().unwrap(), "--history", db.to_str().unwrap()]);
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--history",
+            db.to_str().unwrap(),
+        ],
+    );
     r.assert_code(0);
     let t = r.table("scorecard.csv");
     close(t.num("operator", "A01", "prev_score"), 14.29, "A01 prev");
-    close(t.num("operator", "A01", "score_change"), 73.47, "A01 change");
-    close(t.num("operator", "A01", "prev3_mean_score"), 14.29, "A01 prev3");
+    close(
+        t.num("operator", "A01", "score_change"),
+        73.47,
+        "A01 change",
+    );
+    close(
+        t.num("operator", "A01", "prev3_mean_score"),
+        14.29,
+        "A01 prev3",
+    );
     assert_eq!(t.get("operator", "A01", "trend"), "up");
-    close(t.num("operator", "A02", "score_change"), -25.0, "A02 change");
+    close(
+        t.num("operator", "A02", "score_change"),
+        -25.0,
+        "A02 change",
+    );
     assert_eq!(t.get("operator", "A02", "trend"), "down");
     assert_eq!(t.get("operator", "B01", "trend"), "new");
     assert_eq!(t.get("operator", "A06", "trend"), "", "not rated: no trend");

@@ -24,7 +24,11 @@ fn bad_rows_are_reported_with_file_row_and_column() {
     // C16's printer removed, so its printing stage names no one.
     edit_line(d.path(), "cases.csv", "C2026100016", ",B05,A01,", ",B05,,");
     let cfg = fixture_config();
-    let r = scorecard(d.path(), "2026-10", &["--config", cfg.to_str().unwrap(), "--no-history"]);
+    let r = scorecard(
+        d.path(),
+        "2026-10",
+        &["--config", cfg.to_str().unwrap(), "--no-history"],
+    );
     r.assert_code(0);
     let t = r.table("data_findings.csv");
     let got: Vec<(String, String, String)> = t
@@ -34,19 +38,55 @@ fn bad_rows_are_reported_with_file_row_and_column() {
         .collect();
     // The fixture's findings.csv has 6 rows (file rows 2-7); the bad ones are rows 8-18.
     let want: Vec<(&str, &str, &str)> = vec![
-        ("8", "case_id", "case `C9999999999` is not in the cases file"),
-        ("9", "error_point", "error point 15 is not one of the fourteen error points (1-14)"),
-        ("10", "error_point", "error_point is not a whole number from 1 to 14"),
-        ("11", "severity", "severity `severe` is not critical, major or minor"),
-        ("12", "source", "source `email` is not one of double_check, spot_check, finished_product_check, audit"),
-        ("13", "stage", "stage `lunch` is not one of intake, review, entry, double_check, binding, printing"),
-        ("14", "stage", "stage is empty, and this error point (10 or 13) can happen at any stage"),
-        ("15", "found_by", "found_by `Z77` is not on the operator roster"),
+        (
+            "8",
+            "case_id",
+            "case `C9999999999` is not in the cases file",
+        ),
+        (
+            "9",
+            "error_point",
+            "error point 15 is not one of the fourteen error points (1-14)",
+        ),
+        (
+            "10",
+            "error_point",
+            "error_point is not a whole number from 1 to 14",
+        ),
+        (
+            "11",
+            "severity",
+            "severity `severe` is not critical, major or minor",
+        ),
+        (
+            "12",
+            "source",
+            "source `email` is not one of double_check, spot_check, finished_product_check, audit",
+        ),
+        (
+            "13",
+            "stage",
+            "stage `lunch` is not one of intake, review, entry, double_check, binding, printing",
+        ),
+        (
+            "14",
+            "stage",
+            "stage is empty, and this error point (10 or 13) can happen at any stage",
+        ),
+        (
+            "15",
+            "found_by",
+            "found_by `Z77` is not on the operator roster",
+        ),
         ("16", "case_id", "case_id is empty"),
         ("17", "stage", "the case names no operator for this stage"),
         ("18", "found_at", "not a timestamp"),
     ];
-    assert_eq!(got.len(), want.len(), "one data finding per problem: {got:#?}");
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "one data finding per problem: {got:#?}"
+    );
     for ((row, column, problem), (wr, wc, wp)) in got.iter().zip(&want) {
         assert_eq!((row.as_str(), column.as_str()), (*wr, *wc), "{problem}");
         assert!(problem.contains(wp), "row {row}: `{problem}` lacks `{wp}`");
@@ -55,7 +95,11 @@ fn bad_rows_are_reported_with_file_row_and_column() {
         assert!(x["file"].ends_with("findings.csv"), "{}", x["file"]);
         assert_eq!(x["table"], "findings");
         if x["row"] != "18" {
-            assert!(x["problem"].ends_with("the row is left out"), "{}", x["problem"]);
+            assert!(
+                x["problem"].ends_with("the row is left out"),
+                "{}",
+                x["problem"]
+            );
         }
     }
     assert_eq!(t.get("row", "10", "value"), "seven");
@@ -75,7 +119,11 @@ fn bad_rows_are_reported_with_file_row_and_column() {
 #[test]
 fn strict_stops_on_a_bad_row() {
     let d = copy_fixture();
-    append(d.path(), "findings.csv", "C9999999999,entry,5,critical,Q01,,audit,unknown case\n");
+    append(
+        d.path(),
+        "findings.csv",
+        "C9999999999,entry,5,critical,Q01,,audit,unknown case\n",
+    );
     let cfg = fixture_config();
     let r = scorecard(
         d.path(),
@@ -87,8 +135,12 @@ fn strict_stops_on_a_bad_row() {
     assert!(e.contains("--strictisset"), "{}", r.stderr);
     assert!(e.contains("findings.csvrow8"), "{}", r.stderr);
     assert!(!r.out.join("scorecard.csv").exists(), "nothing written");
-    assert!(!r.history.exists() || {
-        let h = policyqc::history::History::open(&r.history).unwrap();
-        policyqc::history::scorecard::periods(&h).unwrap().is_empty()
-    });
+    assert!(
+        !r.history.exists() || {
+            let h = policyqc::history::History::open(&r.history).unwrap();
+            policyqc::history::scorecard::periods(&h)
+                .unwrap()
+                .is_empty()
+        }
+    );
 }

@@ -121,7 +121,12 @@ impl Table {
     pub fn read(path: &Path) -> Self {
         let mut r = csv::Reader::from_path(path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let header: Vec<String> = r.headers().expect("header").iter().map(str::to_owned).collect();
+        let header: Vec<String> = r
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_owned)
+            .collect();
         let rows = r
             .records()
             .map(|rec| {
@@ -175,7 +180,11 @@ pub fn copy_fixture() -> TempDir {
     for e in std::fs::read_dir(fixture()).expect("fixture") {
         let e = e.expect("entry");
         let name = e.file_name().to_string_lossy().to_string();
-        if name.ends_with(".csv") || name.ends_with(".yaml") {
+        let ext = e
+            .path()
+            .extension()
+            .map(|x| x.to_string_lossy().to_lowercase());
+        if matches!(ext.as_deref(), Some("csv" | "yaml")) {
             std::fs::copy(e.path(), tmp.path().join(&name)).expect("copy");
         }
     }
@@ -216,15 +225,4 @@ pub fn edit_line(dir: &Path, file: &str, prefix: &str, from: &str, to: &str) {
         .collect();
     assert!(found, "no line {prefix}... with {from}");
     std::fs::write(&p, out.join("\n") + "\n").unwrap();
-}
-
-/// Runs `f` on a thread with a large stack: polars plans recurse deeply in debug builds, and
-/// test threads get 2 MiB.
-pub fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(f)
-        .expect("thread")
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
