@@ -28,11 +28,13 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod hash;
+pub mod history;
 pub mod input;
 pub mod metrics;
 pub mod report;
 pub mod rules;
 pub mod sampling;
 pub mod schema;
+pub mod scorecard;
 
 pub use check::{CheckOptions, CheckResult, RunError, run_check};

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod check;
 pub mod rules;
+pub mod scorecard;
 pub mod validate;
 
 use clap::Parser;
@@ -31,6 +32,7 @@ pub fn main() -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
+        Command::Scorecard(a) => scorecard::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,8 @@ pub mod console;
 pub mod csv;
 pub mod jsonl;
 pub mod parquet;
+pub mod scorecard_console;
+pub mod scorecard_xlsx;
 
 use std::path::{Path, PathBuf};
 
