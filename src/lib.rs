@@ -36,5 +36,6 @@ pub mod rules;
 pub mod sampling;
 pub mod schema;
 pub mod scorecard;
+mod timing;
 
 pub use check::{CheckOptions, CheckResult, RunError, run_check};

@@ -193,6 +193,7 @@ pub fn read_table(
     map: &ColumnMap,
     needed: &[String],
 ) -> Result<TableData, InputError> {
+    let mut phases = crate::timing::Phases::new();
     let name = path.display().to_string();
     let is_parquet = path.extension().is_some_and(|e| e == "parquet");
     let raw = if is_parquet {
@@ -200,6 +201,7 @@ pub fn read_table(
     } else {
         read_csv(path, &name)?
     };
+    phases.done("  file read");
     let first_row: u64 = if is_parquet { 1 } else { 2 };
     let mappings = map.mappings(table);
 
@@ -281,7 +283,9 @@ pub fn read_table(
             .alias(m.field.as_str())
         })
         .collect();
+    phases.done("  renamed");
     let wide = base.lazy().with_columns(typed).collect().map_err(err)?;
+    phases.done("  parsed");
     // A value is bad when there was text and the parse gave nothing; count per field in one
     // pass, then list the rows only of fields that have any.
     let bad_expr = |m: &Mapping| {
