@@ -44,9 +44,10 @@ pub enum Command {
     /// Generate a realistic data folder with planted, labelled errors.
     ///
     /// Writes cases, tasks, operators and authority (CSV, or Parquet with --format parquet),
-    /// calendar.yaml, labels.csv (one row per planted error: case_id, error_point, stage,
-    /// operator, caught_at_double_check, rule_id, mutation) and operator_profiles.csv (each
-    /// operator's planted profile, error propensity, speed and catch skill).
+    /// `calendar.yaml`, `labels.csv` (one row per planted error: `case_id`, `error_point`,
+    /// stage, operator, `caught_at_double_check`, `rule_id`, mutation) and
+    /// `operator_profiles.csv` (each operator's planted profile, error propensity, speed and
+    /// catch skill).
     ///
     /// Cases arrive on the working days of the period (Mondays and days after holidays busier,
     /// a morning peak), pass intake, review (with customer queries), entry (with referrals to
@@ -55,7 +56,7 @@ pub enum Command {
     /// the operator responsible for each error point, at --error-rate times each point's
     /// factor times the operator's propensity; the checker catches some (the case returns to
     /// entry and the data shows no error). `policyqc check` on the folder finds exactly the
-    /// (case_id, error_point) pairs of the labels with caught_at_double_check = false.
+    /// (`case_id`, `error_point`) pairs of the labels with `caught_at_double_check` = false.
     ///
     /// The same arguments give byte-identical files on any machine and thread count.
     #[command(

@@ -129,7 +129,7 @@ impl WorkClock {
         let intervals = self.cal.intervals();
         for (i, &(a, b)) in intervals.iter().enumerate() {
             let len = i64::from(b - a) * 60;
-            if left < len || i + 1 == intervals.len() {
+            if left <= len || i + 1 == intervals.len() {
                 let s = i64::from(a) * 60 + left.min(len);
                 return day.and_time(seconds_time(s));
             }

@@ -720,16 +720,16 @@ pub fn compose(c: &mut Case, p: &mut Process, d: &Draws, clock: &WorkClock, rewo
     s.check = Some(check_start);
     p.check_done = Some(chk);
     let bind = clock.after(chk, d.bind_wait);
-    let bnd = clock.after(bind, d.bind_h);
+    let bound = clock.after(bind, d.bind_h);
     s.bind = Some(bind);
-    let print = clock.after(bnd, d.print_wait);
-    let printed = within_two_days(clock, bnd, d.print_wait + d.print_h, d.u_print);
+    let print = clock.after(bound, d.print_wait);
+    let printed = within_two_days(clock, bound, d.print_wait + d.print_h, d.u_print);
     s.print = Some(print.min(printed));
     c.set(F::RegisteredAt, at(reg));
     c.set(F::ReviewedAt, at(rev));
     c.set(F::EnteredAt, at(ent));
     c.set(F::CheckedAt, at(chk));
-    c.set(F::BoundAt, at(bnd));
+    c.set(F::BoundAt, at(bound));
     c.set(F::PrintedAt, at(printed));
     c.set(F::NoticePrinted, Val::Bool(true));
     c.set(

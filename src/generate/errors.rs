@@ -862,6 +862,37 @@ mod tests {
     }
 
     #[test]
+    fn rule_fields_are_those_of_the_default_pack() {
+        use crate::rules::Condition;
+        let set = crate::check::load_rules(None, &crate::config::columns::ColumnMap::default())
+            .expect("default pack");
+        assert_eq!(set.rules.len(), RULE_FIELDS.len());
+        for r in &set.rules {
+            let mut want: Vec<String> = r.kind.fields();
+            for c in &r.when {
+                match c {
+                    Condition::OneOf { field, .. } => want.push(field.clone()),
+                    Condition::Present(f) | Condition::Absent(f) => want.extend(f.iter().cloned()),
+                }
+            }
+            want.sort();
+            want.dedup();
+            let mut got: Vec<String> = rule_fields(&r.id)
+                .iter()
+                .map(|f| f.name().to_owned())
+                .collect();
+            got.sort();
+            assert_eq!(got, want, "{}", r.id);
+            // Labels carry the rule's error point, checkpoint and responsible operator.
+            for m in MUTATIONS.iter().filter(|m| m.rule == r.id) {
+                assert_eq!(u32::from(m.point), u32::from(r.error_point), "{}", m.name);
+                assert_eq!(m.stage.name(), r.checkpoint, "{}", m.name);
+                assert_eq!(m.operator.name(), r.responsible, "{}", m.name);
+            }
+        }
+    }
+
+    #[test]
     fn conflicts_follow_shared_rule_fields() {
         let by = |n: &str| MUTATIONS.iter().find(|m| m.name == n).unwrap();
         // Both write effective_date.

@@ -11,7 +11,7 @@
 //! (the task list), [`writer`] (streaming CSV/Parquet output).
 //!
 //! # Determinism
-//! All randomness comes from ChaCha8 generators keyed by `--seed`: one stream for the roster,
+//! All randomness comes from `ChaCha8` generators keyed by `--seed`: one stream for the roster,
 //! one per day for arrival times, one per case (its index) for everything about the case.
 //! Cases are generated in parallel chunks and written in case order, so the same arguments
 //! give byte-identical files whatever the machine or the number of threads.
@@ -193,7 +193,7 @@ impl Summary {
     }
 }
 
-/// A ChaCha8 generator for one purpose and stream of a seed.
+/// A `ChaCha8` generator for one purpose and stream of a seed.
 fn rng_for(seed: u64, purpose: u64, stream: u64) -> ChaCha8Rng {
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&seed.to_le_bytes());
@@ -316,27 +316,21 @@ pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(u64)) -> Result<Summar
         return bad("--operators must be at least 10 (one team)".into());
     }
     let last = opts.start + Duration::days(i64::from(opts.days) - 1);
-    let (spec, yaml) = match &opts.calendar {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| GenerateError::Calendar {
-                path: p.display().to_string(),
-                message: e.to_string(),
-            })?;
-            let spec: CalendarSpec =
-                serde_saphyr::from_str(&text).map_err(|e| GenerateError::Calendar {
-                    path: p.display().to_string(),
-                    message: e.to_string(),
-                })?;
-            (spec, text)
-        }
-        None => {
-            let spec = calendar::default_spec(opts.start, last);
-            let yaml = calendar::spec_yaml(
-                &spec,
-                "Working time of the generated period (office-local, no time zones): policyqc generate's default calendar.",
-            );
-            (spec, yaml)
-        }
+    let (spec, yaml) = if let Some(p) = &opts.calendar {
+        let fail = |message: String| GenerateError::Calendar {
+            path: p.display().to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(p).map_err(|e| fail(e.to_string()))?;
+        let spec: CalendarSpec = serde_saphyr::from_str(&text).map_err(|e| fail(e.to_string()))?;
+        (spec, text)
+    } else {
+        let spec = calendar::default_spec(opts.start, last);
+        let yaml = calendar::spec_yaml(
+            &spec,
+            "Working time of the generated period (office-local, no time zones): policyqc generate's default calendar.",
+        );
+        (spec, yaml)
     };
     let cal = Calendar::from_spec(&spec).map_err(|e| GenerateError::Calendar {
         path: opts
@@ -410,14 +404,14 @@ pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(u64)) -> Result<Summar
         secs.sort_unstable();
         for chunk in secs.chunks(CHUNK) {
             let first = index;
-            let outs: Vec<CaseOut> = chunk
+            let generated: Vec<CaseOut> = chunk
                 .par_iter()
                 .enumerate()
                 .map(|(i, &s)| g.case(first + i as u64, g.clock.office_time(day, s)))
                 .collect();
             index += chunk.len() as u64;
-            out.write_chunk(&outs, &g.roster)?;
-            summary.add(&outs);
+            out.write_chunk(&generated, &g.roster)?;
+            summary.add(&generated);
             progress(index);
         }
     }

@@ -361,9 +361,12 @@ pub const CHANGE_TYPES: [(&str, u32, i64, bool); 10] = [
     ("maturity_payment", 5, 2, true),
 ];
 
+/// Authority bands: `(up_to or None = no limit, min level)`, ascending.
+pub type Bands = &'static [(Option<i64>, i64)];
+
 /// The authority matrix in cents: per change type, bands `(up_to or None = no limit, level)`.
 /// A policy loan has no open-ended band: above 1,000,000.00 nobody may approve one.
-pub const AUTHORITY: [(&str, &[(Option<i64>, i64)]); 5] = [
+pub const AUTHORITY: [(&str, Bands); 5] = [
     (
         "maturity_payment",
         &[(Some(10_000_000), 1), (Some(50_000_000), 2), (None, 3)],
@@ -389,7 +392,7 @@ pub const AUTHORITY: [(&str, &[(Option<i64>, i64)]); 5] = [
 
 /// The bands of a change type (empty: no level requirement).
 #[must_use]
-pub fn bands(change_type: &str) -> &'static [(Option<i64>, i64)] {
+pub fn bands(change_type: &str) -> Bands {
     AUTHORITY
         .iter()
         .find(|(t, _)| *t == change_type)

@@ -11,8 +11,8 @@
 //! | entry | servicing clerk | reviewed | referred | referred (when referred) |
 //! | referral | the department (`underwriting` or `finance`) | referred | returned | done |
 //! | entry | servicing clerk | returned / reviewed | entered | done |
-//! | double_check | checker | entered | returned to entry | returned (rework; then entry and double_check again) |
-//! | double_check | checker | entered | checked | done |
+//! | `double_check` | checker | entered | returned to entry | returned (rework; then entry and `double_check` again) |
+//! | `double_check` | checker | entered | checked | done |
 //! | binding | binding clerk | checked | bound | done |
 //! | printing | printer | bound | printed | done |
 //!
@@ -38,7 +38,7 @@ pub enum Holder {
 /// One task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
-    /// intake, review, query, entry, referral, double_check, binding, printing.
+    /// intake, review, query, entry, referral, `double_check`, binding, printing.
     pub stage: &'static str,
     /// Who held it.
     pub holder: Holder,
@@ -94,13 +94,13 @@ impl Builder {
 /// The task list of a case: `full` is its whole timeline with planted errors applied.
 #[must_use]
 pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
-    let mut b = Builder {
+    let mut tl = Builder {
         cutoff,
         out: Vec::with_capacity(10),
     };
     let op = |f: F| full.op(f).map(Holder::Op);
     let s = &p.starts;
-    b.push(
+    tl.push(
         "intake",
         op(F::IntakeOperator),
         full.dt(F::ReceivedAt),
@@ -112,7 +112,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
     let reg = full.dt(F::RegisteredAt);
     if let Some(qo) = full.dt(F::QueryOpenedAt) {
         let qc = full.dt(F::QueryClosedAt);
-        b.push(
+        tl.push(
             "review",
             op(F::Reviewer),
             reg,
@@ -120,13 +120,13 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
             Some(qo),
             "queried",
         );
-        b.push("query", op(F::Reviewer), Some(qo), Some(qo), qc, "done");
+        tl.push("query", op(F::Reviewer), Some(qo), Some(qo), qc, "done");
         // Review resumes on the answer, or without it when the reviewer went ahead.
         let resumed = match (qc, s.review2) {
             (Some(c), Some(r)) if c <= r => Some(c),
             (_, r) => r,
         };
-        b.push(
+        tl.push(
             "review",
             op(F::Reviewer),
             resumed,
@@ -135,7 +135,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
             "done",
         );
     } else {
-        b.push(
+        tl.push(
             "review",
             op(F::Reviewer),
             reg,
@@ -152,7 +152,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
             "underwriting" => "underwriting",
             _ => "finance",
         };
-        b.push(
+        tl.push(
             "entry",
             op(F::EntryOperator),
             rev,
@@ -160,7 +160,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
             Some(referred),
             "referred",
         );
-        b.push(
+        tl.push(
             "referral",
             Some(Holder::Dept(dept)),
             Some(referred),
@@ -171,7 +171,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
         (assigned, started) = (full.dt(F::ReferralReturnedAt), s.entry2);
     }
     if let Some(rw) = p.rework {
-        b.push(
+        tl.push(
             "entry",
             op(F::EntryOperator),
             assigned,
@@ -179,7 +179,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
             Some(rw.ent1),
             "done",
         );
-        b.push(
+        tl.push(
             "double_check",
             op(F::Checker),
             Some(rw.ent1),
@@ -189,7 +189,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
         );
         (assigned, started) = (Some(rw.returned), Some(rw.reentry_started));
     }
-    b.push(
+    tl.push(
         "entry",
         op(F::EntryOperator),
         assigned,
@@ -197,7 +197,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
         full.dt(F::EnteredAt),
         "done",
     );
-    b.push(
+    tl.push(
         "double_check",
         op(F::Checker),
         full.dt(F::EnteredAt),
@@ -205,7 +205,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
         full.dt(F::CheckedAt),
         "done",
     );
-    b.push(
+    tl.push(
         "binding",
         op(F::Binder),
         p.check_done,
@@ -213,7 +213,7 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
         full.dt(F::BoundAt),
         "done",
     );
-    b.push(
+    tl.push(
         "printing",
         op(F::Printer),
         full.dt(F::BoundAt),
@@ -221,5 +221,5 @@ pub fn build(full: &Case, p: &Process, cutoff: NaiveDateTime) -> Vec<Task> {
         full.dt(F::PrintedAt),
         "done",
     );
-    b.out
+    tl.out
 }

@@ -331,7 +331,7 @@ fn fmt_dt(out: &mut String, t: NaiveDateTime) {
     let _ = write!(out, " {:02}:{:02}:{:02}", t.hour(), t.minute(), t.second());
 }
 
-fn holder_text<'a>(h: Holder, roster: &'a Roster) -> &'a str {
+fn holder_text(h: Holder, roster: &Roster) -> &str {
     match h {
         Holder::Op(i) => &roster.ops[i].id,
         Holder::Dept(d) => d,

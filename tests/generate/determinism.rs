@@ -17,7 +17,10 @@ fn assert_same(a: &Path, b: &Path) {
     let fa = files(a);
     assert_eq!(fa, files(b));
     for f in &fa {
-        let (x, y) = (std::fs::read(a.join(f)).expect("read"), std::fs::read(b.join(f)).expect("read"));
+        let (x, y) = (
+            std::fs::read(a.join(f)).expect("read"),
+            std::fs::read(b.join(f)).expect("read"),
+        );
         assert!(x == y, "{f} differs");
     }
 }
@@ -26,9 +29,26 @@ fn assert_same(a: &Path, b: &Path) {
 fn same_arguments_give_byte_identical_files_whatever_the_thread_count() {
     for format in ["csv", "parquet"] {
         // 20,000 cases: three chunks of 8,192 on some days, so chunking is exercised.
-        let args = ["--cases", "20000", "--seed", "5", "--start", "2026-10-01", "--days", "10", "--format", format];
-        let one = generate_env(&args, &[("RAYON_NUM_THREADS", "1"), ("POLARS_MAX_THREADS", "1")]);
-        let two = generate_env(&args, &[("RAYON_NUM_THREADS", "2"), ("POLARS_MAX_THREADS", "2")]);
+        let args = [
+            "--cases",
+            "20000",
+            "--seed",
+            "5",
+            "--start",
+            "2026-10-01",
+            "--days",
+            "10",
+            "--format",
+            format,
+        ];
+        let one = generate_env(
+            &args,
+            &[("RAYON_NUM_THREADS", "1"), ("POLARS_MAX_THREADS", "1")],
+        );
+        let two = generate_env(
+            &args,
+            &[("RAYON_NUM_THREADS", "2"), ("POLARS_MAX_THREADS", "2")],
+        );
         assert_eq!((one.code, two.code), (0, 0), "{}{}", one.stderr, two.stderr);
         // cases, tasks, operators, authority + calendar.yaml, labels.csv, operator_profiles.csv
         assert_eq!(files(&one.dir).len(), 7, "{:?}", files(&one.dir));
@@ -42,5 +62,9 @@ fn another_seed_gives_other_data_and_no_partial_files_are_left() {
     let b = generate(&["--cases", "500", "--seed", "2", "--start", "2026-10-01"]);
     let read = |d: &Path| std::fs::read(d.join("cases.csv")).expect("cases");
     assert_ne!(read(&a.dir), read(&b.dir));
-    assert!(files(&a.dir).iter().all(|f| !f.ends_with(".partial")), "{:?}", files(&a.dir));
+    assert!(
+        files(&a.dir).iter().all(|f| !f.ends_with(".partial")),
+        "{:?}",
+        files(&a.dir)
+    );
 }

@@ -40,11 +40,16 @@ pub struct Gen {
 }
 
 /// Runs `policyqc generate --out <tmp>/data <args>` with `env`.
+#[must_use]
 pub fn generate_env(args: &[&str], env: &[(&str, &str)]) -> Gen {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("data");
     let mut cmd = Command::cargo_bin("policyqc").expect("the policyqc binary");
-    cmd.arg("generate").arg("--out").arg(&dir).args(args).env("NO_COLOR", "1");
+    cmd.arg("generate")
+        .arg("--out")
+        .arg(&dir)
+        .args(args)
+        .env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -59,18 +64,25 @@ pub fn generate_env(args: &[&str], env: &[(&str, &str)]) -> Gen {
 }
 
 /// Runs `policyqc generate --out <tmp>/data <args>`, which must succeed.
+#[must_use]
 pub fn generate(args: &[&str]) -> Gen {
     let g = generate_env(args, &[]);
-    assert_eq!(g.code, 0, "generate failed\nstdout:\n{}\nstderr:\n{}", g.stdout, g.stderr);
+    assert_eq!(
+        g.code, 0,
+        "generate failed\nstdout:\n{}\nstderr:\n{}",
+        g.stdout, g.stderr
+    );
     g
 }
 
 /// `labels.csv` as a table.
+#[must_use]
 pub fn labels(dir: &Path) -> util::Table {
     util::Table::read(&dir.join("labels.csv"))
 }
 
-/// The (case_id, column) pairs of the labels not caught at double-check.
+/// The (`case_id`, column) pairs of the labels not caught at double-check.
+#[must_use]
 pub fn uncaught(dir: &Path, column: &str) -> std::collections::BTreeSet<(String, String)> {
     let t = labels(dir);
     let caught = t.col("caught_at_double_check");
