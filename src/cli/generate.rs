@@ -100,13 +100,18 @@ fn render(s: &Summary, o: &GenerateOptions) -> String {
         s.cases_with_errors,
         pct(s.cases_with_errors)
     );
-    let _ = writeln!(t, "  per error point (planted/caught): {}", {
-        s.by_point
-            .iter()
-            .map(|(p, (n, c))| format!("EP{p} {n}/{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    });
+    let points: Vec<String> = s
+        .by_point
+        .iter()
+        .map(|(p, (n, c))| format!("EP{p} {n}/{c}"))
+        .collect();
+    if !points.is_empty() {
+        let _ = writeln!(
+            t,
+            "  per error point (planted/caught): {}",
+            points.join(", ")
+        );
+    }
     let _ = writeln!(
         t,
         "written to {}/ (cases, tasks, operators, authority .{}; calendar.yaml, labels.csv, operator_profiles.csv)",

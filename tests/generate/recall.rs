@@ -16,6 +16,8 @@ fn recall_precision(dir: &std::path::Path, what: &str) -> (f64, f64, usize) {
         "check failed: {}",
         run.stderr
     );
+    // Off a terminal `check` draws no progress bar: stderr stays empty.
+    assert_eq!(run.stderr, "");
     assert_eq!(
         run.table("data_findings.csv").rows.len(),
         0,
