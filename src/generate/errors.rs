@@ -634,12 +634,13 @@ pub static MUTATIONS: &[Mutation] = &[
     // ---- 7: double-check failed ----
     mutation!("four_eyes_entry", "double_check.four_eyes_entry", 7, DoubleCheck, Checker, false, 2,
         writes: [EntryOperator], reads: [Checker],
-        need: |c, env| checked(c) && c.has(F::EntryOperator)
+        // Not on a reworked case: its caught errors name the clerk who keyed it first.
+        need: |c, env| checked(c) && c.has(F::EntryOperator) && !env.rework
             && c.op(F::Checker).is_some_and(|i| env.ctx.roster.ops[i].has(Role::Entry)),
         apply: |c, _, _| { let k = c.get(F::Checker).clone(); c.set(F::EntryOperator, k); Ok(()) }),
     mutation!("four_eyes_review", "double_check.four_eyes_review", 7, DoubleCheck, Checker, false, 1,
         writes: [Reviewer], reads: [Checker],
-        need: |c, env| checked(c) && c.has(F::Reviewer)
+        need: |c, env| checked(c) && c.has(F::Reviewer) && !env.rework
             && c.op(F::Checker).is_some_and(|i| env.ctx.roster.ops[i].has(Role::Review)),
         apply: |c, _, _| { let k = c.get(F::Checker).clone(); c.set(F::Reviewer, k); Ok(()) }),
     mutation!("checked_before_entry", "double_check.checked_before_entry", 7, DoubleCheck, Checker, false, 1,
