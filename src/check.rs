@@ -99,6 +99,40 @@ pub fn load_rules(dir: Option<&Path>, map: &ColumnMap) -> Result<RuleSet, RunErr
 
 /// Runs the whole check.
 pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
+    run_check_with_progress(opts, &|_| {})
+}
+
+/// A step of the check, reported as it starts (for progress bars).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckPhase {
+    /// Reading the cases file.
+    ReadCases,
+    /// Reading the roster and the authority matrix.
+    ReadReference,
+    /// Evaluating the rules.
+    Evaluate,
+    /// Computing rates and thresholds.
+    Metrics,
+}
+
+impl CheckPhase {
+    /// What the step does, for a progress line.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::ReadCases => "reading cases",
+            Self::ReadReference => "reading roster and authority matrix",
+            Self::Evaluate => "evaluating rules",
+            Self::Metrics => "computing rates",
+        }
+    }
+}
+
+/// [`run_check`], calling `progress` at the start of each [`CheckPhase`].
+pub fn run_check_with_progress(
+    opts: &CheckOptions,
+    progress: &dyn Fn(CheckPhase),
+) -> Result<CheckResult, RunError> {
     let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
     let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
@@ -123,10 +157,12 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         f
     };
     phases.done("config");
+    progress(CheckPhase::ReadCases);
     let cases = read_table(&cases_path, Table::Cases, &map, &needed)?;
     phases.done("read cases");
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
+    progress(CheckPhase::ReadReference);
     let roster = match opts.sources.operators.as_deref() {
         Some(p) => {
             let t = read_table(p, Table::Operators, &map, &[])?;
@@ -163,8 +199,10 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         roster: roster.as_ref(),
     };
     phases.done("reference");
+    progress(CheckPhase::Evaluate);
     let evaluation = evaluate(&rules, &cases.df, &ctx)?;
     phases.done("evaluate");
+    progress(CheckPhase::Metrics);
     let case_rates = metrics::case_rates(&evaluation.frame, &rules.rules)?;
     let rule_rates = metrics::rule_rates(&evaluation.frame, &rules.rules)?;
     let operator_rates = metrics::operator_rates(&evaluation.frame, &rules.rules)?;

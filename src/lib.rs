@@ -27,6 +27,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod generate;
 pub mod hash;
 pub mod history;
 pub mod input;

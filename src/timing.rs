@@ -25,4 +25,3 @@ impl Phases {
         self.last = std::time::Instant::now();
     }
 }
-

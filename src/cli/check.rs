@@ -2,7 +2,7 @@
 
 use super::args::CheckArgs;
 use super::{EXIT_BREACH, EXIT_OK, report_run_error};
-use crate::check::{CheckOptions, run_check};
+use crate::check::{CheckOptions, run_check_with_progress};
 use crate::input::DataSources;
 
 /// Runs `check`; returns the exit code.
@@ -39,10 +39,21 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
         rules_dir: a.rules.clone(),
         strict: a.strict,
     };
-    let result = run_check(&opts).map_err(report_run_error)?;
-    result
-        .write(&a.out, &a.format)
-        .map_err(|e| miette::miette!(code = "output::write", "{e}"))?;
+    // Five steps: read cases, read reference tables, evaluate, rates, write.
+    let bar = super::generate::phase_bar(5, a.quiet);
+    let result = run_check_with_progress(&opts, &|phase| {
+        bar.inc(u64::from(phase != crate::check::CheckPhase::ReadCases));
+        bar.set_message(phase.describe());
+    })
+    .map_err(|e| {
+        bar.finish_and_clear();
+        report_run_error(e)
+    })?;
+    bar.inc(1);
+    bar.set_message("writing outputs");
+    let written = result.write(&a.out, &a.format);
+    bar.finish_and_clear();
+    written.map_err(|e| miette::miette!(code = "output::write", "{e}"))?;
     if !a.quiet {
         print!("{}", crate::report::console::summary(&result));
         println!(

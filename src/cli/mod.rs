@@ -1,8 +1,9 @@
-//! The command line: `policyqc check`, `policyqc validate`, `policyqc rules`.
+//! The command line: `policyqc check`, `policyqc validate`, `policyqc rules`, `policyqc generate`.
 //! Exit codes: 0 clean, 1 a threshold was breached, 2 usage, rule or input error.
 
 pub mod args;
 pub mod check;
+pub mod generate;
 pub mod rules;
 pub mod scorecard;
 pub mod validate;
@@ -33,6 +34,7 @@ pub fn main() -> i32 {
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
         Command::Scorecard(a) => scorecard::run(&a),
+        Command::Generate(a) => generate::run(&a),
     };
     match result {
         Ok(code) => code,

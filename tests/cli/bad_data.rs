@@ -90,10 +90,10 @@ fn unreadable_values_are_data_findings_with_row_column_and_value() {
     let run = check(dir.path(), &[]);
     // demo exits 0 (its README), and the bad values do not change that: each becomes an
     // empty value; an empty application_date adds one `intake.application_date_missing`
-    // (major; 3 of 2000 cases then, far from any threshold); an empty amount (a
-    // payment_mode_change, no authority band), premium_before or received_at only makes the
+    // (major; 1 of 2000 cases then, far from any threshold); an empty amount (an
+    // address_change, no authority band), premium_before or received_at only makes the
     // rules that compare them skip that case. So at most 1 more case with a finding:
-    // 86/2000 = 4.3% <= 15%, critical unchanged 21/2000 <= 2%.
+    // 76/2000 = 3.8% <= 15%, critical unchanged 13/2000 <= 2%.
     run.assert_code(0);
     let data = run.table("data_findings.csv");
     assert_eq!(
