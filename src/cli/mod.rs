@@ -4,7 +4,9 @@
 pub mod args;
 pub mod check;
 pub mod rules;
+pub mod sample;
 pub mod validate;
+pub mod verdicts;
 
 use clap::Parser;
 
@@ -31,6 +33,8 @@ pub fn main() -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
+        Command::Sample(a) => sample::run(&a),
+        Command::Verdicts(a) => verdicts::run(&a),
     };
     match result {
         Ok(code) => code,
