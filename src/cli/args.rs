@@ -23,6 +23,8 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of the sample options does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Run the rules over a data folder and write findings, the QC sheet and rates.
     ///
@@ -49,7 +51,7 @@ pub enum Command {
     /// manifest.md (data, population and rule-set hashes, filters, plan, method, seed, tool
     /// version, each selected case with its stratum and reason) and the auditor's workpaper
     /// sample.csv and sample.xlsx (one row per case and finding, with empty verdict columns:
-    /// verdict, new_error_point, new_error_stage, new_error_severity, auditor, judged_at, note).
+    /// verdict, `new_error_point`, `new_error_stage`, `new_error_severity`, auditor, `judged_at`, note).
     ///
     /// The same data, filters, plan, method and seed select the same cases on any machine,
     /// whatever the row order of the input or the thread count. Without --seed a seed is drawn
@@ -101,7 +103,7 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', default_value = "csv")]
     pub format: Vec<Format>,
     /// Stop (exit 2) on any data finding (a value that cannot be read, an empty or duplicate
-    /// case id) instead of reporting it in data_findings.csv and going on.
+    /// case id) instead of reporting it in `data_findings.csv` and going on.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.
@@ -205,7 +207,7 @@ pub struct SampleArgs {
     #[arg(long, value_enum, default_value = "random", help_heading = "Selection")]
     pub method: MethodArg,
     /// Stratified: the strata, comma-separated keys: stage (where the case stands),
-    /// operator:STAGE (who worked that stage, e.g. operator:entry), branch, change_type, or
+    /// operator:STAGE (who worked that stage, e.g. operator:entry), branch, `change_type`, or
     /// any field of the cases.
     #[arg(long, value_delimiter = ',', help_heading = "Selection")]
     pub by: Vec<String>,
@@ -256,8 +258,8 @@ pub struct SampleArgs {
     /// Print the plan and select nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// With --dry-run: print the plan as one JSON object (plan, population, code_letter,
-    /// sample_size, accept, reject; null where they do not apply).
+    /// With --dry-run: print the plan as one JSON object (plan, population, `code_letter`,
+    /// `sample_size`, accept, reject; null where they do not apply).
     #[arg(long, requires = "dry_run")]
     pub json: bool,
     /// Replace an earlier sample in the output folder.
@@ -284,9 +286,9 @@ pub struct VerdictsArgs {
 pub enum VerdictsCommand {
     /// Import a filled-in workpaper (sample.csv) into the history and evaluate the sample.
     ///
-    /// Per case and finding, the verdict column says confirmed or false_positive; on a row
-    /// without a rule, no_error (case inspected, clean) or new_error with new_error_point
-    /// 1-14 (an error the rules missed; new_error_stage and new_error_severity optional).
+    /// Per case and finding, the verdict column says confirmed or `false_positive`; on a row
+    /// without a rule, `no_error` (case inspected, clean) or `new_error` with `new_error_point`
+    /// 1-14 (an error the rules missed; `new_error_stage` and `new_error_severity` optional).
     /// Rows with an empty verdict are not judged yet; a case is judged whole.
     ///
     /// The file is checked against the sample's manifest.json; any problem (a case not in the
@@ -294,8 +296,8 @@ pub enum VerdictsCommand {
     /// The verdicts are stored in one transaction. Writes to the output folder: findings.csv
     /// (the new errors as people's findings, SCHEMA.md format, source audit),
     /// evaluation.json and evaluation.md (deviation rate, upper deviation limit at the plan's
-    /// confidence, the plan's accept/reject decision, per-rule precision), rule_precision.csv
-    /// (rule_id, confirmed, false_positive, judged, precision).
+    /// confidence, the plan's accept/reject decision, per-rule precision), `rule_precision.csv`
+    /// (`rule_id`, confirmed, `false_positive`, judged, precision).
     ///
     /// Exit code 1 when the plan rejects the lot (Z1.4) or the control cannot be relied on
     /// (attribute plan).

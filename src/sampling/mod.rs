@@ -256,13 +256,11 @@ impl Sample {
     /// renamed only when every one is complete.
     pub fn write(&self, out: &Path, force: bool) -> Result<Vec<PathBuf>, SampleError> {
         let names = ["manifest.json", "manifest.md", "sample.csv", "sample.xlsx"];
-        if !force {
-            if let Some(existing) = names.iter().map(|n| out.join(n)).find(|p| p.exists()) {
-                return Err(SampleError::Output(format!(
-                    "{} already exists: an earlier sample is there (its workpaper may hold verdicts); choose another --out or give --force to replace it",
-                    existing.display()
-                )));
-            }
+        if !force && let Some(existing) = names.iter().map(|n| out.join(n)).find(|p| p.exists()) {
+            return Err(SampleError::Output(format!(
+                "{} already exists: an earlier sample is there (its workpaper may hold verdicts); choose another --out or give --force to replace it",
+                existing.display()
+            )));
         }
         let work = workpaper::build(self)?;
         let files = vec![

@@ -464,7 +464,7 @@ fn population_hash(cases: &DataFrame) -> Result<String, SampleError> {
     let mut names: Vec<String> = cases
         .get_column_names()
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .filter(|n| !n.starts_with("__"))
         .collect();
     names.sort();
@@ -474,8 +474,7 @@ fn population_hash(cases: &DataFrame) -> Result<String, SampleError> {
             let c = col(n.as_str());
             let dt = cases
                 .column(n)
-                .map(|c| c.dtype().clone())
-                .unwrap_or(DataType::Null);
+                .map_or(DataType::Null, |c| c.dtype().clone());
             match dt {
                 DataType::Date => c.dt().strftime("%Y-%m-%d"),
                 DataType::Datetime(_, _) => c.dt().strftime("%Y-%m-%d %H:%M:%S"),

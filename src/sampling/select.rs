@@ -18,7 +18,7 @@
 //! random numbers* in survey-sampling terms).
 //!
 //! The one draw that is not per case, the random start of the systematic PPS selection, comes
-//! from a ChaCha20 generator ([`rand_chacha::ChaCha20Rng`], value-stable by design) seeded with
+//! from a `ChaCha20` generator ([`rand_chacha::ChaCha20Rng`], value-stable by design) seeded with
 //! `SHA-256("<seed>:pps-start")`: its first `u64` (`u`) gives the start `⌊u × W / 2^64⌋`.
 //!
 //! Sizes and allocations use integer arithmetic only.
@@ -244,7 +244,7 @@ pub fn key(seed: u64, case_id: &str) -> u64 {
     u64::from_be_bytes(first)
 }
 
-/// The first `u64` of the ChaCha20 stream seeded with `SHA-256("<seed>:<purpose>")`.
+/// The first `u64` of the `ChaCha20` stream seeded with `SHA-256("<seed>:<purpose>")`.
 #[must_use]
 pub fn stream_u64(seed: u64, purpose: &str) -> u64 {
     let digest = Sha256::digest(format!("{seed}:{purpose}").as_bytes());
@@ -322,7 +322,7 @@ pub fn select(
             strata = alloc;
         }
         Method::FlaggedFirst => {
-            let mut classes: Vec<(String, Vec<(u64, &Unit, Reason)>)> = Severity::ALL
+            let mut classes: Vec<(String, Vec<Pick<'_>>)> = Severity::ALL
                 .iter()
                 .map(|s| {
                     (

@@ -1,4 +1,4 @@
-//! Where verdicts are kept: an SQLite file (`policyqc-history.sqlite` by default, the history
+//! Where verdicts are kept: an `SQLite` file (`policyqc-history.sqlite` by default, the history
 //! file the scorecard also uses), behind the small [`VerdictStore`] trait.
 //!
 //! The sampling tables are created by their own migration list, [`MIGRATIONS`], recorded in
@@ -88,13 +88,13 @@ CREATE TABLE sampling_verdicts (
 /// Why the store failed (nothing of the import was kept).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum StoreError {
-    /// SQLite failed.
+    /// `SQLite` failed.
     #[error("history {path}: {message}")]
     #[diagnostic(code(verdicts::store))]
     Sqlite {
         /// The file.
         path: String,
-        /// What SQLite said.
+        /// What `SQLite` said.
         message: String,
     },
     /// Cases of the file already have stored verdicts.
@@ -148,7 +148,7 @@ pub trait VerdictStore {
     fn verdicts(&self, sample_id: &str) -> Result<Vec<VerdictRow>, StoreError>;
 }
 
-/// The SQLite store.
+/// The `SQLite` store.
 pub struct SqliteStore {
     conn: Connection,
     path: String,

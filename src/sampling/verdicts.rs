@@ -257,8 +257,7 @@ pub fn read(path: &Path, manifest: &Manifest) -> Result<VerdictBatch, VerdictErr
         let get = |name: &str| {
             idx(name)
                 .and_then(|c| rec.get(c))
-                .map(str::trim)
-                .unwrap_or("")
+                .map_or("", str::trim)
                 .to_owned()
         };
         if rec.iter().all(|v| v.trim().is_empty()) {
@@ -338,11 +337,11 @@ pub fn read(path: &Path, manifest: &Manifest) -> Result<VerdictBatch, VerdictErr
             }
             stage = get("new_error_stage");
             if stage.is_empty() {
-                stage = ERROR_POINTS
+                ERROR_POINTS
                     .iter()
                     .find(|e| Some(e.0) == error_point)
                     .map_or("", |e| e.2)
-                    .to_owned();
+                    .clone_into(&mut stage);
             } else if !STAGES.contains(&stage.as_str()) {
                 problems.push(format!(
                     "row {row}, column new_error_stage: `{stage}` is not a stage ({})",

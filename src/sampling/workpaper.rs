@@ -183,7 +183,7 @@ pub fn xlsx_bytes(work: &DataFrame, manifest: &Manifest) -> Result<Vec<u8>, Samp
     let names: Vec<String> = work
         .get_column_names()
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     let values: Vec<Vec<Option<String>>> = names
         .iter()

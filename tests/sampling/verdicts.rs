@@ -124,7 +124,7 @@ fn clean_sample_is_accepted_then_confirmed_findings_reject_it() {
     assert_eq!(stored(&history), rows, "a refused import stores nothing");
     let deviations = flagged.len() as u64 + 1;
     let r = import(&file2, &history, &["--replace"]);
-    r.assert_code(if deviations >= 4 { 1 } else { 0 });
+    r.assert_code(i32::from(deviations >= 4));
     let e = evaluation(&out);
     assert_eq!(e["sample"]["deviations"], deviations);
     assert_eq!(
@@ -394,12 +394,8 @@ fn bad_verdict_files_are_refused_whole() {
     assert_eq!(stored(&out.join("h.sqlite")), 0);
 
     // And the good file goes in.
-    import(&file, &out.join("h.sqlite"), &[]).assert_code(
-        if ids.iter().filter(|c| f.contains_key(*c)).count() >= 4 {
-            1
-        } else {
-            0
-        },
-    );
+    import(&file, &out.join("h.sqlite"), &[]).assert_code(i32::from(
+        ids.iter().filter(|c| f.contains_key(*c)).count() >= 4,
+    ));
     assert_eq!(stored(&out.join("h.sqlite")), good.rows.len() as i64);
 }
