@@ -101,9 +101,7 @@ pub enum InputError {
         message: String,
     },
     /// `--strict` and bad values were found.
-    #[error(
-        "{count} data finding(s) (values that could not be read, empty or duplicate case ids) and --strict is set; first: {first}"
-    )]
+    #[error("{count} data finding(s) (values that could not be read, empty or duplicate case ids) and --strict is set; first: {first}")]
     #[diagnostic(
         code(input::strict),
         help("run without --strict to have them reported in data_findings.csv and the run go on")
