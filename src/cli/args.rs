@@ -23,6 +23,8 @@ pub struct Cli {
 
 /// The commands.
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of the sample options does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Run the rules over a data folder and write findings, the QC sheet and rates.
     ///
@@ -84,6 +86,28 @@ pub enum Command {
         after_help = "Example: policyqc generate --cases 2000 --seed 20261001 --start 2026-10-01 --days 31 --out fixtures/demo"
     )]
     Generate(GenerateArgs),
+    /// Draw a reproducible audit sample of cases: plan, selection, manifest and workpaper.
+    ///
+    /// Runs the rules (as `check`) to know which cases are flagged, applies the filters, takes
+    /// the sample size from the plan (ANSI/ASQ Z1.4, AICPA attribute sampling, or a fixed
+    /// size) and selects the cases by the method. Writes to the output folder: manifest.json and
+    /// manifest.md (data, population and rule-set hashes, filters, plan, method, seed, tool
+    /// version, each selected case with its stratum and reason) and the auditor's workpaper
+    /// sample.csv and sample.xlsx (one row per case and finding, with empty verdict columns:
+    /// verdict, `new_error_point`, `new_error_stage`, `new_error_severity`, auditor, `judged_at`, note).
+    ///
+    /// The same data, filters, plan, method and seed select the same cases on any machine,
+    /// whatever the row order of the input or the thread count. Without --seed a seed is drawn
+    /// from the operating system, printed and recorded in the manifest.
+    #[command(after_help = "Examples:
+  policyqc sample fixtures/demo --plan z14 --level II --aql 1.0 --method flagged-first --out audit-2026-10
+  policyqc sample fixtures/demo --plan attribute --confidence 0.95 --tolerable 0.05 --expected 0.01 \\
+      --method stratified --by branch --min-per-stratum 5 --seed 20261101
+  policyqc sample fixtures/demo --plan fixed --size 50 --method risk-weighted --weight amount
+  policyqc sample fixtures/demo --plan z14 --aql 1.0 --period 2026-10 --dry-run --json")]
+    Sample(SampleArgs),
+    /// Import the auditor's verdicts on a sample and evaluate it.
+    Verdicts(VerdictsArgs),
 }
 
 /// `policyqc generate`.
@@ -262,6 +286,202 @@ pub struct ScorecardArgs {
     /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
     #[arg(long)]
     pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Sampling plans (`policyqc sample --plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanArg {
+    /// ANSI/ASQ Z1.4 (ISO 2859-1) single sampling, normal inspection: --level, --aql
+    /// [--lot-size].
+    Z14,
+    /// AICPA attribute sampling for tests of controls: --confidence, --tolerable [--expected].
+    Attribute,
+    /// A fixed number of cases: --size.
+    Fixed,
+}
+
+/// Selection methods (`policyqc sample --method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// Simple random sampling.
+    Random,
+    /// Stratified random sampling: --by, --allocation, --min-per-stratum.
+    Stratified,
+    /// Cases with findings first (critical, major, minor), then random cases without.
+    FlaggedFirst,
+    /// Probability proportional to size: --weight amount | severity.
+    RiskWeighted,
+}
+
+/// Allocation of a stratified sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AllocationArg {
+    /// In proportion to stratum size.
+    Proportional,
+    /// The same number in each stratum.
+    Equal,
+}
+
+/// `policyqc sample`.
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct SampleArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A rule directory (default: the built-in pack).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "policyqc-sample")]
+    pub out: PathBuf,
+    /// The sampling plan that gives the sample size.
+    #[arg(long, value_enum, help_heading = "Plan")]
+    pub plan: PlanArg,
+    /// Z1.4 inspection level: I, II, III (or S-1..S-4).
+    #[arg(long, default_value = "II", help_heading = "Plan")]
+    pub level: String,
+    /// Z1.4 acceptance quality limit, a column of Table II-A (e.g. 0.65, 1.0, 2.5).
+    #[arg(long, help_heading = "Plan")]
+    pub aql: Option<String>,
+    /// Z1.4 lot size (default: the number of cases after the filters).
+    #[arg(long, value_name = "N", help_heading = "Plan")]
+    pub lot_size: Option<u64>,
+    /// Confidence: the attribute plan's, and that of every evaluation's upper deviation
+    /// limit (default 0.95).
+    #[arg(long, help_heading = "Plan")]
+    pub confidence: Option<String>,
+    /// Attribute plan: tolerable deviation rate (0.05 or 5%).
+    #[arg(long, help_heading = "Plan")]
+    pub tolerable: Option<String>,
+    /// Attribute plan: expected deviation rate (default 0).
+    #[arg(long, help_heading = "Plan")]
+    pub expected: Option<String>,
+    /// Fixed plan: the number of cases.
+    #[arg(long, value_name = "N", help_heading = "Plan")]
+    pub size: Option<u64>,
+    /// How cases are selected.
+    #[arg(long, value_enum, default_value = "random", help_heading = "Selection")]
+    pub method: MethodArg,
+    /// Stratified: the strata, comma-separated keys: stage (where the case stands),
+    /// operator:STAGE (who worked that stage, e.g. operator:entry), branch, `change_type`, or
+    /// any field of the cases.
+    #[arg(long, value_delimiter = ',', help_heading = "Selection")]
+    pub by: Vec<String>,
+    /// Stratified: how strata share the sample.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "proportional",
+        help_heading = "Selection"
+    )]
+    pub allocation: AllocationArg,
+    /// Stratified: least cases per stratum (a smaller stratum is taken whole).
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "N",
+        help_heading = "Selection"
+    )]
+    pub min_per_stratum: u64,
+    /// Risk-weighted: amount (|amount|), severity (critical 10, major 5, minor 2, none 1) or
+    /// severity:critical=20,major=5,minor=1,none=1.
+    #[arg(long, help_heading = "Selection")]
+    pub weight: Option<String>,
+    /// The seed (default: drawn from the operating system, printed and recorded).
+    #[arg(long, help_heading = "Selection")]
+    pub seed: Option<u64>,
+    /// Cases received in a period: 2026-10, 2026-10-05 or 2026-10-01..2026-10-15.
+    #[arg(long, help_heading = "Filters")]
+    pub period: Option<String>,
+    /// Cases that reached these checkpoints; only findings at them count.
+    #[arg(long, value_delimiter = ',', help_heading = "Filters")]
+    pub checkpoint: Vec<String>,
+    /// Cases with findings of these rules; only those findings count.
+    #[arg(long, value_delimiter = ',', help_heading = "Filters")]
+    pub rule: Vec<String>,
+    /// Cases with findings of these severities; only those findings count.
+    #[arg(long, value_delimiter = ',', help_heading = "Filters")]
+    pub severity: Vec<String>,
+    /// Cases these operators worked (at the --checkpoint stages when given).
+    #[arg(long, value_delimiter = ',', help_heading = "Filters")]
+    pub operator: Vec<String>,
+    /// Cases of these branches.
+    #[arg(long, value_delimiter = ',', help_heading = "Filters")]
+    pub branch: Vec<String>,
+    /// Cases of these change types.
+    #[arg(long, value_delimiter = ',', help_heading = "Filters")]
+    pub change_type: Vec<String>,
+    /// Print the plan and select nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: print the plan as one JSON object (plan, population, `code_letter`,
+    /// `sample_size`, accept, reject; null where they do not apply).
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
+    /// Replace an earlier sample in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Stop on any value that cannot be read (as `check --strict`).
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors (and a drawn seed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `policyqc verdicts`.
+#[derive(Debug, Args)]
+pub struct VerdictsArgs {
+    /// The verdicts command.
+    #[command(subcommand)]
+    pub command: VerdictsCommand,
+}
+
+/// The verdicts commands.
+#[derive(Debug, Subcommand)]
+pub enum VerdictsCommand {
+    /// Import a filled-in workpaper (sample.csv) into the history and evaluate the sample.
+    ///
+    /// Per case and finding, the verdict column says confirmed or `false_positive`; on a row
+    /// without a rule, `no_error` (case inspected, clean) or `new_error` with `new_error_point`
+    /// 1-14 (an error the rules missed; `new_error_stage` and `new_error_severity` optional).
+    /// Rows with an empty verdict are not judged yet; a case is judged whole.
+    ///
+    /// The file is checked against the sample's manifest.json; any problem (a case not in the
+    /// sample, an unknown verdict, a duplicate, a case already judged) refuses the whole file.
+    /// The verdicts are stored in one transaction. Writes to the output folder: findings.csv
+    /// (the new errors as people's findings, SCHEMA.md format, source audit),
+    /// evaluation.json and evaluation.md (deviation rate, upper deviation limit at the plan's
+    /// confidence, the plan's accept/reject decision, per-rule precision), `rule_precision.csv`
+    /// (`rule_id`, confirmed, `false_positive`, judged, precision).
+    ///
+    /// Exit code 1 when the plan rejects the lot (Z1.4) or the control cannot be relied on
+    /// (attribute plan).
+    #[command(after_help = "Example: policyqc verdicts import audit-2026-10/sample.csv")]
+    Import(VerdictsImportArgs),
+}
+
+/// `policyqc verdicts import`.
+#[derive(Debug, Args)]
+pub struct VerdictsImportArgs {
+    /// The filled-in workpaper (CSV).
+    pub file: PathBuf,
+    /// The sample's manifest (default: manifest.json beside FILE).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// The history file.
+    #[arg(long, value_name = "FILE", default_value = crate::sampling::store::DEFAULT_HISTORY)]
+    pub history: PathBuf,
+    /// The output folder (default: the folder of FILE).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace stored verdicts of the cases in FILE instead of refusing them.
+    #[arg(long)]
+    pub replace: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -1,31 +1,30 @@
 //! `policyqc check`.
 
-use super::args::CheckArgs;
+use super::args::{CheckArgs, DataArgs};
 use super::{EXIT_BREACH, EXIT_OK, report_run_error};
 use crate::check::{CheckOptions, run_check_with_progress};
 use crate::input::DataSources;
 
-/// Runs `check`; returns the exit code.
-pub fn run(a: &CheckArgs) -> miette::Result<i32> {
-    let mut sources = a
-        .data
+/// The data files named by the arguments: the folder's, overridden by each file option.
+pub(crate) fn data_sources(data: &DataArgs, command: &str) -> miette::Result<DataSources> {
+    let mut sources = data
         .data_dir
         .as_deref()
         .map(DataSources::from_folder)
         .unwrap_or_default();
-    if let Some(dir) = &a.data.data_dir
+    if let Some(dir) = &data.data_dir
         && !dir.is_dir()
     {
         miette::bail!(
             code = "input::no-folder",
-            help = "give the data folder, e.g. `policyqc check fixtures/demo`",
+            help = format!("give the data folder, e.g. `policyqc {command} fixtures/demo`"),
             "{} is not a folder",
             dir.display()
         );
     }
     macro_rules! set {
         ($field:ident) => {
-            if let Some(p) = &a.data.$field {
+            if let Some(p) = &data.$field {
                 sources.$field = Some(p.clone());
             }
         };
@@ -34,6 +33,12 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     set!(operators);
     set!(authority);
     set!(columns);
+    Ok(sources)
+}
+
+/// Runs `check`; returns the exit code.
+pub fn run(a: &CheckArgs) -> miette::Result<i32> {
+    let sources = data_sources(&a.data, "check")?;
     let opts = CheckOptions {
         sources,
         rules_dir: a.rules.clone(),

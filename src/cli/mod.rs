@@ -5,8 +5,10 @@ pub mod args;
 pub mod check;
 pub mod generate;
 pub mod rules;
+pub mod sample;
 pub mod scorecard;
 pub mod validate;
+pub mod verdicts;
 
 use clap::Parser;
 
@@ -35,6 +37,8 @@ pub fn main() -> i32 {
         Command::Rules(a) => rules::run(&a),
         Command::Scorecard(a) => scorecard::run(&a),
         Command::Generate(a) => generate::run(&a),
+        Command::Sample(a) => sample::run(&a),
+        Command::Verdicts(a) => verdicts::run(&a),
     };
     match result {
         Ok(code) => code,
