@@ -1,9 +1,12 @@
-//! The command line: `policyqc check`, `policyqc validate`, `policyqc rules`.
+//! The command line: `policyqc check`, `policyqc validate`, `policyqc rules`, `policyqc cycle`,
+//! `policyqc status`.
 //! Exit codes: 0 clean, 1 a threshold was breached, 2 usage, rule or input error.
 
 pub mod args;
 pub mod check;
+pub mod cycle;
 pub mod rules;
+pub mod status;
 pub mod validate;
 
 use clap::Parser;
@@ -31,6 +34,8 @@ pub fn main() -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
+        Command::Cycle(a) => cycle::run(&a),
+        Command::Status(a) => status::run(&a),
     };
     match result {
         Ok(code) => code,
