@@ -109,8 +109,34 @@ pub fn load_rules(dir: Option<&Path>, map: &ColumnMap) -> Result<RuleSet, RunErr
     .map_err(RunError::Config)
 }
 
+/// Prints how long each phase took to stderr when `POLICYQC_TIMINGS` is set (for profiling;
+/// see BENCHMARKS.md).
+struct Phases {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn new() -> Self {
+        Self {
+            on: std::env::var_os("POLICYQC_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!(
+                "[timing] {phase:<12} {:>8.3} s",
+                self.last.elapsed().as_secs_f64()
+            );
+        }
+        self.last = std::time::Instant::now();
+    }
+}
+
 /// Runs the whole check.
 pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
+    let mut phases = Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
     let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
     let calendar = load_calendar(opts.sources.calendar.as_deref())?;
@@ -134,7 +160,9 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         f.dedup();
         f
     };
+    phases.done("config");
     let cases = read_table(&cases_path, Table::Cases, &map, &needed)?;
+    phases.done("read cases");
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
     let roster = match opts.sources.operators.as_deref() {
@@ -174,7 +202,9 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         roster: roster.as_ref(),
         clock: Some(&clock),
     };
+    phases.done("reference");
     let evaluation = evaluate(&rules, &cases.df, &ctx)?;
+    phases.done("evaluate");
     let case_rates = metrics::case_rates(&evaluation.frame, &rules.rules)?;
     let rule_rates = metrics::rule_rates(&evaluation.frame, &rules.rules)?;
     let operator_rates = metrics::operator_rates(&evaluation.frame, &rules.rules)?;
@@ -195,6 +225,7 @@ pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         &rule_rates,
         &operator_rates,
     );
+    phases.done("metrics");
     let cases_read = cases.df.height() as u64;
     debug_assert_eq!(
         case_rates.cases, cases_read,

@@ -115,7 +115,7 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', default_value = "csv")]
     pub format: Vec<Format>,
     /// Stop (exit 2) on any data finding (a value that cannot be read, an empty or duplicate
-    /// case id) instead of reporting it in data_findings.csv and going on.
+    /// case id) instead of reporting it in `data_findings.csv` and going on.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.

@@ -43,6 +43,10 @@ pub struct Problem {
     pub help: Option<String>,
     /// Error (stops the run) or warning.
     pub severity: Severity,
+    /// The file's text under its name, so that miette shows `[file:line:col]` above the
+    /// snippet. (miette prefers a diagnostic's own `source_code` to one attached with
+    /// `Report::with_source_code`, so the name must come from here.)
+    source: NamedSource<Arc<String>>,
 }
 
 impl Problem {
@@ -62,6 +66,7 @@ impl Problem {
             file: file.clone(),
             help: None,
             severity: Severity::Error,
+            source: NamedSource::new(file.name.clone(), file.text.clone()),
         }
     }
 
@@ -124,7 +129,7 @@ impl Diagnostic for Problem {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.file.text.as_ref() as &dyn SourceCode)
+        Some(&self.source as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().enumerate().map(
@@ -188,11 +193,7 @@ impl Diagnostics {
             ))
         });
         let mut reports = self.syntax;
-        reports.extend(problems.into_iter().map(|p| {
-            let name = p.file.name.clone();
-            let text = p.file.text.clone();
-            miette::Report::new(p).with_source_code(NamedSource::new(name, text))
-        }));
+        reports.extend(problems.into_iter().map(miette::Report::new));
         reports
     }
 }

@@ -216,6 +216,9 @@ pub fn parse(source: &str, file: &str) -> Result<Node, miette::Report> {
             },
         });
     }
-    serde_saphyr::from_str::<Node>(source)
-        .map_err(|err| serde_saphyr::miette::to_miette_report(&err, source, file))
+    serde_saphyr::from_str::<Node>(source).map_err(|err| {
+        // `source_name` names the snippet: without it serde-saphyr shows `<input>`.
+        let options = serde_saphyr::render_options! { source_name: Some(file) };
+        serde_saphyr::miette::to_miette_report_with_options(&err, source, file, options)
+    })
 }

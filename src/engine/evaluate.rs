@@ -88,18 +88,20 @@ pub fn evaluate(
         })
         .collect();
     if !script_rules.is_empty() {
+        // `with_columns`, not `select`: a rule without `when` is the literal `true`, which
+        // must be broadcast to one value per case (a `select` of literals has one row).
         let whens = frame
             .clone()
             .lazy()
-            .select(
+            .with_columns(
                 script_rules
                     .iter()
-                    .map(|(i, r, _)| when_expr(&r.when).alias(format!("w{i}").as_str()))
+                    .map(|(i, r, _)| when_expr(&r.when).alias(format!("__when{i}").as_str()))
                     .collect::<Vec<_>>(),
             )
             .collect()?;
         for (i, rule, p) in &script_rules {
-            let applies = whens.column(&format!("w{i}"))?.bool()?.clone();
+            let applies = whens.column(&format!("__when{i}"))?.bool()?.clone();
             let status = script::evaluate(&frame, &p.ast, &p.fields, ctx.catalog, &applies)
                 .map_err(|e| {
                     let case = crate::input::column_str(&frame, "case_id")

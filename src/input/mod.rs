@@ -102,7 +102,9 @@ pub enum InputError {
         message: String,
     },
     /// `--strict` and bad values were found.
-    #[error("{count} data finding(s) (values that could not be read, empty or duplicate case ids) and --strict is set; first: {first}")]
+    #[error(
+        "{count} data finding(s) (values that could not be read, empty or duplicate case ids) and --strict is set; first: {first}"
+    )]
     #[diagnostic(
         code(input::strict),
         help("run without --strict to have them reported in data_findings.csv and the run go on")
@@ -239,26 +241,22 @@ pub fn read_table(
         .map(|m| m.column.clone())
         .unwrap_or_default();
     let mut raw_cols = vec![col(ROW)];
-    let mut typed = vec![col(ROW)];
-    let mut bad = Vec::new();
     for m in &mappings {
         let source = if present.contains(&m.column) {
-            col(m.column.as_str()).cast(DataType::String)
+            col(m.column.as_str())
         } else {
             lit(NULL).cast(DataType::String)
         };
-        let rawname = format!("__raw_{}", m.field);
-        raw_cols.push(source.alias(rawname.as_str()));
-        let parsed = parse_expr(col(rawname.as_str()), m.ty, map);
-        typed.push(parsed.clone().alias(m.field.as_str()));
-        if m.ty != FieldType::Text {
-            bad.push((m, col(rawname.as_str()).is_not_null().and(parsed.is_null())));
-        }
+        raw_cols.push(source.alias(format!("__raw_{}", m.field).as_str()));
     }
     let key_raw = if present.contains(&key_column) {
         col(key_column.as_str()).cast(DataType::String)
     } else {
         lit(NULL).cast(DataType::String)
+    };
+    let err = |e: PolarsError| InputError::Parse {
+        path: name.clone(),
+        message: e.to_string(),
     };
     let base = raw
         .lazy()
@@ -271,55 +269,70 @@ pub fn read_table(
                 .collect::<Vec<_>>(),
         )
         .collect()
-        .map_err(|e| InputError::Parse {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
-    let mut select = typed;
-    let flags: Vec<String> = bad
+        .map_err(err)?;
+    // Parse every field once, with the cheapest parser the column's shape allows.
+    let plain = plain_timestamp_columns(&base, &mappings).map_err(err)?;
+    let schema = base.schema();
+    let typed: Vec<Expr> = mappings
         .iter()
-        .map(|(m, _)| format!("__bad_{}", m.field))
+        .map(|m| {
+            let rawname = format!("__raw_{}", m.field);
+            let raw = col(rawname.as_str());
+            match schema.get(rawname.as_str()) {
+                Some(DataType::String) | None => {
+                    parse_expr(raw, m.ty, map, plain.contains(&m.field))
+                }
+                Some(dt) => convert_expr(raw, dt, m.ty, map),
+            }
+            .alias(m.field.as_str())
+        })
         .collect();
-    select.extend(
-        bad.iter()
-            .map(|(m, e)| e.clone().alias(format!("__bad_{}", m.field).as_str())),
-    );
-    select.extend(
-        mappings
-            .iter()
-            .map(|m| col(format!("__raw_{}", m.field).as_str())),
-    );
-    select.push(col("__key"));
-    let wide = base
+    let wide = base.lazy().with_columns(typed).collect().map_err(err)?;
+    // A value is bad when there was text and the parse gave nothing; count per field in one
+    // pass, then list the rows only of fields that have any.
+    let bad_expr = |m: &Mapping| {
+        col(format!("__raw_{}", m.field).as_str())
+            .is_not_null()
+            .and(col(m.field.as_str()).is_null())
+    };
+    let checked: Vec<&Mapping> = mappings
+        .iter()
+        .filter(|m| m.ty != FieldType::Text)
+        .collect();
+    let counts = wide
+        .clone()
         .lazy()
-        .select(select)
+        .select(
+            checked
+                .iter()
+                .map(|m| {
+                    bad_expr(m)
+                        .cast(DataType::UInt64)
+                        .sum()
+                        .alias(m.field.as_str())
+                })
+                .collect::<Vec<_>>(),
+        )
         .collect()
-        .map_err(|e| InputError::Parse {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
-
+        .map_err(err)?;
     let mut issues = Vec::new();
-    for ((m, _), flag) in bad.iter().zip(&flags) {
+    for m in checked {
+        if column_u64(&counts, &m.field).first().copied().unwrap_or(0) == 0 {
+            continue;
+        }
+        let rawname = format!("__raw_{}", m.field);
         let rows = wide
             .clone()
             .lazy()
-            .filter(col(flag.as_str()))
-            .select([
-                col(ROW),
-                col("__key"),
-                col(format!("__raw_{}", m.field).as_str()),
-            ])
+            .filter(bad_expr(m))
+            .select([col(ROW), col("__key"), col(rawname.as_str())])
             .collect()
-            .map_err(|e| InputError::Parse {
-                path: name.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(err)?;
         let what = expected_text(m, map);
         for (row, (case, value)) in column_u64(&rows, ROW).into_iter().zip(
             column_str(&rows, "__key")
                 .into_iter()
-                .zip(column_str(&rows, &format!("__raw_{}", m.field))),
+                .zip(column_str(&rows, &rawname)),
         ) {
             issues.push(DataIssue {
                 file: name.clone(),
@@ -362,52 +375,123 @@ fn expected_text(m: &Mapping, map: &ColumnMap) -> String {
     }
 }
 
-/// The polars expression that parses text into a field type (empty on failure).
-fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
+/// Converts an already typed column (Parquet) to a field type; values that do not convert
+/// become empty and are reported like unparseable text.
+fn convert_expr(c: Expr, from: &DataType, ty: FieldType, map: &ColumnMap) -> Expr {
+    match (ty, from) {
+        (FieldType::Money, DataType::Float32 | DataType::Float64) => (c.cast(DataType::Float64)
+            * lit(100.0))
+        .round(0, RoundMode::HalfToEven)
+        .cast(DataType::Int64),
+        (FieldType::Money, dt) if dt.is_integer() => c.cast(DataType::Int64) * lit(100_i64),
+        (FieldType::Integer, dt) if dt.is_integer() => c.cast(DataType::Int64),
+        (FieldType::Bool, DataType::Boolean) => c,
+        (FieldType::Date, DataType::Date | DataType::Datetime(_, _)) => c.cast(DataType::Date),
+        (FieldType::DateTime, DataType::Date | DataType::Datetime(_, _)) => {
+            c.cast(DataType::Datetime(TimeUnit::Milliseconds, None))
+        }
+        (FieldType::Text, _) => c.cast(DataType::String),
+        // Anything else is read through its text form, like CSV.
+        _ => parse_expr(c.cast(DataType::String), ty, map, false),
+    }
+}
+
+/// The reference timestamp format.
+const REFERENCE_DATETIME: &str = "%Y-%m-%d %H:%M:%S";
+
+/// Timestamp fields whose every value has exactly the reference shape
+/// (`YYYY-MM-DD HH:MM:SS`: 19 bytes, no `T`), found in one cheap pass over the lengths;
+/// they are parsed with one `strptime` instead of trying every accepted variant.
+fn plain_timestamp_columns(base: &DataFrame, mappings: &[Mapping]) -> PolarsResult<Vec<String>> {
+    let schema = base.schema();
+    let temporal: Vec<&Mapping> = mappings
+        .iter()
+        .filter(|m| m.ty == FieldType::DateTime)
+        .filter(|m| {
+            matches!(
+                schema.get(format!("__raw_{}", m.field).as_str()),
+                Some(DataType::String)
+            )
+        })
+        .collect();
+    if temporal.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut exprs = Vec::new();
+    for m in &temporal {
+        let raw = col(format!("__raw_{}", m.field).as_str());
+        let len = raw.clone().str().len_bytes();
+        exprs.push(len.clone().min().alias(format!("min_{}", m.field).as_str()));
+        exprs.push(len.max().alias(format!("max_{}", m.field).as_str()));
+        exprs.push(
+            raw.str()
+                .contains_literal(lit("T"))
+                .any(true)
+                .alias(format!("t_{}", m.field).as_str()),
+        );
+    }
+    let row = base.clone().lazy().select(exprs).collect()?;
+    let get = |name: String| {
+        row.column(&name)
+            .ok()
+            .and_then(|c| c.get(0).ok())
+            .map(|v| v.to_string())
+    };
+    Ok(temporal
+        .into_iter()
+        .filter(|m| {
+            let (min, max, t) = (
+                get(format!("min_{}", m.field)),
+                get(format!("max_{}", m.field)),
+                get(format!("t_{}", m.field)),
+            );
+            let all_19 = min.as_deref().is_none_or(|v| v == "19" || v == "null")
+                && max.as_deref().is_none_or(|v| v == "19" || v == "null");
+            all_19 && t.as_deref() != Some("true")
+        })
+        .map(|m| m.field.clone())
+        .collect())
+}
+
+/// The polars expression that parses text into a field type (empty on failure). `plain`:
+/// every value of this timestamp column has the reference shape (see
+/// [`plain_timestamp_columns`]).
+fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap, plain: bool) -> Expr {
     let s = s.str().strip_chars(lit(NULL));
     let s = when(s.clone().eq(lit("")))
         .then(lit(NULL).cast(DataType::String))
         .otherwise(s);
     match ty {
         FieldType::Text => s,
-        FieldType::Integer => when(s.clone().str().contains(lit(r"^[+-]?[0-9]+$"), true))
-            .then(s.cast(DataType::Int64))
-            .otherwise(lit(NULL).cast(DataType::Int64)),
+        FieldType::Integer => s.cast(DataType::Int64),
         FieldType::Money => {
-            // Exact: "12.3" -> "12.30" -> "1230"; no floating point on the way.
+            // Exact: the text is checked to be a decimal with at most two places and at most
+            // 13 integer digits; then round(value * 100) is exactly its cents (an f64 holds
+            // every such value to far better than half a cent).
             let valid = s
                 .clone()
                 .str()
-                .contains(lit(r"^-?[0-9]+(\.[0-9]{1,2})?$"), true);
-            let padded = when(s.clone().str().contains(lit(r"\.[0-9]$"), true))
-                .then(concat_str([s.clone(), lit("0")], "", false))
-                .when(s.clone().str().contains(lit(r"\.[0-9][0-9]$"), true))
-                .then(s.clone())
-                .otherwise(concat_str([s.clone(), lit("00")], "", false));
+                .contains(lit(r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"), true);
             when(valid)
                 .then(
-                    padded
-                        .str()
-                        .replace_all(lit("."), lit(""), true)
+                    (s.cast(DataType::Float64) * lit(100.0))
+                        .round(0, RoundMode::HalfToEven)
                         .cast(DataType::Int64),
                 )
                 .otherwise(lit(NULL).cast(DataType::Int64))
         }
         FieldType::Bool => {
-            let t = ["true", "TRUE", "True", "yes", "YES", "Yes", "Y", "y", "1"];
-            let f = ["false", "FALSE", "False", "no", "NO", "No", "N", "n", "0"];
-            let any = |words: &[&str]| {
-                words
-                    .iter()
-                    .map(|w| s.clone().eq(lit(*w)))
-                    .reduce(Expr::or)
-                    .expect("words")
-            };
-            when(any(&t))
-                .then(lit(true))
-                .when(any(&f))
-                .then(lit(false))
-                .otherwise(lit(NULL).cast(DataType::Boolean))
+            let words = [
+                "true", "TRUE", "True", "yes", "YES", "Yes", "Y", "y", "1", "false", "FALSE",
+                "False", "no", "NO", "No", "N", "n", "0",
+            ];
+            let values: Vec<bool> = (0..words.len()).map(|i| i < 9).collect();
+            s.replace_strict(
+                lit(Series::new("words".into(), words)),
+                lit(Series::new("values".into(), values)),
+                Some(lit(NULL).cast(DataType::Boolean)),
+                Some(DataType::Boolean),
+            )
         }
         FieldType::Date => coalesce(
             &map.date_formats
@@ -423,38 +507,38 @@ fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
                 .collect::<Vec<_>>(),
         ),
         FieldType::DateTime => {
-            // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: times are office-local, so
-            // a `T` separator is read as a space and an offset is dropped (reference formats
-            // only; cheap literal operations, no regex per value).
-            let normal =
-                s.clone()
-                    .str()
-                    .slice(lit(0), lit(19))
-                    .str()
-                    .replace_all(lit("T"), lit(" "), true);
-            let mut tries = Vec::new();
-            for f in &map.datetime_formats {
+            let parse = |e: Expr, f: &str| {
                 let opts = StrptimeOptions {
                     format: Some(f.into()),
                     strict: false,
                     exact: true,
                     cache: false,
                 };
-                tries.push(s.clone().str().to_datetime(
-                    Some(TimeUnit::Milliseconds),
-                    None,
-                    opts.clone(),
-                    lit("raise"),
-                ));
-                if f.starts_with("%Y-%m-%d") {
-                    tries.push(normal.clone().str().to_datetime(
-                        Some(TimeUnit::Milliseconds),
-                        None,
-                        opts,
-                        lit("raise"),
-                    ));
-                }
+                e.str()
+                    .to_datetime(Some(TimeUnit::Milliseconds), None, opts, lit("raise"))
+            };
+            if plain && map.datetime_formats.iter().any(|f| f == REFERENCE_DATETIME) {
+                return parse(s, REFERENCE_DATETIME);
             }
+            // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: times are office-local, so
+            // a `T` separator is read as a space and an offset is dropped (reference formats).
+            let normal =
+                s.clone()
+                    .str()
+                    .slice(lit(0), lit(19))
+                    .str()
+                    .replace_all(lit("T"), lit(" "), true);
+            let tries: Vec<Expr> = map
+                .datetime_formats
+                .iter()
+                .map(|f| {
+                    if f.starts_with("%Y-%m-%d") {
+                        parse(normal.clone(), f)
+                    } else {
+                        parse(s.clone(), f)
+                    }
+                })
+                .collect();
             coalesce(&tries)
         }
     }
@@ -494,33 +578,10 @@ fn read_parquet(path: &Path, name: &str) -> Result<DataFrame, InputError> {
         path: name.to_owned(),
         source,
     })?;
-    let df = ParquetReader::new(file)
+    // Typed Parquet columns are kept as they are and converted to the field's type
+    // (`convert_expr`); text columns are parsed exactly like CSV.
+    ParquetReader::new(file)
         .finish()
-        .map_err(|e| InputError::Parse {
-            path: name.to_owned(),
-            message: e.to_string(),
-        })?;
-    // Typed Parquet columns are written back as text in the reference format, then parsed
-    // like CSV, so both paths share one set of rules and one set of data issues.
-    let exprs: Vec<Expr> = df
-        .schema()
-        .iter()
-        .map(|(n, dt)| {
-            let c = col(n.clone());
-            match dt {
-                DataType::Datetime(_, _) => c.dt().strftime("%Y-%m-%d %H:%M:%S"),
-                DataType::Date => c.dt().strftime("%Y-%m-%d"),
-                DataType::Float32 | DataType::Float64 => {
-                    c.round(2, RoundMode::HalfToEven).cast(DataType::String)
-                }
-                _ => c.cast(DataType::String),
-            }
-            .alias(n.clone())
-        })
-        .collect();
-    df.lazy()
-        .select(exprs)
-        .collect()
         .map_err(|e| InputError::Parse {
             path: name.to_owned(),
             message: e.to_string(),

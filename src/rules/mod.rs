@@ -278,23 +278,9 @@ pub(crate) fn read_when(r: &mut MapReader<'_, '_>, node: &Node) -> Vec<Condition
                 let Some((field, ty, _)) = r.field_name(key, "when") else {
                     continue;
                 };
-                let items: Vec<&Node> = match &value.value {
-                    Value::Seq(items) => items.iter().collect(),
-                    _ => vec![value],
+                let Some(values) = r.literals(value, ty, &format!("`when: {field}`")) else {
+                    continue;
                 };
-                let mut values = Vec::new();
-                for item in items {
-                    match Literal::read(item, ty) {
-                        Ok(v) => values.push(v),
-                        Err(e) => {
-                            r.error(
-                                "rules::bad-value",
-                                item.span,
-                                format!("`when: {field}`: {e}"),
-                            );
-                        }
-                    }
-                }
                 out.push(Condition::OneOf { field, ty, values });
             }
         }

@@ -132,7 +132,7 @@ fn strict_stops_at_unreadable_values_and_writes_nothing() {
     let run = check(dir.path(), &["--strict"]);
     run.assert_code(2);
     let err = run.stderr_squashed();
-    assert!(err.contains("4value(s)"), "{}", run.stderr);
+    assert!(err.contains("4datafinding(s)"), "{}", run.stderr);
     assert!(err.contains("--strict"), "{}", run.stderr);
     // The first bad value, sorted by file and row: row 2, application_date.
     assert!(

@@ -105,3 +105,43 @@ operators:
     assert_eq!(f.header[0], "case_id");
     assert_eq!(run.summary_u64("cases_read"), 300);
 }
+
+#[test]
+fn typed_parquet_cases_give_the_same_findings_as_csv() {
+    use polars::prelude::*;
+    let dir = copy_fixture("basic");
+    let csv = dir.path().join("cases.csv");
+    // A typed export: polars infers dates, timestamps, floats for money, integers, booleans.
+    let mut df = CsvReadOptions::default()
+        .with_parse_options(CsvParseOptions::default().with_try_parse_dates(true))
+        .try_into_reader_with_file_path(Some(csv.clone()))
+        .and_then(CsvReader::finish)
+        .expect("read basic cases");
+    assert!(matches!(
+        df.column("received_at").unwrap().dtype(),
+        DataType::Datetime(_, _)
+    ));
+    assert!(matches!(
+        df.column("application_date").unwrap().dtype(),
+        DataType::Date
+    ));
+    assert_eq!(
+        df.column("premium_charged").unwrap().dtype(),
+        &DataType::Float64
+    );
+    assert_eq!(
+        df.column("seal_required").unwrap().dtype(),
+        &DataType::Boolean
+    );
+    ParquetWriter::new(std::fs::File::create(dir.path().join("cases.parquet")).unwrap())
+        .finish(&mut df)
+        .expect("write parquet");
+    std::fs::remove_file(&csv).unwrap();
+    let run = check(dir.path(), &[]);
+    run.assert_code(1);
+    assert_eq!(
+        run.table("data_findings.csv").rows,
+        Vec::<Vec<String>>::new()
+    );
+    assert_eq!(run.finding_pairs(), expected_pairs("basic"));
+}

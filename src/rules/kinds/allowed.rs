@@ -71,20 +71,8 @@ fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
         );
         return None;
     }
-    let mut values = Vec::new();
-    for item in items {
-        match Literal::read(item, ty) {
-            Ok(v) => values.push(v),
-            Err(e) => {
-                r.error(
-                    "rules::bad-value",
-                    item.span,
-                    format!("`values` of `{field}` ({ty}): {e}"),
-                );
-            }
-        }
-    }
-    (values.len() == items.len()).then_some(Kind::Allowed(Params {
+    let values = r.literals(node, ty, &format!("`values` of `{field}` ({ty})"))?;
+    Some(Kind::Allowed(Params {
         field,
         ty,
         values,

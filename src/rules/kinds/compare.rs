@@ -112,8 +112,11 @@ with text, booleans with `==`/`!=`. The tolerance widens the passing zone: `==` 
 fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
     let field = r.req_field("field", "the field on the left of the comparison");
     let op = r.req_string("op", "one of ==, !=, <, <=, >, >=");
-    let to = r.get("to");
-    let value = r.get("value");
+    let rhs = r.one_of(
+        "to",
+        "value",
+        "the field (`to`) or constant (`value`) to compare with",
+    );
     let tol = r.get("tolerance");
     let missing_fails = read_missing(r);
     let (field, ty, fspan) = field?;
@@ -131,27 +134,27 @@ fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
         }
         None => None,
     };
-    let rhs = match (to, value) {
-        (Some(node), None) => {
-            let (other, oty, ospan) = r.field_name(node, "to")?;
-            if !ty.comparable_with(oty) {
-                let msg = format!("cannot compare `{field}` ({ty}) with `{other}` ({oty})");
-                let file = r.file().clone();
-                r.diags.push(
-                    crate::config::diagnostics::Problem::error(
-                        "rules::type-mismatch",
-                        &file,
-                        ospan,
-                        msg,
-                    )
-                    .label(format!("{oty}"))
-                    .also(fspan, format!("{ty}")),
-                );
-                return None;
-            }
-            Rhs::Field(other, oty)
+    let (is_field, node) = rhs?;
+    let rhs = if is_field {
+        let (other, oty, ospan) = r.field_name(node, "to")?;
+        if !ty.comparable_with(oty) {
+            let msg = format!("cannot compare `{field}` ({ty}) with `{other}` ({oty})");
+            let file = r.file().clone();
+            r.diags.push(
+                crate::config::diagnostics::Problem::error(
+                    "rules::type-mismatch",
+                    &file,
+                    ospan,
+                    msg,
+                )
+                .label(format!("{oty}"))
+                .also(fspan, format!("{ty}")),
+            );
+            return None;
         }
-        (None, Some(node)) => match Literal::read(node, ty) {
+        Rhs::Field(other, oty)
+    } else {
+        match Literal::read(node, ty) {
             Ok(v) => Rhs::Value(v),
             Err(e) => {
                 r.error(
@@ -161,23 +164,6 @@ fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
                 );
                 return None;
             }
-        },
-        (Some(a), Some(_)) => {
-            r.error(
-                "rules::conflict",
-                a.span,
-                "give `to` (a field) or `value` (a constant), not both",
-            );
-            return None;
-        }
-        (None, None) => {
-            let span = r.span();
-            r.error(
-                "rules::missing-key",
-                span,
-                "a `compare` rule needs `to` (a field) or `value` (a constant)",
-            );
-            return None;
         }
     };
     let op = op?;

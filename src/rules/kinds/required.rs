@@ -37,26 +37,12 @@ empty. Applies to every case selected by `when`. Actual: the empty fields.
 };
 
 fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
-    let fields = match (r.get("field"), r.get("fields")) {
-        (Some(node), None) | (None, Some(node)) => r.field_list(node, "fields")?,
-        (Some(a), Some(_)) => {
-            r.error(
-                "rules::conflict",
-                a.span,
-                "give `field` or `fields`, not both",
-            );
-            return None;
-        }
-        (None, None) => {
-            let span = r.span();
-            r.error(
-                "rules::missing-key",
-                span,
-                "missing `field`: the field that must not be empty",
-            );
-            return None;
-        }
-    };
+    let (_, node) = r.one_of(
+        "field",
+        "fields",
+        "the field (or list of fields) that must not be empty",
+    )?;
+    let fields = r.field_list(node, "fields")?;
     Some(Kind::Required(Params {
         fields: fields.into_iter().map(|f| f.0).collect(),
     }))
