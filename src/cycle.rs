@@ -17,8 +17,13 @@ use crate::config::columns::ColumnMap;
 use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;
 use crate::input::reference::Roster;
-use crate::input::tasks::{PROBLEM_KINDS, TaskList, TaskProblem, TaskSource, read_task_list, validate};
-use crate::input::{DataIssue, DataSources, InputError, ROW, TableData, case_id_issues, column_str, column_u64, read_table};
+use crate::input::tasks::{
+    PROBLEM_KINDS, TaskList, TaskProblem, TaskSource, prepare, read_task_list, validate,
+};
+use crate::input::{
+    DataIssue, DataSources, InputError, ROW, TableData, case_id_issues, column_str, column_u64,
+    read_table,
+};
 use crate::metrics::cycle_times;
 use crate::metrics::status::{StatusReport, status};
 use crate::report::{Format, write_table};
@@ -43,13 +48,16 @@ pub struct CycleOptions {
 pub struct Inputs {
     /// The column map.
     pub map: ColumnMap,
-    /// The rule set (its `duration` and `cycle_time` rules are the time limits; the other
-    /// rules are not evaluated here).
+    /// The rule set (its `duration` and `cycle_time` rules between two timestamps are the
+    /// time limits; the other rules are not evaluated here).
     pub rules: RuleSet,
     /// The cases.
     pub cases: TableData,
-    /// The task list.
+    /// The task list as read.
     pub tasks: TaskList,
+    /// The task list in case order with ready times and rework flags
+    /// ([`crate::input::tasks::prepare`]).
+    pub prepared: DataFrame,
     /// The roster, when the folder has one.
     pub roster: Option<Roster>,
     /// The working clock, covering every date of the data (and the requested day).
@@ -118,8 +126,14 @@ fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue
             col(ROW),
             col("case_id"),
             col("received_at").is_null().alias("no_receipt"),
-            col("received_at").dt().strftime("%Y-%m-%d %H:%M:%S").alias("received"),
-            col("bound_at").dt().strftime("%Y-%m-%d %H:%M:%S").alias("bound"),
+            col("received_at")
+                .dt()
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .alias("received"),
+            col("bound_at")
+                .dt()
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .alias("bound"),
         ])
         .collect()?;
     let no_receipt: Vec<bool> = bad
@@ -181,7 +195,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     let mut needed: Vec<String> = rules
         .rules
         .iter()
-        .filter(|r| r.kind.time_limit().is_some())
+        .filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit()))
         .flat_map(crate::rules::Rule::fields)
         .collect();
     needed.extend(["received_at", "bound_at"].map(String::from));
@@ -201,8 +215,8 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     };
     let tasks = read_task_list(&opts.sources, &map, &cases)?;
     issues.extend(tasks.issues.iter().cloned());
-    let ids = cases.df.column("case_id")?.as_materialized_series().clone();
-    let task_problems = validate(&tasks, &ids)?;
+    let prepared = prepare(&tasks.df, &cases.df)?;
+    let task_problems = validate(&tasks, &prepared)?;
     issues.extend(task_problems.iter().map(|p| p.issue.clone()));
     issues.sort();
     if opts.strict
@@ -227,6 +241,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         rules,
         cases,
         tasks,
+        prepared,
         roster,
         clock,
         task_problems,
@@ -285,12 +300,16 @@ pub struct CycleResult {
 /// Runs `cycle`.
 pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
     let inputs = load(opts, None)?;
-    let as_of = opts
-        .as_of
-        .or(inputs.latest)
-        .unwrap_or_else(|| NaiveDate::from_ymd_opt(2000, 1, 1).expect("date").and_hms_opt(0, 0, 0).expect("time"));
-    let prepared = cycle_times::prepare_tasks(&inputs.tasks.df, &inputs.cases.df)?;
-    let times = cycle_times::task_times(prepared, &inputs.clock, as_of).cache();
+    let as_of = opts.as_of.or(inputs.latest).unwrap_or_else(|| {
+        NaiveDate::from_ymd_opt(2000, 1, 1)
+            .expect("date")
+            .and_hms_opt(0, 0, 0)
+            .expect("time")
+    });
+    // Collected once: every table below starts from the same task times.
+    let times =
+        cycle_times::task_times(inputs.prepared.clone().lazy(), &inputs.clock, as_of).collect()?;
+    let times = times.lazy();
     let derived = inputs.tasks.source == TaskSource::Cases;
     let case_times = cycle_times::case_times(
         &inputs.cases.df,
@@ -300,7 +319,8 @@ pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
     )?;
     let stage_times = cycle_times::stage_times(times.clone())?;
     let operator_times = cycle_times::operator_times(times.clone(), inputs.roster.as_ref())?;
-    let sla = inputs.with_ctx(|ctx| cycle_times::sla_checks(&inputs.cases.df, &inputs.rules.rules, ctx))?;
+    let sla = inputs
+        .with_ctx(|ctx| cycle_times::sla_checks(&inputs.cases.df, &inputs.rules.rules, ctx))?;
     let summary = cycle_times::summary(
         &case_times,
         &stage_times,
@@ -381,7 +401,11 @@ impl CycleResult {
             self.case_times
                 .column("status")
                 .ok()
-                .and_then(|c| c.str().ok().map(|s| s.iter().filter(|v| *v == Some(status)).count()))
+                .and_then(|c| {
+                    c.str()
+                        .ok()
+                        .map(|s| s.iter().filter(|v| *v == Some(status)).count())
+                })
                 .unwrap_or(0)
         };
         serde_json::json!({
@@ -395,7 +419,7 @@ impl CycleResult {
             "calendar_working_hours_per_day": i.clock.day_seconds() as f64 / 3600.0,
             "rules": i.rules.origin,
             "rule_set_sha256": i.rules.hash,
-            "time_limit_rules": i.rules.rules.iter().filter(|r| r.kind.time_limit().is_some()).count(),
+            "time_limit_rules": i.rules.rules.iter().filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit())).count(),
             "cases_read": i.cases.df.height(),
             "cases_accounted_for": self.case_times.height(),
             "cases_bound": count("bound"),
@@ -438,7 +462,7 @@ pub struct StatusResult {
 /// Runs `status` for `date`.
 pub fn run_status(opts: &CycleOptions, date: NaiveDate) -> Result<StatusResult, RunError> {
     let inputs = load(opts, Some(date))?;
-    let prepared = cycle_times::prepare_tasks(&inputs.tasks.df, &inputs.cases.df)?.cache();
+    let prepared = inputs.prepared.clone().lazy();
     let report = inputs.with_ctx(|ctx| {
         status(
             &prepared,
@@ -468,10 +492,15 @@ impl StatusResult {
     #[must_use]
     pub fn summary_json(&self) -> serde_json::Value {
         let r = &self.report;
-        let mut kinds: BTreeMap<String, u64> = ["disappeared", "unaccounted", "no_intake_record", "no_receipt_time"]
-            .iter()
-            .map(|k| ((*k).to_owned(), 0))
-            .collect();
+        let mut kinds: BTreeMap<String, u64> = [
+            "disappeared",
+            "unaccounted",
+            "no_intake_record",
+            "no_receipt_time",
+        ]
+        .iter()
+        .map(|k| ((*k).to_owned(), 0))
+        .collect();
         for k in column_str(&r.exceptions, "kind").into_iter().flatten() {
             *kinds.entry(k).or_default() += 1;
         }

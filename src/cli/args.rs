@@ -161,7 +161,7 @@ pub struct CycleArgs {
     /// Output formats besides CSV, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "csv")]
     pub format: Vec<Format>,
-    /// Stop (exit 2) on any data finding instead of reporting it in data_findings.csv.
+    /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.
@@ -191,7 +191,7 @@ pub struct StatusArgs {
     /// Output formats besides CSV, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "csv")]
     pub format: Vec<Format>,
-    /// Stop (exit 2) on any data finding instead of reporting it in data_findings.csv.
+    /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.

@@ -147,16 +147,12 @@ impl WorkingClock {
     /// The dates the clock covers.
     #[must_use]
     pub fn range(&self) -> (NaiveDate, NaiveDate) {
-        (
-            self.first,
-            self.first + Duration::days(self.len as i64 - 1),
-        )
+        (self.first, self.first + Duration::days(self.len as i64 - 1))
     }
 
     /// The working clock (Int64 seconds since 2000-01-01 00:00) at the instants of `t`, a
     /// `Datetime` or `Date` expression of type `ty`: null where `t` is null or outside the
     /// clock's range.
-    #[must_use]
     pub fn seconds(&self, t: Expr, ty: FieldType) -> Expr {
         let ms = match ty {
             FieldType::Date => t.cast(DataType::Int32).cast(DataType::Int64) * lit(MS_PER_DAY),
@@ -166,19 +162,16 @@ impl WorkingClock {
     }
 
     /// [`seconds`](Self::seconds) of a field.
-    #[must_use]
     pub fn field_seconds(&self, field: &str, ty: FieldType) -> Expr {
         self.seconds(col(field), ty)
     }
 
     /// The clock at one instant, as a literal (computed by the scalar calendar).
-    #[must_use]
     pub fn seconds_at(&self, at: chrono::NaiveDateTime) -> Expr {
         lit(self.calendar.working_seconds_at(at))
     }
 
     /// The clock at instants given as Int64 milliseconds since 1970-01-01 00:00 local time.
-    #[must_use]
     pub fn seconds_from_ms(&self, ms: Expr) -> Expr {
         let day = ms.clone().floor_div(lit(MS_PER_DAY));
         let second_of_day = (ms - day.clone() * lit(MS_PER_DAY)).floor_div(lit(1000_i64));
@@ -191,8 +184,8 @@ impl WorkingClock {
             .then(index)
             .otherwise(lit(0_i64))
             .cast(IDX_DTYPE);
-        let before = lit(self.days_before.clone()).gather(safe.clone(), false)
-            * lit(self.day_seconds);
+        let before =
+            lit(self.days_before.clone()).gather(safe.clone(), false) * lit(self.day_seconds);
         let working = lit(self.is_working.clone()).gather(safe, false);
         let elapsed = self
             .intervals
@@ -217,7 +210,6 @@ fn day_number(e: Expr, dtype: &DataType) -> Expr {
 }
 
 /// The larger of two expressions (null if either is null).
-#[must_use]
 pub fn emax(a: Expr, b: Expr) -> Expr {
     when(a.clone().gt_eq(b.clone()))
         .then(a.clone())
@@ -227,7 +219,6 @@ pub fn emax(a: Expr, b: Expr) -> Expr {
 }
 
 /// The smaller of two expressions (null if either is null).
-#[must_use]
 pub fn emin(a: Expr, b: Expr) -> Expr {
     when(a.clone().lt_eq(b.clone()))
         .then(a.clone())
@@ -237,13 +228,11 @@ pub fn emin(a: Expr, b: Expr) -> Expr {
 }
 
 /// The length of `[lo, hi]`, 0 when empty or reversed (null if either end is null).
-#[must_use]
 pub fn span_len(lo: Expr, hi: Expr) -> Expr {
     (hi - lo).clip_min(lit(0_i64))
 }
 
 /// Working time to hours (Float64).
-#[must_use]
 pub fn hours(seconds: Expr) -> Expr {
     seconds.cast(DataType::Float64) / lit(3600.0)
 }
@@ -317,13 +306,28 @@ mod tests {
             // Mon 11:00 -> 14:00: 11-12 and 13-14, the lunch hour does not count.
             ("2026-09-28 11:00", "2026-09-28 14:00", 2.0, "lunch"),
             // Fri 17:00 -> Mon 09:30: 17:00-17:30 + weekend 0 + 09:00-09:30.
-            ("2026-09-25 17:00", "2026-09-28 09:30", 1.0, "night and weekend"),
+            (
+                "2026-09-25 17:00",
+                "2026-09-28 09:30",
+                1.0,
+                "night and weekend",
+            ),
             // Wed 17:00 -> Mon 09:30: 0.5 + Thu/Fri holidays 0 + weekend 0 + 0.5.
             ("2026-09-30 17:00", "2026-10-05 09:30", 1.0, "holidays"),
             // Fri 16:30 -> Mon 10:00: 1 (16:30-17:30) + 7.5 (make-up Sat 10-10) + 0 (Sun) + 1.
-            ("2026-10-09 16:30", "2026-10-12 10:00", 9.5, "make-up Saturday"),
+            (
+                "2026-10-09 16:30",
+                "2026-10-12 10:00",
+                9.5,
+                "make-up Saturday",
+            ),
             // Tue 07:00 -> 08:30: both before opening.
-            ("2026-10-06 07:00", "2026-10-06 08:30", 0.0, "before opening"),
+            (
+                "2026-10-06 07:00",
+                "2026-10-06 08:30",
+                0.0,
+                "before opening",
+            ),
             // Tue 19:00 -> Wed 08:00: closed all night.
             ("2026-10-06 19:00", "2026-10-07 08:00", 0.0, "overnight"),
             // Tue 12:15 (lunch) -> 13:15: only 13:00-13:15.
@@ -331,21 +335,46 @@ mod tests {
             // Sun 10:00 -> Mon 10:00: only Mon 09:00-10:00.
             ("2026-10-04 10:00", "2026-10-05 10:00", 1.0, "from a Sunday"),
             // Thu 10:00 -> Fri 15:00, both holidays.
-            ("2026-10-01 10:00", "2026-10-02 15:00", 0.0, "within holidays"),
+            (
+                "2026-10-01 10:00",
+                "2026-10-02 15:00",
+                0.0,
+                "within holidays",
+            ),
             // Sat 10-03 (not a make-up day) 10:00 -> Sat 10-10 (make-up) 10:00:
             // Mon-Fri 10-05..10-09 = 5 x 7.5 = 37.5, Sat 10-10 09:00-10:00 = 1.
-            ("2026-10-03 10:00", "2026-10-10 10:00", 38.5, "plain vs make-up Saturday"),
+            (
+                "2026-10-03 10:00",
+                "2026-10-10 10:00",
+                38.5,
+                "plain vs make-up Saturday",
+            ),
             // 30 seconds inside working time.
-            ("2026-09-28 09:00:30", "2026-09-28 09:01:00", 30.0 / 3600.0, "seconds"),
+            (
+                "2026-09-28 09:00:30",
+                "2026-09-28 09:01:00",
+                30.0 / 3600.0,
+                "seconds",
+            ),
             // Reversed: negative.
             ("2026-09-28 14:00", "2026-09-28 11:00", -2.0, "reversed"),
             // 17:30 is the end of the day: 17:30 -> 09:00 next day is nothing.
-            ("2026-10-06 17:30", "2026-10-07 09:00", 0.0, "closing to opening"),
+            (
+                "2026-10-06 17:30",
+                "2026-10-07 09:00",
+                0.0,
+                "closing to opening",
+            ),
         ];
         let pairs: Vec<(&str, &str)> = cases.iter().map(|c| (c.0, c.1)).collect();
         let (got, _) = between(&october(), &pairs);
         for (case, h) in cases.iter().zip(got) {
-            assert!((h - case.2).abs() < 1e-12, "{}: {h} (want {})", case.3, case.2);
+            assert!(
+                (h - case.2).abs() < 1e-12,
+                "{}: {h} (want {})",
+                case.3,
+                case.2
+            );
         }
     }
 

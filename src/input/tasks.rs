@@ -24,7 +24,9 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::{DataIssue, DataSources, InputError, ROW, TableData, column_str, column_u64, read_table};
+use super::{
+    DataIssue, DataSources, InputError, ROW, TableData, column_str, column_u64, read_table,
+};
 use crate::config::columns::ColumnMap;
 use crate::schema::{STAGE_FINISHED_FIELDS, STAGE_OPERATOR_FIELDS, STAGES, Table, WAIT_STEPS};
 
@@ -108,16 +110,15 @@ pub fn read_task_list(
             .iter()
             .map(|f| (*f, column_of(Table::Tasks, f)))
             .collect();
-        let df = t
-            .df
-            .lazy()
-            .select(
-                std::iter::once(col(ROW))
-                    .chain(TASK_COLUMNS.iter().map(|c| col(*c)))
-                    .collect::<Vec<_>>(),
-            )
-            .collect()
-            .map_err(|e| parse_error(&t.file, &e))?;
+        let df =
+            t.df.lazy()
+                .select(
+                    std::iter::once(col(ROW))
+                        .chain(TASK_COLUMNS.iter().map(|c| col(*c)))
+                        .collect::<Vec<_>>(),
+                )
+                .collect()
+                .map_err(|e| parse_error(&t.file, &e))?;
         return Ok(TaskList {
             rows_read: df.height() as u64,
             df,
@@ -142,8 +143,8 @@ pub fn read_task_list(
         ]
         .into_iter()
         .collect();
-        let (df, issues) =
-            pair_events(&t, &column_of(Table::Events, "lifecycle")).map_err(|e| parse_error(&t.file, &e))?;
+        let (df, issues) = pair_events(&t, &column_of(Table::Events, "lifecycle"))
+            .map_err(|e| parse_error(&t.file, &e))?;
         let mut all = t.issues;
         all.extend(issues);
         return Ok(TaskList {
@@ -186,10 +187,18 @@ fn parse_error(file: &str, e: &PolarsError) -> InputError {
 
 /// Lifecycle code: 0 assign, 1 start, 2 complete, null unknown.
 fn lifecycle_code() -> Expr {
-    let lc = col("lifecycle").str().strip_chars(lit(NULL)).str().to_lowercase();
+    let lc = col("lifecycle")
+        .str()
+        .strip_chars(lit(NULL))
+        .str()
+        .to_lowercase();
     when(lc.clone().is_null().or(lc.clone().eq(lit(""))))
         .then(lit(2_i32))
-        .when(lc.clone().eq(lit("assign")).or(lc.clone().eq(lit("schedule"))))
+        .when(
+            lc.clone()
+                .eq(lit("assign"))
+                .or(lc.clone().eq(lit("schedule"))),
+        )
         .then(lit(0_i32))
         .when(lc.clone().eq(lit("start")))
         .then(lit(1_i32))
@@ -200,12 +209,11 @@ fn lifecycle_code() -> Expr {
 
 /// Pairs the events of an event log into tasks (see the module docs).
 fn pair_events(t: &TableData, lifecycle_column: &str) -> PolarsResult<(DataFrame, Vec<DataIssue>)> {
-    let coded = t
-        .df
-        .clone()
-        .lazy()
-        .with_column(lifecycle_code().alias("__lc"))
-        .collect()?;
+    let coded =
+        t.df.clone()
+            .lazy()
+            .with_column(lifecycle_code().alias("__lc"))
+            .collect()?;
     let mut issues = Vec::new();
     let unknown = coded
         .clone()
@@ -234,14 +242,23 @@ fn pair_events(t: &TableData, lifecycle_column: &str) -> PolarsResult<(DataFrame
     let group = [col("case_id"), col("activity")];
     let paired = coded
         .lazy()
-        .filter(col("__lc").is_not_null().and(col("timestamp").is_not_null()))
+        .filter(
+            col("__lc")
+                .is_not_null()
+                .and(col("timestamp").is_not_null()),
+        )
         .sort(
             ["case_id", "activity", "timestamp", "__lc", ROW],
             SortMultipleOptions::default()
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )
-        .with_column(col("__lc").shift(lit(1)).over(group.clone())?.alias("__prev"))
+        .with_column(
+            col("__lc")
+                .shift(lit(1))
+                .over(group.clone())?
+                .alias("__prev"),
+        )
         .with_column(
             col("__lc")
                 .eq(lit(0_i32))
@@ -328,7 +345,218 @@ fn derive_from_cases(cases: &DataFrame) -> PolarsResult<DataFrame> {
         );
     }
     concat(parts, UnionArgs::default())?
-        .sort([ROW], SortMultipleOptions::default().with_maintain_order(true))
+        .sort(
+            [ROW],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()
+}
+
+/// One row per distinct case id (the first row of a duplicated id) with the fields the task
+/// computations need, and `__known` (true) to tell the task list's unknown cases.
+fn case_lookup(cases: &DataFrame) -> LazyFrame {
+    cases
+        .clone()
+        .lazy()
+        .filter(col("case_id").is_not_null())
+        .unique_stable(Some(cols(["case_id"])), UniqueKeepStrategy::First)
+        .select([
+            col("case_id"),
+            col("received_at"),
+            col("bound_at"),
+            col("change_type"),
+            col("branch"),
+            col("query_opened_at"),
+            col("query_closed_at"),
+            col("referred_at"),
+            col("referral_returned_at"),
+            lit(true).alias("__known"),
+        ])
+}
+
+/// A stage's position in the process (0-5), null for waits and unknown stages.
+pub fn stage_index(stage: &Expr) -> Expr {
+    STAGES
+        .iter()
+        .enumerate()
+        .rev()
+        .fold(lit(NULL).cast(DataType::Int32), |acc, (i, s)| {
+            when(stage.clone().eq(lit(*s)))
+                .then(lit(i as i32))
+                .otherwise(acc)
+        })
+}
+
+fn dt() -> DataType {
+    DataType::Datetime(TimeUnit::Milliseconds, None)
+}
+
+/// The task list in case order, ready for every computation: tasks joined with their case
+/// (`received_at`, `bound_at`, `change_type`, `branch`, the query and referral fields),
+/// sorted by case, then time (`assigned_at`, else `started_at`, else `completed_at`), then
+/// row; with
+///
+/// - `ready_at`: `assigned_at`, else the latest completion of an earlier task of the case,
+///   else the case's `received_at`;
+/// - `stage_index` (0-5 for the six stages, empty for waits and unknown stages) and `visit`
+///   (the how-manieth visit of the case to the stage);
+/// - `rework`: the visit is to a stage earlier than one the case already reached;
+///   `returned`: its outcome is `returned`, or the case's next stage visit is at an earlier
+///   stage;
+/// - what [`validate`] reports: `__known` (the case is in `cases`), `__prev_row` (the row of
+///   an earlier stage visit of the case this one overlaps in time).
+///
+/// Window expressions run over the case; the rows are sorted by case first.
+pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
+    // Windows run over `__g`, a number per case taken from the sorted rows (cheaper to group
+    // by than the case id text; each task without a case id is a group of its own).
+    let case = || [col("__g")];
+    let ffill = FillNullStrategy::Forward(None);
+    let key = coalesce(&[col("assigned_at"), col("started_at"), col("completed_at")]);
+    let is_wait = WAIT_STEPS
+        .iter()
+        .map(|s| col("stage").eq(lit(*s)))
+        .reduce(Expr::or)
+        .expect("wait steps")
+        .fill_null(lit(false));
+    // A stage visit's span for the overlap check: from its start (else assignment, else
+    // completion) to its completion (open: for ever). Waits run beside the stages by nature.
+    let visit_start = when(is_wait.clone())
+        .then(lit(NULL).cast(DataType::Int64))
+        .otherwise(
+            coalesce(&[col("started_at"), col("assigned_at"), col("completed_at")])
+                .cast(DataType::Int64),
+        );
+    let visit_end = when(is_wait.or(visit_start.clone().is_null()))
+        .then(lit(NULL).cast(DataType::Int64))
+        .otherwise(
+            col("completed_at")
+                .cast(DataType::Int64)
+                .fill_null(lit(i64::MAX)),
+        );
+    tasks
+        .clone()
+        .lazy()
+        .join(
+            case_lookup(cases),
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns([
+            key.cast(DataType::Int64).alias("__key"),
+            stage_index(&col("stage")).alias("stage_index"),
+            visit_start.alias("__vstart"),
+            visit_end.alias("__vend"),
+        ])
+        .sort(
+            ["case_id", "__key", ROW],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )
+        .with_column(
+            col("case_id")
+                .neq(col("case_id").shift(lit(1)))
+                .fill_null(lit(true))
+                .cast(DataType::UInt32)
+                .cum_sum(false)
+                .alias("__g"),
+        )
+        // Per case, in one window each: the latest completion, the furthest stage and the
+        // latest stage-visit end on an earlier row (a null running maximum on the previous
+        // row, e.g. an open task, carries the one before); the row holding that end; the
+        // stage of the next stage visit; the visit number of the stage.
+        .with_columns([
+            col("completed_at")
+                .cast(DataType::Int64)
+                .cum_max(false)
+                .shift(lit(1))
+                .fill_null_with_strategy(ffill)
+                .over(case())?
+                .alias("__prev_done"),
+            col("stage_index")
+                .cum_max(false)
+                .shift(lit(1))
+                .fill_null_with_strategy(ffill)
+                .over(case())?
+                .alias("__prev_max_stage"),
+            col("__vend")
+                .cum_max(false)
+                .shift(lit(1))
+                .fill_null_with_strategy(ffill)
+                .over(case())?
+                .alias("__prev_vend"),
+            when(col("__vend").eq(col("__vend").cum_max(false)))
+                .then(col(ROW))
+                .otherwise(lit(NULL).cast(DataType::UInt64))
+                .fill_null_with_strategy(ffill)
+                .shift(lit(1))
+                .over(case())?
+                .alias("__prev_vrow"),
+            col("stage_index")
+                .shift(lit(-1))
+                .fill_null_with_strategy(FillNullStrategy::Backward(None))
+                .over(case())?
+                .alias("__next_stage"),
+            lit(1_u32)
+                .cum_sum(false)
+                .over([col("__g"), col("stage")])?
+                .alias("visit"),
+        ])
+        .with_columns([
+            coalesce(&[
+                col("assigned_at"),
+                col("__prev_done").cast(dt()),
+                col("received_at"),
+            ])
+            .alias("ready_at"),
+            col("stage_index")
+                .lt(col("__prev_max_stage"))
+                .fill_null(lit(false))
+                .alias("rework"),
+            col("outcome")
+                .eq(lit("returned"))
+                .fill_null(lit(false))
+                .or(col("__next_stage")
+                    .lt(col("stage_index"))
+                    .fill_null(lit(false)))
+                .alias("returned"),
+            when(
+                col("case_id")
+                    .is_not_null()
+                    .and(col("__vstart").lt(col("__prev_vend")).fill_null(lit(false))),
+            )
+            .then(col("__prev_vrow"))
+            .otherwise(lit(NULL).cast(DataType::UInt64))
+            .alias("__prev_row"),
+            col("__known").fill_null(lit(false)),
+        ])
+        .select([
+            col(ROW),
+            col("case_id"),
+            col("stage"),
+            col("operator"),
+            col("assigned_at"),
+            col("started_at"),
+            col("completed_at"),
+            col("outcome"),
+            col("received_at"),
+            col("bound_at"),
+            col("change_type"),
+            col("branch"),
+            col("query_opened_at"),
+            col("query_closed_at"),
+            col("referred_at"),
+            col("referral_returned_at"),
+            col("ready_at"),
+            col("stage_index"),
+            col("visit"),
+            col("rework"),
+            col("returned"),
+            col("__known"),
+            col("__prev_row"),
+        ])
         .collect()
 }
 
@@ -354,10 +582,10 @@ pub const PROBLEM_KINDS: [&str; 8] = [
     "unknown_lifecycle",
 ];
 
-/// Checks every task (see the module docs). `case_ids` are the ids of the cases file. A task
+/// Checks every task (see the module docs) of the `prepared` task list ([`prepare`]). A task
 /// list derived from `cases` is not checked here: the order of the stage timestamps is what
 /// the `date_order` rules of `policyqc check` judge.
-pub fn validate(list: &TaskList, case_ids: &Series) -> PolarsResult<Vec<TaskProblem>> {
+pub fn validate(list: &TaskList, prepared: &DataFrame) -> PolarsResult<Vec<TaskProblem>> {
     if list.source == TaskSource::Cases {
         return Ok(Vec::new());
     }
@@ -367,122 +595,43 @@ pub fn validate(list: &TaskList, case_ids: &Series) -> PolarsResult<Vec<TaskProb
             .strftime("%Y-%m-%d %H:%M:%S")
             .fill_null(lit("(empty)"))
     };
-    let known = DataFrame::new_infer_height(vec![case_ids.clone().with_name("case_id".into()).into()])?
-        .lazy()
-        .filter(col("case_id").is_not_null())
-        .unique(None, UniqueKeepStrategy::First)
-        .with_column(lit(true).alias("__known"));
     let known_stage = STAGES
         .iter()
         .chain(WAIT_STEPS.iter())
         .map(|s| col("stage").eq(lit(*s)))
         .reduce(Expr::or)
         .expect("stages");
-    let is_wait = WAIT_STEPS
-        .iter()
-        .map(|s| col("stage").eq(lit(*s)))
-        .reduce(Expr::or)
-        .expect("wait steps")
-        .fill_null(lit(false));
-    let start_key = coalesce(&[col("started_at"), col("assigned_at"), col("completed_at")]);
     let ms = |e: Expr| e.cast(DataType::Int64);
-    // Overlaps among the stage visits of a case (waits run beside a stage by nature).
-    let visits = list
-        .df
+    let flags = [
+        col("case_id").is_null().alias("empty_case_id"),
+        col("case_id")
+            .is_not_null()
+            .and(col("__known").not())
+            .alias("unknown_case"),
+        col("stage")
+            .is_not_null()
+            .and(known_stage.not())
+            .alias("unknown_stage"),
+        col("assigned_at")
+            .is_null()
+            .and(col("started_at").is_null())
+            .and(col("completed_at").is_null())
+            .alias("no_timestamps"),
+        ms(col("started_at"))
+            .lt(ms(col("assigned_at")))
+            .fill_null(lit(false))
+            .alias("started_before_assigned"),
+        ms(col("completed_at"))
+            .lt(ms(coalesce(&[col("started_at"), col("assigned_at")])))
+            .fill_null(lit(false))
+            .alias("completed_before_start"),
+        col("__prev_row").is_not_null().alias("overlapping_visits"),
+    ];
+    // Flag every task, keep the flagged ones, and only then write their values as text.
+    let flagged = prepared
         .clone()
         .lazy()
-        .filter(col("case_id").is_not_null().and(is_wait.clone().not()))
-        .with_column(ms(start_key.clone()).alias("__start"))
-        .filter(col("__start").is_not_null())
-        .with_column(
-            ms(col("completed_at"))
-                .fill_null(lit(i64::MAX))
-                .alias("__end"),
-        )
-        .sort(
-            ["case_id", "__start", ROW],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .with_columns([
-            col("__end").cum_max(false).over([col("case_id")])?.alias("__run_end"),
-        ])
-        .with_columns([
-            // The row holding the running maximum end, carried forward.
-            when(col("__end").eq(col("__run_end")))
-                .then(col(ROW))
-                .otherwise(lit(NULL).cast(DataType::UInt64))
-                .fill_null_with_strategy(FillNullStrategy::Forward(None))
-                .over([col("case_id")])?
-                .alias("__run_row"),
-        ])
-        .with_columns([
-            col("__run_end").shift(lit(1)).over([col("case_id")])?.alias("__prev_end"),
-            col("__run_row").shift(lit(1)).over([col("case_id")])?.alias("__prev_row"),
-        ])
-        .filter(col("__start").lt(col("__prev_end")))
-        .select([col(ROW), col("__prev_row")]);
-    let flagged = list
-        .df
-        .clone()
-        .lazy()
-        .join(
-            visits,
-            [col(ROW)],
-            [col(ROW)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            known,
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            list.df
-                .clone()
-                .lazy()
-                .select([
-                    col(ROW).alias("__prev_row"),
-                    col("stage").alias("__prev_stage"),
-                    fmt("started_at").alias("__prev_from"),
-                    fmt("completed_at").alias("__prev_to"),
-                ]),
-            [col("__prev_row")],
-            [col("__prev_row")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .select([
-            col(ROW),
-            col("case_id").fill_null(lit("")),
-            col("stage").fill_null(lit("")).alias("stage_text"),
-            fmt("assigned_at").alias("assigned_text"),
-            fmt("started_at").alias("started_text"),
-            fmt("completed_at").alias("completed_text"),
-            col("case_id").is_null().alias("empty_case_id"),
-            col("case_id")
-                .is_not_null()
-                .and(col("__known").is_null())
-                .alias("unknown_case"),
-            col("stage").is_not_null().and(known_stage.not()).alias("unknown_stage"),
-            col("assigned_at")
-                .is_null()
-                .and(col("started_at").is_null())
-                .and(col("completed_at").is_null())
-                .alias("no_timestamps"),
-            ms(col("started_at"))
-                .lt(ms(col("assigned_at")))
-                .fill_null(lit(false))
-                .alias("started_before_assigned"),
-            ms(col("completed_at"))
-                .lt(ms(coalesce(&[col("started_at"), col("assigned_at")])))
-                .fill_null(lit(false))
-                .alias("completed_before_start"),
-            col("__prev_row").is_not_null().alias("overlapping_visits"),
-            col("__prev_row"),
-            col("__prev_stage").fill_null(lit("")),
-            col("__prev_from"),
-            col("__prev_to"),
-        ])
+        .with_columns(flags)
         .filter(
             col("empty_case_id")
                 .or(col("unknown_case"))
@@ -491,6 +640,33 @@ pub fn validate(list: &TaskList, case_ids: &Series) -> PolarsResult<Vec<TaskProb
                 .or(col("started_before_assigned"))
                 .or(col("completed_before_start"))
                 .or(col("overlapping_visits")),
+        )
+        .select([
+            col(ROW),
+            col("case_id").fill_null(lit("")),
+            col("stage").fill_null(lit("")).alias("stage_text"),
+            fmt("assigned_at").alias("assigned_text"),
+            fmt("started_at").alias("started_text"),
+            fmt("completed_at").alias("completed_text"),
+            col("empty_case_id"),
+            col("unknown_case"),
+            col("unknown_stage"),
+            col("no_timestamps"),
+            col("started_before_assigned"),
+            col("completed_before_start"),
+            col("overlapping_visits"),
+            col("__prev_row"),
+        ])
+        .join(
+            prepared.clone().lazy().select([
+                col(ROW).alias("__prev_row"),
+                col("stage").alias("__prev_stage"),
+                fmt("started_at").alias("__prev_from"),
+                fmt("completed_at").alias("__prev_to"),
+            ]),
+            [col("__prev_row")],
+            [col("__prev_row")],
+            JoinArgs::new(JoinType::Left),
         )
         .sort([ROW], SortMultipleOptions::default())
         .collect()?;
@@ -510,7 +686,11 @@ pub fn validate(list: &TaskList, case_ids: &Series) -> PolarsResult<Vec<TaskProb
         flagged
             .column(name)
             .ok()
-            .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v == Some(true)).collect()))
+            .and_then(|c| {
+                c.bool()
+                    .ok()
+                    .map(|b| b.iter().map(|v| v == Some(true)).collect())
+            })
             .unwrap_or_default()
     };
     let rows = column_u64(&flagged, ROW);
@@ -520,11 +700,7 @@ pub fn validate(list: &TaskList, case_ids: &Series) -> PolarsResult<Vec<TaskProb
         text("started_text"),
         text("completed_text"),
     );
-    let prev_rows: Vec<Option<u64>> = flagged
-        .column("__prev_row")?
-        .u64()?
-        .iter()
-        .collect();
+    let prev_rows: Vec<Option<u64>> = flagged.column("__prev_row")?.u64()?.iter().collect();
     let (prev_stage, prev_from, prev_to) =
         (text("__prev_stage"), text("__prev_from"), text("__prev_to"));
     let flags: Vec<(&'static str, Vec<bool>)> = [

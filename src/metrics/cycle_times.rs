@@ -27,7 +27,8 @@
 //!   values at or below it (`x[ceil(0.9 n)]`, 1-based). Only finished work counts: bound
 //!   cases, stages without an open visit, completed tasks.
 //! - **SLA compliance**: the share of (case, time-limit rule) pairs within the limit, over
-//!   the rule set's `duration` and `cycle_time` rules that apply to the case.
+//!   the rule set's processing time limits (`duration` and `cycle_time` rules between two
+//!   timestamps) that apply to the case.
 
 use chrono::NaiveDateTime;
 use polars::prelude::*;
@@ -36,9 +37,10 @@ use crate::engine::compile::{CompileCtx, status_expr};
 use crate::engine::working_time::{WorkingClock, hours};
 use crate::input::ROW;
 use crate::input::reference::Roster;
+use crate::input::tasks::stage_index;
 use crate::rules::Rule;
 use crate::rules::kinds::duration::waits;
-use crate::schema::{FieldType, STAGES, WAIT_STEPS};
+use crate::schema::{FieldType, WAIT_STEPS};
 
 /// The percentiles reported, as (column, quantile).
 pub const PERCENTILES: [(&str, f64); 3] = [("p50", 0.5), ("p90", 0.9), ("p95", 0.95)];
@@ -95,24 +97,9 @@ fn nonneg(e: Expr) -> Expr {
         .otherwise(lit(NULL).cast(DataType::Int64))
 }
 
-/// A stage's position in the process (0-5), null for waits and unknown stages.
-#[must_use]
-pub fn stage_index(stage: Expr) -> Expr {
-    STAGES
-        .iter()
-        .enumerate()
-        .rev()
-        .fold(lit(NULL).cast(DataType::Int32), |acc, (i, s)| {
-            when(stage.clone().eq(lit(*s)))
-                .then(lit(i as i32))
-                .otherwise(acc)
-        })
-}
-
 /// Sort key for stages in outputs: the six stages in process order, then the waits, then
 /// anything else (by name, as a second key).
-#[must_use]
-pub fn stage_order(stage: Expr) -> Expr {
+pub fn stage_order(stage: &Expr) -> Expr {
     let wait = when(stage.clone().eq(lit(WAIT_STEPS[0])))
         .then(lit(6_i32))
         .when(stage.clone().eq(lit(WAIT_STEPS[1])))
@@ -121,113 +108,8 @@ pub fn stage_order(stage: Expr) -> Expr {
     stage_index(stage).fill_null(wait)
 }
 
-/// One row per distinct case id (the first row of a duplicated id) with the fields the task
-/// computations need.
-fn case_lookup(cases: &DataFrame) -> LazyFrame {
-    cases
-        .clone()
-        .lazy()
-        .filter(col("case_id").is_not_null())
-        .unique_stable(Some(cols(["case_id"])), UniqueKeepStrategy::First)
-        .select([
-            col("case_id"),
-            col("received_at"),
-            col("bound_at"),
-            col("change_type"),
-            col("branch"),
-            col("query_opened_at"),
-            col("query_closed_at"),
-            col("referred_at"),
-            col("referral_returned_at"),
-        ])
-}
-
-/// Tasks joined with their case, sorted by case and time, with `ready_at`, the stage index,
-/// the visit number of the stage and the rework flags (see the module docs). Window
-/// expressions run over the case (rows are sorted by case, then time).
-pub fn prepare_tasks(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
-    let case = || [col("case_id")];
-    let ffill = FillNullStrategy::Forward(None);
-    let key = coalesce(&[col("assigned_at"), col("started_at"), col("completed_at")]);
-    let lf = tasks
-        .clone()
-        .lazy()
-        .join(
-            case_lookup(cases),
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(key.cast(DataType::Int64).alias("__key"))
-        .sort(
-            ["case_id", "__key", ROW],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )
-        .with_column(stage_index(col("stage")).alias("stage_index"))
-        // Running maxima within the case, and the next row's stage.
-        .with_columns([
-            col("completed_at")
-                .cast(DataType::Int64)
-                .cum_max(false)
-                .over(case())?
-                .alias("__done_max"),
-            col("stage_index")
-                .cum_max(false)
-                .over(case())?
-                .alias("__stage_max"),
-            col("stage_index").shift(lit(-1)).over(case())?.alias("__next"),
-            lit(1_u32)
-                .cum_sum(false)
-                .over([col("case_id"), col("stage")])?
-                .alias("visit"),
-        ])
-        // The previous row's running maxima; the next stage visit (skipping waits).
-        .with_columns([
-            col("__done_max").shift(lit(1)).over(case())?.alias("__prev_done"),
-            col("__stage_max").shift(lit(1)).over(case())?.alias("__prev_max_stage"),
-            col("__next")
-                .fill_null_with_strategy(FillNullStrategy::Backward(None))
-                .over(case())?
-                .alias("__next_stage"),
-        ])
-        // A null maximum on the previous row (an open task, a wait) carries the one before.
-        .with_columns([
-            col("__prev_done")
-                .fill_null_with_strategy(ffill)
-                .over(case())?
-                .alias("__prev_done"),
-            col("__prev_max_stage")
-                .fill_null_with_strategy(ffill)
-                .over(case())?
-                .alias("__prev_max_stage"),
-        ])
-        .with_columns([
-            coalesce(&[
-                col("assigned_at"),
-                col("__prev_done").cast(dt()),
-                col("received_at"),
-            ])
-            .alias("ready_at"),
-            col("stage_index")
-                .lt(col("__prev_max_stage"))
-                .fill_null(lit(false))
-                .alias("rework"),
-            col("outcome")
-                .eq(lit("returned"))
-                .fill_null(lit(false))
-                .or(col("__next_stage")
-                    .lt(col("stage_index"))
-                    .fill_null(lit(false)))
-                .alias("returned"),
-        ]);
-    Ok(lf)
-}
-
-/// Adds working times to prepared tasks: `waiting_s`, `handling_s`, `elapsed_s` (working
+/// Adds working times to the prepared task list ([`crate::input::tasks::prepare`]): `waiting_s`, `handling_s`, `elapsed_s` (working
 /// seconds, empty when negative or unknown) and `open`, measured to `as_of` for open tasks.
-#[must_use]
 pub fn task_times(prepared: LazyFrame, clock: &WorkingClock, as_of: NaiveDateTime) -> LazyFrame {
     let c = |e: Expr| clock.seconds(e, FieldType::DateTime);
     let now = clock.seconds_at(as_of);
@@ -297,7 +179,10 @@ pub fn case_times(
                 .cast(DataType::UInt32)
                 .sum()
                 .alias("stage_visits"),
-            col("rework").or(col("returned")).any(true).alias("reworked"),
+            col("rework")
+                .or(col("returned"))
+                .any(true)
+                .alias("reworked"),
         ])
     });
     if let Some(per_case) = per_case {
@@ -383,12 +268,18 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
             sum_hours("waiting_s").alias("waiting_working_hours"),
             sum_hours("handling_s").alias("handling_working_hours"),
             sum_hours("elapsed_s").alias("elapsed_working_hours"),
-            col("returned").cast(DataType::UInt32).sum().alias("returned"),
-            col("rework").cast(DataType::UInt32).sum().alias("rework_visits"),
+            col("returned")
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("returned"),
+            col("rework")
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("rework_visits"),
             col("open").any(true).alias("open"),
             col(ROW).min().alias("first_row"),
         ])
-        .with_column(stage_order(col("stage")).alias("__order"))
+        .with_column(stage_order(&col("stage")).alias("__order"))
         .sort(
             ["case_id", "__order", "stage"],
             SortMultipleOptions::default()
@@ -416,10 +307,20 @@ pub fn operator_times(tasks: LazyFrame, roster: Option<&Roster>) -> PolarsResult
         .group_by([col("stage"), col("operator")])
         .agg([
             len().cast(DataType::UInt32).alias("tasks"),
-            col("case_id").n_unique().cast(DataType::UInt32).alias("cases"),
-            col("open").not().cast(DataType::UInt32).sum().alias("completed"),
+            col("case_id")
+                .n_unique()
+                .cast(DataType::UInt32)
+                .alias("cases"),
+            col("open")
+                .not()
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("completed"),
             col("open").cast(DataType::UInt32).sum().alias("open"),
-            col("returned").cast(DataType::UInt32).sum().alias("returned"),
+            col("returned")
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("returned"),
             hours(col("waiting_s").sum()).alias("waiting_working_hours"),
             hours(col("handling_s").sum()).alias("handling_working_hours"),
             hours(col("elapsed_s").sum()).alias("elapsed_working_hours"),
@@ -432,7 +333,7 @@ pub fn operator_times(tasks: LazyFrame, roster: Option<&Roster>) -> PolarsResult
             [col("operator")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_column(stage_order(col("stage")).alias("__order"))
+        .with_column(stage_order(&col("stage")).alias("__order"))
         .sort(
             ["__order", "stage", "operator"],
             SortMultipleOptions::default().with_maintain_order(true),
@@ -454,13 +355,22 @@ pub fn operator_times(tasks: LazyFrame, roster: Option<&Roster>) -> PolarsResult
         .collect()
 }
 
-/// One row per (case, time-limit rule) the rule applies to: `case_id, change_type, branch,
+/// One row per (case, processing time limit) the rule applies to: the `duration` and
+/// `cycle_time` rules between two timestamps. Columns: `case_id, change_type, branch,
 /// stage` (the rule's checkpoint), `operator` (the rule's responsible field), `rule_id` and
 /// `met` (within the limit).
-pub fn sla_checks(cases: &DataFrame, rules: &[Rule], ctx: &CompileCtx<'_>) -> PolarsResult<DataFrame> {
+pub fn sla_checks(
+    cases: &DataFrame,
+    rules: &[Rule],
+    ctx: &CompileCtx<'_>,
+) -> PolarsResult<DataFrame> {
     let mut parts = Vec::new();
     for rule in rules {
-        let Some(limit) = rule.kind.time_limit() else {
+        let Some(limit) = rule
+            .kind
+            .time_limit()
+            .filter(super::super::rules::kinds::duration::TimeLimit::is_processing_limit)
+        else {
             continue;
         };
         let check = limit.check(ctx)?;
@@ -498,7 +408,13 @@ pub fn sla_checks(cases: &DataFrame, rules: &[Rule], ctx: &CompileCtx<'_>) -> Po
 pub const DIMENSIONS: [&str; 6] = ["all", "change_type", "branch", "stage", "operator", "team"];
 
 /// Percentile rows of `value` (hours) grouped by `group`.
-fn percentile_rows(lf: LazyFrame, dimension: &str, group: Expr, measure: &str, value: Expr) -> LazyFrame {
+fn percentile_rows(
+    lf: LazyFrame,
+    dimension: &str,
+    group: Expr,
+    measure: &str,
+    value: Expr,
+) -> LazyFrame {
     let mut aggs = vec![col("__v").count().cast(DataType::UInt64).alias("n")];
     for (name, q) in PERCENTILES {
         aggs.push(
@@ -509,7 +425,10 @@ fn percentile_rows(lf: LazyFrame, dimension: &str, group: Expr, measure: &str, v
     }
     aggs.push(col("__v").mean().alias("mean"));
     lf.select([
-        group.cast(DataType::String).fill_null(lit("(none)")).alias("group"),
+        group
+            .cast(DataType::String)
+            .fill_null(lit("(none)"))
+            .alias("group"),
         value.cast(DataType::Float64).alias("__v"),
     ])
     .filter(col("__v").is_not_null())
@@ -530,7 +449,10 @@ fn percentile_rows(lf: LazyFrame, dimension: &str, group: Expr, measure: &str, v
 /// SLA rows: n = (case, rule) pairs judged, mean = share within the limit.
 fn sla_rows(lf: LazyFrame, dimension: &str, group: Expr) -> LazyFrame {
     lf.select([
-        group.cast(DataType::String).fill_null(lit("(none)")).alias("group"),
+        group
+            .cast(DataType::String)
+            .fill_null(lit("(none)"))
+            .alias("group"),
         col("met"),
     ])
     .group_by([col("group")])
@@ -610,16 +532,25 @@ pub fn summary(
         ("branch", col("branch")),
     ] {
         for m in case_measures {
-            parts.push(percentile_rows(bound.clone(), dimension, group.clone(), m, col(m)));
+            parts.push(percentile_rows(
+                bound.clone(),
+                dimension,
+                group.clone(),
+                m,
+                col(m),
+            ));
         }
         parts.push(sla_rows(sla_lf.clone(), dimension, group));
     }
-    let finished_stages = stage_times
-        .clone()
-        .lazy()
-        .filter(col("open").not());
+    let finished_stages = stage_times.clone().lazy().filter(col("open").not());
     for (m, _) in task_measures {
-        parts.push(percentile_rows(finished_stages.clone(), "stage", col("stage"), m, col(m)));
+        parts.push(percentile_rows(
+            finished_stages.clone(),
+            "stage",
+            col("stage"),
+            m,
+            col(m),
+        ));
     }
     parts.push(sla_rows(sla_lf.clone(), "stage", col("stage")));
     for dimension in ["operator", "team"] {
@@ -634,12 +565,15 @@ pub fn summary(
         }
         parts.push(sla_rows(sla_lf.clone(), dimension, col(dimension)));
     }
-    let dim_order = DIMENSIONS
-        .iter()
-        .enumerate()
-        .fold(lit(NULL).cast(DataType::Int32), |acc, (i, d)| {
-            when(col("dimension").eq(lit(*d))).then(lit(i as i32)).otherwise(acc)
-        });
+    let dim_order =
+        DIMENSIONS
+            .iter()
+            .enumerate()
+            .fold(lit(NULL).cast(DataType::Int32), |acc, (i, d)| {
+                when(col("dimension").eq(lit(*d)))
+                    .then(lit(i as i32))
+                    .otherwise(acc)
+            });
     let measure_order = [
         "cycle_working_hours",
         "own_working_hours",
@@ -653,10 +587,12 @@ pub fn summary(
     .iter()
     .enumerate()
     .fold(lit(NULL).cast(DataType::Int32), |acc, (i, m)| {
-        when(col("measure").eq(lit(*m))).then(lit(i as i32)).otherwise(acc)
+        when(col("measure").eq(lit(*m)))
+            .then(lit(i as i32))
+            .otherwise(acc)
     });
     let group_order = when(col("dimension").eq(lit("stage")))
-        .then(stage_order(col("group")))
+        .then(stage_order(&col("group")))
         .otherwise(lit(0_i32));
     concat(parts, UnionArgs::default())?
         .with_columns([

@@ -41,7 +41,7 @@ use crate::engine::working_time::{WorkingClock, hours};
 use crate::input::ROW;
 use crate::rules::Rule;
 use crate::rules::kinds::duration::End;
-use crate::schema::{FieldType, WAIT_STEPS};
+use crate::schema::WAIT_STEPS;
 
 /// The day's status report.
 #[derive(Debug, Clone)]
@@ -71,8 +71,8 @@ fn u32_sum(e: Expr) -> Expr {
     e.cast(DataType::UInt32).sum()
 }
 
-/// The report for `date`. `tasks` are prepared tasks
-/// ([`super::cycle_times::prepare_tasks`]); `cases` the typed cases; `rules` the rule set
+/// The report for `date`. `tasks` is the prepared task list
+/// ([`crate::input::tasks::prepare`]); `cases` the typed cases; `rules` the rule set
 /// (its time limits give the stuck cases); `ctx` must carry a clock covering the day;
 /// `files` are the cases file and the task list's file (for the exceptions' `file` column).
 pub fn status(
@@ -93,9 +93,8 @@ pub fn status(
         .ok_or_else(|| polars_err!(ComputeError: "the status report needs the working calendar"))?;
 
     let open_at = |t: i64| before(col("ready_at"), t).and(before(col("completed_at"), t).not());
-    let wait_open = |open: &str, close: &str, t: i64| {
-        before(col(open), t).and(before(col(close), t).not())
-    };
+    let wait_open =
+        |open: &str, close: &str, t: i64| before(col(open), t).and(before(col(close), t).not());
     let flagged = tasks
         .clone()
         .with_columns([
@@ -151,8 +150,14 @@ pub fn status(
         .clone()
         .lazy()
         .filter(col("held_at_stage").is_not_null())
-        .group_by([col("held_at_stage").alias("stage"), col("held_by").alias("operator")])
-        .agg([col("case_id").n_unique().cast(DataType::UInt32).alias("stuck")]);
+        .group_by([
+            col("held_at_stage").alias("stage"),
+            col("held_by").alias("operator"),
+        ])
+        .agg([col("case_id")
+            .n_unique()
+            .cast(DataType::UInt32)
+            .alias("stuck")]);
     let counts = [
         "opening",
         "new_pending",
@@ -166,7 +171,12 @@ pub fn status(
     let status = flagged
         .clone()
         .group_by([col("stage"), col("operator")])
-        .agg(counts.iter().map(|c| u32_sum(col(*c)).alias(*c)).collect::<Vec<_>>())
+        .agg(
+            counts
+                .iter()
+                .map(|c| u32_sum(col(*c)).alias(*c))
+                .collect::<Vec<_>>(),
+        )
         .filter(
             (col("opening") + col("new_pending") + col("finished") + col("closing")).gt(lit(0_u32)),
         )
@@ -178,7 +188,7 @@ pub fn status(
         )
         .with_columns([
             col("stuck").fill_null(lit(0_u32)),
-            stage_order(col("stage")).alias("__order"),
+            stage_order(&col("stage")).alias("__order"),
         ])
         .sort(
             ["__order", "stage", "operator"],
@@ -204,7 +214,7 @@ pub fn status(
                 .map(|c| u32_sum(col(*c)).cast(DataType::Int64).alias(*c))
                 .collect::<Vec<_>>(),
         )
-        .with_column(stage_order(col("stage")).alias("__order"))
+        .with_column(stage_order(&col("stage")).alias("__order"))
         .sort(
             ["__order", "stage"],
             SortMultipleOptions::default().with_maintain_order(true),
@@ -224,16 +234,18 @@ pub fn status(
         .unique_stable(Some(cols(["case_id"])), UniqueKeepStrategy::First)
         .select([
             lit("(cases)").alias("stage"),
-            u32_sum(case_open(start)).cast(DataType::Int64).alias("opening"),
-            u32_sum(
-                before(col("received_at"), end).and(before(col("received_at"), start).not()),
-            )
-            .cast(DataType::Int64)
-            .alias("new_pending"),
+            u32_sum(case_open(start))
+                .cast(DataType::Int64)
+                .alias("opening"),
+            u32_sum(before(col("received_at"), end).and(before(col("received_at"), start).not()))
+                .cast(DataType::Int64)
+                .alias("new_pending"),
             u32_sum(before(col("bound_at"), end).and(before(col("bound_at"), start).not()))
                 .cast(DataType::Int64)
                 .alias("finished"),
-            u32_sum(case_open(end)).cast(DataType::Int64).alias("closing"),
+            u32_sum(case_open(end))
+                .cast(DataType::Int64)
+                .alias("closing"),
         ]);
     let reconciliation = concat([per_stage, case_row], UnionArgs::default())?
         .with_column(
@@ -241,7 +253,9 @@ pub fn status(
         )
         .with_columns([
             (col("closing") - col("expected_closing")).alias("difference"),
-            col("closing").eq(col("expected_closing")).alias("reconciled"),
+            col("closing")
+                .eq(col("expected_closing"))
+                .alias("reconciled"),
         ])
         .collect()?;
 
@@ -270,9 +284,7 @@ fn stuck_cases(
             continue;
         };
         let Some(max) = limit.max else { continue };
-        // Processing limits run between two timestamps; a limit from or to a date (such as
-        // an application date) is a plausibility check, not a stage limit.
-        if limit.to_ty != FieldType::DateTime || limit.from_ty != FieldType::DateTime {
+        if !limit.is_processing_limit() {
             continue;
         }
         let reached = value_expr(limit.from, limit.from_ty)
@@ -398,7 +410,10 @@ fn exceptions(
             col("opening").any(true).alias("held_start"),
             col("closing").any(true).alias("held_end"),
             col("__act").is_not_null().any(true).alias("active"),
-            col("stage").filter(col("__act").is_not_null()).last().alias("last_stage"),
+            col("stage")
+                .filter(col("__act").is_not_null())
+                .last()
+                .alias("last_stage"),
             col("operator")
                 .filter(col("__act").is_not_null())
                 .last()
@@ -406,9 +421,8 @@ fn exceptions(
             col("__act").max().alias("last_activity_at"),
             col(ROW).min().alias("first_task_row"),
         ]);
-    let wait_open = |open: &str, close: &str, t: i64| {
-        before(col(open), t).and(before(col(close), t).not())
-    };
+    let wait_open =
+        |open: &str, close: &str, t: i64| before(col(open), t).and(before(col(close), t).not());
     let accounted = |held: &str, t: i64| {
         col(held)
             .fill_null(lit(false))

@@ -25,8 +25,12 @@ fn floats(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
         .unwrap_or_default()
 }
 
-/// `cycle_summary` keyed by (dimension, group, measure), groups in table order.
-fn rows(df: &DataFrame) -> (BTreeMap<(String, String, String), Row>, Vec<(String, String)>) {
+/// `cycle_summary` rows by (dimension, group, measure).
+type Rows = BTreeMap<(String, String, String), Row>;
+
+/// `cycle_summary` keyed by (dimension, group, measure), and the (dimension, group) pairs in
+/// table order.
+fn rows(df: &DataFrame) -> (Rows, Vec<(String, String)>) {
     let dims = column_str(df, "dimension");
     let groups = column_str(df, "group");
     let measures = column_str(df, "measure");
@@ -71,18 +75,26 @@ fn pct(x: Option<f64>) -> String {
 
 /// The terminal summary of `cycle`.
 #[must_use]
+#[allow(clippy::many_single_char_names)] // s: the text; r, j: the result; c, w, h, e: rows
 pub fn cycle(r: &CycleResult) -> String {
     let mut s = String::new();
     let j = r.summary_json();
     let _ = writeln!(
         s,
         "policyqc cycle: {} cases from {}, {} tasks ({}), as of {}",
-        j["cases_read"], r.inputs.cases.file, j["tasks"], r.inputs.tasks.source.name(), j["as_of"].as_str().unwrap_or_default()
+        j["cases_read"],
+        r.inputs.cases.file,
+        j["tasks"],
+        r.inputs.tasks.source.name(),
+        j["as_of"].as_str().unwrap_or_default()
     );
     let _ = writeln!(
         s,
         "cases accounted for {}  bound {}  open {}  ({} working hours a day)",
-        j["cases_accounted_for"], j["cases_bound"], j["cases_open"], j["calendar_working_hours_per_day"]
+        j["cases_accounted_for"],
+        j["cases_bound"],
+        j["cases_open"],
+        j["calendar_working_hours_per_day"]
     );
     if !r.inputs.issues.is_empty() {
         let problems: Vec<String> = r
@@ -104,7 +116,10 @@ pub fn cycle(r: &CycleResult) -> String {
         );
     }
     let (map, order) = rows(&r.summary);
-    let get = |d: &str, g: &str, m: &str| map.get(&(d.to_owned(), g.to_owned(), m.to_owned())).cloned();
+    let get = |d: &str, g: &str, m: &str| {
+        map.get(&(d.to_owned(), g.to_owned(), m.to_owned()))
+            .cloned()
+    };
     let _ = writeln!(
         s,
         "\ncycle time of bound cases in working hours (p = nearest-rank percentile); SLA = share of time limits met"
@@ -114,7 +129,10 @@ pub fn cycle(r: &CycleResult) -> String {
         "  {:<22}{:>7}{:>9}{:>9}{:>9}{:>9}{:>9}",
         "change type", "cases", "p50", "p90", "p95", "own p50", "SLA"
     );
-    for (d, g) in order.iter().filter(|(d, _)| d == "all" || d == "change_type") {
+    for (d, g) in order
+        .iter()
+        .filter(|(d, _)| d == "all" || d == "change_type")
+    {
         let c = get(d, g, "cycle_working_hours").unwrap_or_default();
         let own = get(d, g, "own_working_hours").unwrap_or_default();
         let sla = get(d, g, "sla_compliance");
@@ -168,6 +186,7 @@ pub fn cycle(r: &CycleResult) -> String {
 
 /// The terminal summary of `status`.
 #[must_use]
+#[allow(clippy::many_single_char_names)] // s: the text; o, a, f, c, d: the balance columns
 pub fn status(r: &StatusResult) -> String {
     let mut s = String::new();
     let rep = &r.report;
@@ -187,7 +206,11 @@ pub fn status(r: &StatusResult) -> String {
     let get = |name: &str| -> Vec<i64> {
         rec.column(name)
             .ok()
-            .and_then(|c| c.i64().ok().map(|c| c.iter().map(Option::unwrap_or_default).collect()))
+            .and_then(|c| {
+                c.i64()
+                    .ok()
+                    .map(|c| c.iter().map(Option::unwrap_or_default).collect())
+            })
             .unwrap_or_default()
     };
     let (o, a, f, c, d) = (
@@ -233,7 +256,10 @@ pub fn status(r: &StatusResult) -> String {
     }
     let ex = &rep.exceptions;
     if ex.height() == 0 {
-        let _ = writeln!(s, "\nexceptions: none (every open case is held, waiting or bound)");
+        let _ = writeln!(
+            s,
+            "\nexceptions: none (every open case is held, waiting or bound)"
+        );
     } else {
         let _ = writeln!(s, "\nEXCEPTIONS: {} case(s) not accounted for", ex.height());
         let kinds = column_str(ex, "kind");

@@ -42,9 +42,16 @@ fn bad_tasks_are_reported_with_their_rows_and_counted() {
         hit[0]["problem"].clone()
     };
     assert!(at("7", "started_at").contains("before it was assigned at 2026-10-05 17:05:00"));
-    assert!(at("13", "completed_at").contains("completed at 2026-10-12 11:20:00 before it started at 2026-10-12 11:30:00"));
-    assert!(at("62", "started_at").contains("overlaps the review visit of the same case at row 29"));
-    assert!(at("30", "started_at").contains("overlaps the review visit of the same case at row 62"));
+    assert!(
+        at("13", "completed_at")
+            .contains("completed at 2026-10-12 11:20:00 before it started at 2026-10-12 11:30:00")
+    );
+    assert!(
+        at("62", "started_at").contains("overlaps the review visit of the same case at row 29")
+    );
+    assert!(
+        at("30", "started_at").contains("overlaps the review visit of the same case at row 62")
+    );
     assert!(at("61", "case_id").contains("not in the cases file"));
     assert!(at("63", "assigned_at").contains("no assigned, started or completed time"));
     assert!(at("64", "stage").contains("unknown stage `archive`"));
@@ -66,13 +73,27 @@ fn bad_tasks_are_reported_with_their_rows_and_counted() {
 
     // The bad times are left empty, the rest stand.
     let st = r.table("stage_times.csv");
-    let c01p = &st.find(&[("case_id", "C01"), ("stage", "printing")])[0];
-    assert_eq!(c01p["waiting_working_hours"], "", "negative waiting left empty");
-    assert_hours(&c01p["handling_working_hours"], 0.25, "C01 printing handling");
-    let c02p = &st.find(&[("case_id", "C02"), ("stage", "printing")])[0];
-    assert_eq!(c02p["handling_working_hours"], "", "negative handling left empty");
-    let c01e = &st.find(&[("case_id", "C01"), ("stage", "entry")])[0];
-    assert_hours(&c01e["waiting_working_hours"], 1.5, "C01 entry untouched");
+    let c01_printing = &st.find(&[("case_id", "C01"), ("stage", "printing")])[0];
+    assert_eq!(
+        c01_printing["waiting_working_hours"], "",
+        "negative waiting left empty"
+    );
+    assert_hours(
+        &c01_printing["handling_working_hours"],
+        0.25,
+        "C01 printing handling",
+    );
+    let c02_printing = &st.find(&[("case_id", "C02"), ("stage", "printing")])[0];
+    assert_eq!(
+        c02_printing["handling_working_hours"], "",
+        "negative handling left empty"
+    );
+    let c01_entry = &st.find(&[("case_id", "C01"), ("stage", "entry")])[0];
+    assert_hours(
+        &c01_entry["waiting_working_hours"],
+        1.5,
+        "C01 entry untouched",
+    );
     // Nothing dropped: every case, and the tasks with their bad rows.
     assert_eq!(r.table("case_times.csv").rows.len(), 12);
     assert_eq!(r.json("cycle_summary.json")["tasks"], 64);
@@ -87,7 +108,11 @@ fn a_task_completed_before_it_was_ready_breaks_the_reconciliation() {
     t.set(11, "completed_at", "2026-10-09 17:00:00");
     t.write(&path);
     let rules = cycle_rules();
-    let r = run("status", dir.path(), &["--rules", rules.as_str(), "--date", "2026-10-12"]);
+    let r = run(
+        "status",
+        dir.path(),
+        &["--rules", rules.as_str(), "--date", "2026-10-12"],
+    );
     // The printing task arrives on the 12th and is never open: 0 + 1 - 0 = 1, closing 0.
     r.assert_code(1);
     let rec = r.table("reconciliation.csv");
@@ -118,24 +143,48 @@ fn a_bad_calendar_stops_with_every_problem_located() {
     let r = run("cycle", dir.path(), &[]);
     r.assert_code(2);
     let err = squash(&r.stderr);
-    assert!(err.contains("unknownweekday`funday`inworking_days"), "{}", r.stderr);
+    assert!(
+        err.contains("unknownweekday`funday`inworking_days"),
+        "{}",
+        r.stderr
+    );
     assert!(err.contains("calendar.yaml:1:21"), "{}", r.stderr);
-    assert!(err.contains("workingintervals09:00-12:00and11:00-17:00overlap"), "{}", r.stderr);
+    assert!(
+        err.contains("workingintervals09:00-12:00and11:00-17:00overlap"),
+        "{}",
+        r.stderr
+    );
     assert!(err.contains("calendar.yaml:2:37"), "{}", r.stderr);
-    assert!(err.contains("2problem(s)found;nothingwasrun"), "{}", r.stderr);
+    assert!(
+        err.contains("2problem(s)found;nothingwasrun"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.out.exists(), "nothing written");
     // check reads the same calendar for working-time rules.
     let r = run("check", dir.path(), &[]);
     r.assert_code(2);
-    assert!(squash(&r.stderr).contains("calendar.yaml:1:21"), "{}", r.stderr);
+    assert!(
+        squash(&r.stderr).contains("calendar.yaml:1:21"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn strict_stops_on_a_bad_task_and_writes_nothing() {
     let dir = bad_fixture();
     let rules = cycle_rules();
-    let r = run("cycle", dir.path(), &["--rules", rules.as_str(), "--strict"]);
+    let r = run(
+        "cycle",
+        dir.path(),
+        &["--rules", rules.as_str(), "--strict"],
+    );
     r.assert_code(2);
-    assert!(squash(&r.stderr).contains("8datafinding(s)"), "{}", r.stderr);
+    assert!(
+        squash(&r.stderr).contains("8datafinding(s)"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.out.exists());
 }

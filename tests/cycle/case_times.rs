@@ -2,12 +2,24 @@
 
 use std::collections::BTreeMap;
 
-use crate::util::{Table, assert_hours, cycle_fixture, fixture, num, run_env, cycle_rules};
+use crate::util::{Table, assert_hours, cycle_fixture, cycle_rules, fixture, num, run_env};
 
 /// (case, cycle working hours, wall-clock hours, working days, customer wait, referral wait,
-/// own, stage visits, reworked, status): fixtures/cycle/README.md, "case_times.csv". Working
+/// own, stage visits, reworked, status): fixtures/cycle/README.md, "`case_times.csv`". Working
 /// days are the hours / 7.5.
-const CASES: [(&str, f64, f64, f64, f64, f64, &str, &str, &str); 12] = [
+type CaseRow = (
+    &'static str,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const CASES: [CaseRow; 12] = [
     // Mon 10-05 09:00-16:30 = 3 + 3.5
     ("C01", 6.5, 7.5, 0.0, 0.0, 6.5, "6", "false", "bound"),
     // Fri 17:00-17:30 + make-up Sat 7.5 + Mon 09:00-11:30
@@ -69,8 +81,16 @@ fn case_times_match_the_hand_computation() {
         assert_hours(&r["cycle_working_hours"], *wh, &format!("{id} cycle"));
         assert_hours(&r["cycle_hours"], *wall, &format!("{id} wall clock"));
         assert_hours(&r["cycle_working_days"], wh / 7.5, &format!("{id} days"));
-        assert_hours(&r["customer_wait_working_hours"], *customer, &format!("{id} customer"));
-        assert_hours(&r["referral_wait_working_hours"], *referral, &format!("{id} referral"));
+        assert_hours(
+            &r["customer_wait_working_hours"],
+            *customer,
+            &format!("{id} customer"),
+        );
+        assert_hours(
+            &r["referral_wait_working_hours"],
+            *referral,
+            &format!("{id} referral"),
+        );
         assert_hours(&r["own_working_hours"], *own, &format!("{id} own"));
         assert_eq!(&r["stage_visits"], visits, "{id}");
         assert_eq!(&r["reworked"], reworked, "{id}");
@@ -114,18 +134,50 @@ fn as_of_ages_open_cases_to_the_given_instant() {
 }
 
 /// (case, stage, visits, waiting, handling, elapsed, returned, rework visits, open): README
-/// "stage_times.csv".
-const STAGES: [(&str, &str, &str, f64, f64, f64, &str, &str, &str); 16] = [
+/// "`stage_times.csv`".
+type StageRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+    f64,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const STAGES: [StageRow; 16] = [
     // ready 11:00, started 13:30: 11-12 + 13-13:30; 13:30-14:30
     ("C01", "entry", "1", 1.5, 1.0, 2.5, "0", "0", "false"),
     // no assigned_at: ready at intake's completion Fri 17:25; started Sat 09:30
-    ("C02", "review", "1", 35.0 / 60.0, 0.5, 65.0 / 60.0, "0", "0", "false"),
+    (
+        "C02",
+        "review",
+        "1",
+        35.0 / 60.0,
+        0.5,
+        65.0 / 60.0,
+        "0",
+        "0",
+        "false",
+    ),
     // Sat 10:00 -> Mon 09:00 = 2 + 4.5
     ("C02", "entry", "1", 6.5, 1.0, 7.5, "0", "0", "false"),
     ("C03", "entry", "2", 1.5, 2.0, 3.5, "0", "0", "false"),
     ("C03", "referral", "1", 0.0, 20.5, 20.5, "0", "0", "false"),
     // 09-29 09:30 -> 10-06 16:00 = 7 + 7.5 + 7.5 + 6
-    ("C04", "review", "1", 10.0 / 60.0, 28.0, 28.0 + 10.0 / 60.0, "0", "0", "false"),
+    (
+        "C04",
+        "review",
+        "1",
+        10.0 / 60.0,
+        28.0,
+        28.0 + 10.0 / 60.0,
+        "0",
+        "0",
+        "false",
+    ),
     ("C05", "entry", "2", 1.0, 1.5, 2.5, "0", "1", "false"),
     ("C05", "double_check", "2", 1.0, 1.0, 2.0, "1", "0", "false"),
     // Wed 17:00 -> Mon 10-05 09:00 over the holidays = 0.5
@@ -174,9 +226,21 @@ fn stage_times_match_the_hand_computation() {
         let r = &hit[0];
         let what = format!("{case} {stage}");
         assert_eq!(r["visits"], visits, "{what}");
-        assert_hours(&r["waiting_working_hours"], waiting, &format!("{what} waiting"));
-        assert_hours(&r["handling_working_hours"], handling, &format!("{what} handling"));
-        assert_hours(&r["elapsed_working_hours"], elapsed, &format!("{what} elapsed"));
+        assert_hours(
+            &r["waiting_working_hours"],
+            waiting,
+            &format!("{what} waiting"),
+        );
+        assert_hours(
+            &r["handling_working_hours"],
+            handling,
+            &format!("{what} handling"),
+        );
+        assert_hours(
+            &r["elapsed_working_hours"],
+            elapsed,
+            &format!("{what} elapsed"),
+        );
         assert_eq!(r["returned"], returned, "{what}");
         assert_eq!(r["rework_visits"], rework, "{what}");
         assert_eq!(r["open"], open, "{what}");
@@ -193,7 +257,15 @@ fn stage_times_match_the_hand_computation() {
         .collect();
     assert_eq!(
         c03,
-        ["intake", "review", "entry", "double_check", "binding", "printing", "referral"]
+        [
+            "intake",
+            "review",
+            "entry",
+            "double_check",
+            "binding",
+            "printing",
+            "referral"
+        ]
     );
     let c13 = &t.find(&[("case_id", "C13")])[0];
     assert_eq!(c13["change_type"], "", "C13 has no case row");
@@ -227,8 +299,14 @@ fn operator_times_add_up_per_stage_and_operator() {
     assert_eq!(uw["stage"], "referral");
     assert_eq!(uw["team"], "", "not on the roster");
     // Double-check returned work: C05 (OP04) and C12 (OP10) once each.
-    assert_eq!(t.find(&[("stage", "double_check"), ("operator", "OP04")])[0]["returned"], "1");
-    assert_eq!(t.find(&[("stage", "double_check"), ("operator", "OP10")])[0]["returned"], "1");
+    assert_eq!(
+        t.find(&[("stage", "double_check"), ("operator", "OP04")])[0]["returned"],
+        "1"
+    );
+    assert_eq!(
+        t.find(&[("stage", "double_check"), ("operator", "OP10")])[0]["returned"],
+        "1"
+    );
 }
 
 fn summary_row<'a>(t: &'a Table, dimension: &str, group: &str, measure: &str) -> Vec<&'a str> {
@@ -247,7 +325,16 @@ fn summary_percentiles_and_sla_compliance() {
     let t = run.table("cycle_summary.csv");
     assert_eq!(
         t.header,
-        ["dimension", "group", "measure", "n", "p50", "p90", "p95", "mean"]
+        [
+            "dimension",
+            "group",
+            "measure",
+            "n",
+            "p50",
+            "p90",
+            "p95",
+            "mean"
+        ]
     );
     // Bound cycles 6.5, 7, 8, 10.5, 27, 27.5, 31.5: nearest rank p50 = 4th, p90 = p95 = 7th.
     let all = summary_row(&t, "all", "all", "cycle_working_hours");
@@ -303,8 +390,18 @@ fn summary_percentiles_and_sla_compliance() {
 fn output_is_the_same_whatever_the_thread_count() {
     let rules = cycle_rules();
     let args = ["--rules", rules.as_str()];
-    let one = run_env("cycle", &fixture("cycle"), &args, &[("POLARS_MAX_THREADS", "1")]);
-    let many = run_env("cycle", &fixture("cycle"), &args, &[("POLARS_MAX_THREADS", "4")]);
+    let one = run_env(
+        "cycle",
+        &fixture("cycle"),
+        &args,
+        &[("POLARS_MAX_THREADS", "1")],
+    );
+    let many = run_env(
+        "cycle",
+        &fixture("cycle"),
+        &args,
+        &[("POLARS_MAX_THREADS", "4")],
+    );
     one.assert_code(0);
     many.assert_code(0);
     for f in [
@@ -331,6 +428,13 @@ fn the_terminal_table_shows_the_percentiles() {
         .unwrap_or_else(|| panic!("{}", run.stdout));
     // all: 7 cases, p50 10.50, p90 31.50, p95 31.50, own p50 7.00, SLA 81.6%
     let cells: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(cells, ["all", "7", "10.50", "31.50", "31.50", "7.00", "81.6%"]);
-    assert!(run.stdout.contains("as of 2026-10-16 10:00:00"), "{}", run.stdout);
+    assert_eq!(
+        cells,
+        ["all", "7", "10.50", "31.50", "31.50", "7.00", "81.6%"]
+    );
+    assert!(
+        run.stdout.contains("as of 2026-10-16 10:00:00"),
+        "{}",
+        run.stdout
+    );
 }

@@ -1,6 +1,8 @@
 //! The task list as a process-mining event log gives the same figures.
 
-use crate::util::{Table, assert_hours, copy_fixture, cycle_fixture, cycle_rules, run, status_fixture};
+use crate::util::{
+    Table, assert_hours, copy_fixture, cycle_fixture, cycle_rules, run, status_fixture,
+};
 
 /// A table without the named columns (row numbers differ between a task list and an event
 /// log: a task's row in a log is the row of its first event).
@@ -35,7 +37,11 @@ fn the_event_log_gives_the_same_case_stage_and_operator_figures() {
     assert_eq!(data.rows.len(), 1);
     assert!(data.rows[0][0].ends_with("events.csv"));
     assert_eq!(data.get(0, "row"), "170");
-    assert_eq!(data.get(0, "column"), "case:concept:name", "the log's own column name");
+    assert_eq!(
+        data.get(0, "column"),
+        "case:concept:name",
+        "the log's own column name"
+    );
 }
 
 #[test]
@@ -113,8 +119,15 @@ fn an_unknown_lifecycle_is_reported_and_the_run_goes_on() {
     let hit = data.find(&[("row", "3"), ("field", "lifecycle")]);
     assert_eq!(hit.len(), 1, "{:?}", data.rows);
     assert_eq!(hit[0]["value"], "suspend");
-    assert_eq!(r.json("cycle_summary.json")["task_problems"]["unknown_lifecycle"], 1);
+    assert_eq!(
+        r.json("cycle_summary.json")["task_problems"]["unknown_lifecycle"],
+        1
+    );
     // The start and complete still pair: 09:00 -> 09:30 handled.
     let t = r.table("stage_times.csv");
-    assert_hours(&t.find(&[("stage", "intake")])[0]["handling_working_hours"], 0.5, "intake");
+    assert_hours(
+        &t.find(&[("stage", "intake")])[0]["handling_working_hours"],
+        0.5,
+        "intake",
+    );
 }

@@ -43,7 +43,10 @@ fn time_limits_find_exactly_the_hand_computed_breaches() {
         c03["message"],
         "entry took 3.2 working days in all; the limit is <= 2 working days"
     );
-    assert!(c03["rule_source"].ends_with("time_limits.yaml:43"), "{c03:?}");
+    assert!(
+        c03["rule_source"].ends_with("time_limits.yaml:43"),
+        "{c03:?}"
+    );
 }
 
 #[test]
@@ -54,7 +57,12 @@ fn the_fixture_rules_validate_and_the_kind_is_documented() {
         .arg(fixture("cycle").join("rules"))
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = assert_cmd::Command::cargo_bin("policyqc")
         .expect("binary")
         .args(["rules", "--kinds"])
@@ -62,7 +70,10 @@ fn the_fixture_rules_validate_and_the_kind_is_documented() {
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("### cycle_time"), "{text}");
-    assert!(text.contains("`N working days` or `N working hours`"), "{text}");
+    assert!(
+        text.contains("`N working days` or `N working hours`"),
+        "{text}"
+    );
 }
 
 /// Writes one rule file and runs `policyqc validate` on its folder.
@@ -93,10 +104,16 @@ fn bad_time_limits_are_reported_at_their_line() {
     assert_eq!(code, 2, "{err}");
     let err = squash(&err);
     // Calendar days are not working time.
-    assert!(err.contains("`max`:a`cycle_time`limitisworkingtime,`5days`isnot"), "{err}");
+    assert!(
+        err.contains("`max`:a`cycle_time`limitisworkingtime,`5days`isnot"),
+        "{err}"
+    );
     assert!(err.contains("limits.yaml:12:10"), "{err}");
     // Unknown waits, each at its place, with a suggestion for the typo.
-    assert!(err.contains("unknownwait`customer_wiat`in`exclude`"), "{err}");
+    assert!(
+        err.contains("unknownwait`customer_wiat`in`exclude`"),
+        "{err}"
+    );
     assert!(err.contains("didyoumean`customer_wait`?"), "{err}");
     assert!(err.contains("limits.yaml:13:15"), "{err}");
     assert!(err.contains("unknownwait`lunch`"), "{err}");
@@ -110,8 +127,14 @@ fn a_time_limit_needs_a_limit_and_timestamp_fields() {
     ));
     assert_eq!(code, 2, "{err}");
     let err = squash(&err);
-    assert!(err.contains("`change_type`istext;`cycle_time`takesdateanddatetimefields"), "{err}");
-    assert!(err.contains("a`cycle_time`ruleneeds`max`,`min`orboth"), "{err}");
+    assert!(
+        err.contains("`change_type`istext;`cycle_time`takesdateanddatetimefields"),
+        "{err}"
+    );
+    assert!(
+        err.contains("a`cycle_time`ruleneeds`max`,`min`orboth"),
+        "{err}"
+    );
     let (code, err) = validate(&format!(
         "{HEAD}    kind: duration\n    from: reviewed_at\n    to: entered_at\n    max: 2 working weeks\n"
     ));

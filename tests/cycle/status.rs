@@ -2,8 +2,8 @@
 
 use crate::util::{Table, assert_hours, status_fixture};
 
-/// A status.csv row as (opening, new_pending, finished, closing, pending, in_progress,
-/// on_query, referred, stuck).
+/// A status.csv row as (opening, `new_pending`, finished, closing, pending, `in_progress`,
+/// `on_query`, referred, stuck).
 fn counts(t: &Table, stage: &str, operator: &str) -> [u32; 9] {
     let hit = t.find(&[("stage", stage), ("operator", operator)]);
     assert_eq!(hit.len(), 1, "{stage} {operator}: {:?}", t.rows);
@@ -72,15 +72,30 @@ fn tuesday_the_sixth_c08_disappears() {
     // entry arrived at 16:00 and finished at 17:00.
     assert_eq!(counts(&s, "entry", "OP09"), [1, 1, 1, 1, 0, 1, 1, 1, 0]);
     // C04's double-check arrived at 17:00, starts tomorrow.
-    assert_eq!(counts(&s, "double_check", "OP10"), [0, 1, 0, 1, 1, 0, 0, 0, 0]);
+    assert_eq!(
+        counts(&s, "double_check", "OP10"),
+        [0, 1, 0, 1, 1, 0, 0, 0, 0]
+    );
 
     let rec = reconciliation(&run.table("reconciliation.csv"));
     let find = |stage: &str| rec.iter().find(|r| r.0 == stage).cloned().expect(stage);
-    assert_eq!(find("review"), ("review".into(), 2, 0, 2, 0, 0, "true".into()));
-    assert_eq!(find("entry"), ("entry".into(), 1, 1, 1, 1, 0, "true".into()));
-    assert_eq!(find("double_check"), ("double_check".into(), 0, 1, 0, 1, 0, "true".into()));
+    assert_eq!(
+        find("review"),
+        ("review".into(), 2, 0, 2, 0, 0, "true".into())
+    );
+    assert_eq!(
+        find("entry"),
+        ("entry".into(), 1, 1, 1, 1, 0, "true".into())
+    );
+    assert_eq!(
+        find("double_check"),
+        ("double_check".into(), 0, 1, 0, 1, 0, "true".into())
+    );
     // Cases open at both ends: C04, C06, C08; none received or bound that day.
-    assert_eq!(find("(cases)"), ("(cases)".into(), 3, 0, 0, 3, 0, "true".into()));
+    assert_eq!(
+        find("(cases)"),
+        ("(cases)".into(), 3, 0, 0, 3, 0, "true".into())
+    );
     assert_eq!(rec.last().expect("rows").0, "(cases)");
 
     let ex = run.table("exceptions.csv");
@@ -109,7 +124,14 @@ fn tuesday_the_sixth_c08_disappears() {
             c08["last_activity_at"].as_str(),
             c08["row"].as_str()
         ),
-        ("disappeared", "C08", "review", "OP02", "2026-10-06 11:00:00", "9")
+        (
+            "disappeared",
+            "C08",
+            "review",
+            "OP02",
+            "2026-10-06 11:00:00",
+            "9"
+        )
     );
 
     // Stuck at Wed 00:00: C08, received Mon 10:00: 6.5 + 7.5 = 14 working hours > 1 day.
@@ -125,7 +147,11 @@ fn tuesday_the_sixth_c08_disappears() {
     let j = run.json("status.json");
     assert_eq!(j["reconciled"], true);
     assert_eq!(j["exceptions_by_kind"]["disappeared"], 1);
-    assert!(run.stdout.contains("disappeared       C08"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("disappeared       C08"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -171,7 +197,13 @@ fn wednesday_the_fourteenth_stuck_cases_oldest_first() {
     let got: Vec<(String, String, String)> = stuck
         .records()
         .iter()
-        .map(|r| (r["case_id"].clone(), r["rule_id"].clone(), r["held_by"].clone()))
+        .map(|r| {
+            (
+                r["case_id"].clone(),
+                r["rule_id"].clone(),
+                r["held_by"].clone(),
+            )
+        })
         .collect();
     let want = [
         ("C08", "binding.cycle_late", "", 66.5),

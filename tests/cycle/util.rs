@@ -116,8 +116,7 @@ pub fn copy_fixture(name: &str) -> TempDir {
     for entry in std::fs::read_dir(fixture(name)).expect("fixture") {
         let path = entry.expect("entry").path();
         if path.is_file() {
-            std::fs::copy(&path, tmp.path().join(path.file_name().expect("name")))
-                .expect("copy");
+            std::fs::copy(&path, tmp.path().join(path.file_name().expect("name"))).expect("copy");
         }
     }
     tmp

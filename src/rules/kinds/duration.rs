@@ -357,10 +357,19 @@ impl TimeLimit<'_> {
         self.max.or(self.min).map_or(Unit::Days, |l| l.unit)
     }
 
+    /// Whether the limit is on processing time: between two timestamps (a limit from or to a
+    /// date, such as an application date, is a plausibility check). These are the limits the
+    /// cycle-time SLA and the status report's stuck cases use.
+    #[must_use]
+    pub fn is_processing_limit(&self) -> bool {
+        self.from_ty == FieldType::DateTime && self.to_ty == FieldType::DateTime
+    }
+
     /// Whether the rule needs the working calendar.
     #[must_use]
     pub fn needs_calendar(&self) -> bool {
-        self.max.is_some_and(|l| l.unit.is_working()) || self.min.is_some_and(|l| l.unit.is_working())
+        self.max.is_some_and(|l| l.unit.is_working())
+            || self.min.is_some_and(|l| l.unit.is_working())
     }
 
     /// The `to` value as an expression: the field, or the as-of instant.
@@ -382,23 +391,29 @@ impl TimeLimit<'_> {
     /// The time from `from` to the end in the base of `unit`: calendar days (Int64), or
     /// milliseconds (hours, minutes), or working seconds net of the excluded waits (working
     /// units).
-    pub fn measure(&self, unit: Unit, clock: Option<&WorkingClock>, end: End) -> PolarsResult<Expr> {
+    pub fn measure(
+        &self,
+        unit: Unit,
+        clock: Option<&WorkingClock>,
+        end: End,
+    ) -> PolarsResult<Expr> {
         Ok(match unit {
             Unit::Days => {
                 let to = match end {
                     End::Field => day_number(col(self.to), self.to_ty),
-                    End::At(t) => lit(i64::from(
-                        (t.date() - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("date"))
-                            .num_days(),
-                    )),
+                    End::At(t) => lit((t.date()
+                        - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("date"))
+                    .num_days()),
                 };
                 to - day_number(col(self.from), self.from_ty)
             }
-            Unit::Hours | Unit::Minutes => self.end_value(end) - value_expr(self.from, self.from_ty),
+            Unit::Hours | Unit::Minutes => {
+                self.end_value(end) - value_expr(self.from, self.from_ty)
+            }
             Unit::WorkingDays | Unit::WorkingHours => {
-                let clock = clock.ok_or_else(|| {
-                    polars_err!(ComputeError: "a working-time limit needs the working calendar")
-                })?;
+                let clock = clock.ok_or_else(
+                    || polars_err!(ComputeError: "a working-time limit needs the working calendar"),
+                )?;
                 self.net_working_seconds(clock, end)
             }
         })
@@ -406,7 +421,6 @@ impl TimeLimit<'_> {
 
     /// Working seconds from `from` to the end, less the excluded waits (each wait clipped to
     /// the span; where the two waits overlap, the overlap is left out once).
-    #[must_use]
     pub fn net_working_seconds(&self, clock: &WorkingClock, end: End) -> Expr {
         let start = clock.field_seconds(self.from, self.from_ty);
         let stop = self.end_clock(clock, end);
@@ -476,9 +490,7 @@ impl TimeLimit<'_> {
     /// The rule's check over the cases frame.
     pub fn check(&self, ctx: &CompileCtx<'_>) -> PolarsResult<Check> {
         Ok(Check {
-            applies: col(self.from)
-                .is_not_null()
-                .and(col(self.to).is_not_null()),
+            applies: col(self.from).is_not_null().and(col(self.to).is_not_null()),
             fails: self.fails(ctx.clock, End::Field)?,
             expected: lit(self.expected()),
             actual: self.actual(ctx.clock, End::Field)?,
@@ -512,7 +524,10 @@ pub fn waits(
     as_of: Option<NaiveDateTime>,
 ) -> Waits {
     let clip = |open: &str, close: &str| -> (Expr, Expr, Expr) {
-        let lo = emax(clock.field_seconds(open, FieldType::DateTime), start.clone());
+        let lo = emax(
+            clock.field_seconds(open, FieldType::DateTime),
+            start.clone(),
+        );
         let closed = match as_of {
             None => clock.field_seconds(close, FieldType::DateTime),
             Some(t) => when(
@@ -587,7 +602,10 @@ mod tests {
     #[test]
     fn working_limits_parse() {
         let l = Limit::parse("2 working days").unwrap();
-        assert_eq!((l.unit, l.amount, l.display().as_str()), (Unit::WorkingDays, 200, "2 working days"));
+        assert_eq!(
+            (l.unit, l.amount, l.display().as_str()),
+            (Unit::WorkingDays, 200, "2 working days")
+        );
         let l = Limit::parse("1.5 working days").unwrap();
         assert_eq!((l.unit, l.amount), (Unit::WorkingDays, 150));
         let l = Limit::parse("1 working day").unwrap();
@@ -602,8 +620,16 @@ mod tests {
             chrono::NaiveDate::from_ymd_opt(2026, 10, 2).unwrap(),
         );
         // 1.5 working days of 7.5 h = 11.25 h = 40,500 s
-        assert_eq!(Limit::parse("1.5 working days").unwrap().working_seconds(&clock), Some(40_500));
-        assert_eq!(Limit::parse("2 days").unwrap().working_seconds(&clock), None);
+        assert_eq!(
+            Limit::parse("1.5 working days")
+                .unwrap()
+                .working_seconds(&clock),
+            Some(40_500)
+        );
+        assert_eq!(
+            Limit::parse("2 days").unwrap().working_seconds(&clock),
+            None
+        );
     }
 
     #[test]
@@ -616,7 +642,15 @@ mod tests {
         );
         assert!(Limit::parse("1.5 days").unwrap_err().contains("whole"));
         assert!(Limit::parse("-2 days").is_err());
-        assert!(Limit::parse("2 working weeks").unwrap_err().contains("working weeks"));
-        assert!(Limit::parse("2 business days").unwrap_err().contains("not a duration"));
+        assert!(
+            Limit::parse("2 working weeks")
+                .unwrap_err()
+                .contains("working weeks")
+        );
+        assert!(
+            Limit::parse("2 business days")
+                .unwrap_err()
+                .contains("not a duration")
+        );
     }
 }
