@@ -109,34 +109,9 @@ pub fn load_rules(dir: Option<&Path>, map: &ColumnMap) -> Result<RuleSet, RunErr
     .map_err(RunError::Config)
 }
 
-/// Prints how long each phase took to stderr when `POLICYQC_TIMINGS` is set (for profiling;
-/// see BENCHMARKS.md).
-struct Phases {
-    on: bool,
-    last: std::time::Instant,
-}
-
-impl Phases {
-    fn new() -> Self {
-        Self {
-            on: std::env::var_os("POLICYQC_TIMINGS").is_some(),
-            last: std::time::Instant::now(),
-        }
-    }
-    fn done(&mut self, phase: &str) {
-        if self.on {
-            eprintln!(
-                "[timing] {phase:<12} {:>8.3} s",
-                self.last.elapsed().as_secs_f64()
-            );
-        }
-        self.last = std::time::Instant::now();
-    }
-}
-
 /// Runs the whole check.
 pub fn run_check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
-    let mut phases = Phases::new();
+    let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
     let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
     let calendar = load_calendar(opts.sources.calendar.as_deref())?;

@@ -183,6 +183,7 @@ fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue
 /// Reads and checks everything a cycle or status run needs. `day` is a date the clock must
 /// cover besides the data (the status report's day).
 pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunError> {
+    let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
     let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
     let calendar = load_calendar(opts.sources.calendar.as_deref())?;
@@ -201,7 +202,9 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     needed.extend(["received_at", "bound_at"].map(String::from));
     needed.sort();
     needed.dedup();
+    phases.done("config");
     let cases = read_table(&cases_path, Table::Cases, &map, &needed)?;
+    phases.done("read cases");
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
     issues.extend(case_issues(&cases, &map)?);
@@ -214,9 +217,12 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         None => None,
     };
     let tasks = read_task_list(&opts.sources, &map, &cases)?;
+    phases.done("read tasks");
     issues.extend(tasks.issues.iter().cloned());
     let prepared = prepare(&tasks.df, &cases.df)?;
+    phases.done("prepare");
     let task_problems = validate(&tasks, &prepared)?;
+    phases.done("check tasks");
     issues.extend(task_problems.iter().map(|p| p.issue.clone()));
     issues.sort();
     if opts.strict
@@ -300,6 +306,7 @@ pub struct CycleResult {
 /// Runs `cycle`.
 pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
     let inputs = load(opts, None)?;
+    let mut phases = crate::timing::Phases::new();
     let as_of = opts.as_of.or(inputs.latest).unwrap_or_else(|| {
         NaiveDate::from_ymd_opt(2000, 1, 1)
             .expect("date")
@@ -309,6 +316,7 @@ pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
     // Collected once: every table below starts from the same task times.
     let times =
         cycle_times::task_times(inputs.prepared.clone().lazy(), &inputs.clock, as_of).collect()?;
+    phases.done("task times");
     let times = times.lazy();
     let derived = inputs.tasks.source == TaskSource::Cases;
     let case_times = cycle_times::case_times(
@@ -317,10 +325,13 @@ pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
         &inputs.clock,
         as_of,
     )?;
+    phases.done("case times");
     let stage_times = cycle_times::stage_times(times.clone())?;
+    phases.done("stage times");
     let operator_times = cycle_times::operator_times(times.clone(), inputs.roster.as_ref())?;
     let sla = inputs
         .with_ctx(|ctx| cycle_times::sla_checks(&inputs.cases.df, &inputs.rules.rules, ctx))?;
+    phases.done("operator/SLA");
     let summary = cycle_times::summary(
         &case_times,
         &stage_times,
@@ -328,6 +339,7 @@ pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
         &sla,
         inputs.roster.as_ref(),
     )?;
+    phases.done("summary");
     Ok(CycleResult {
         inputs,
         as_of,

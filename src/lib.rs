@@ -29,11 +29,14 @@ pub mod config;
 pub mod cycle;
 pub mod engine;
 pub mod hash;
+pub mod history;
 pub mod input;
 pub mod metrics;
 pub mod report;
 pub mod rules;
 pub mod sampling;
 pub mod schema;
+pub mod scorecard;
+mod timing;
 
 pub use check::{CheckOptions, CheckResult, RunError, run_check};

@@ -6,6 +6,7 @@ pub mod args;
 pub mod check;
 pub mod cycle;
 pub mod rules;
+pub mod scorecard;
 pub mod status;
 pub mod validate;
 
@@ -36,6 +37,7 @@ pub fn main() -> i32 {
         Command::Rules(a) => rules::run(&a),
         Command::Cycle(a) => cycle::run(&a),
         Command::Status(a) => status::run(&a),
+        Command::Scorecard(a) => scorecard::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -199,6 +199,7 @@ pub fn read_table(
     map: &ColumnMap,
     needed: &[String],
 ) -> Result<TableData, InputError> {
+    let mut phases = crate::timing::Phases::new();
     let name = path.display().to_string();
     let is_parquet = path.extension().is_some_and(|e| e == "parquet");
     let raw = if is_parquet {
@@ -206,6 +207,7 @@ pub fn read_table(
     } else {
         read_csv(path, &name)?
     };
+    phases.done("  file read");
     let first_row: u64 = if is_parquet { 1 } else { 2 };
     let mappings = map.mappings(table);
 
@@ -287,7 +289,9 @@ pub fn read_table(
             .alias(m.field.as_str())
         })
         .collect();
+    phases.done("  renamed");
     let wide = base.lazy().with_columns(typed).collect().map_err(err)?;
+    phases.done("  parsed");
     // A value is bad when there was text and the parse gave nothing; count per field in one
     // pass, then list the rows only of fields that have any.
     let bad_expr = |m: &Mapping| {
@@ -623,8 +627,17 @@ pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
         .find(|m| m.field == "case_id")
         .map(|m| m.column)
         .unwrap_or_default();
-    let rows = column_u64(&cases.df, ROW);
-    let ids = column_str(&cases.df, "case_id");
+    // Only the offending rows leave polars: empty ids and ids seen more than once.
+    let suspects = cases
+        .df
+        .clone()
+        .lazy()
+        .select([col(ROW), col("case_id")])
+        .filter(col("case_id").is_null().or(col("case_id").is_duplicated()))
+        .collect()
+        .unwrap_or_default();
+    let rows = column_u64(&suspects, ROW);
+    let ids = column_str(&suspects, "case_id");
     let mut seen: std::collections::BTreeMap<&str, Vec<u64>> = std::collections::BTreeMap::new();
     let mut issues = Vec::new();
     for (row, id) in rows.iter().zip(&ids) {
@@ -644,7 +657,7 @@ pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
             }),
         }
     }
-    for (id, on) in seen.into_iter().filter(|(_, v)| v.len() > 1) {
+    for (id, on) in seen {
         let list = on.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
         for row in &on {
             issues.push(DataIssue {

@@ -6,6 +6,8 @@ pub mod csv;
 pub mod cycle_console;
 pub mod jsonl;
 pub mod parquet;
+pub mod scorecard_console;
+pub mod scorecard_xlsx;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,98 @@
+//! `policyqc scorecard`.
+
+use super::args::ScorecardArgs;
+use super::{EXIT_OK, report_run_error};
+use crate::config::diagnostics::SourceFile;
+use crate::history::History;
+use crate::input::DataSources;
+use crate::scorecard::{ScorecardConfig, ScorecardError, ScorecardOptions, config, run_scorecard};
+
+fn report(e: ScorecardError) -> miette::Report {
+    match e {
+        ScorecardError::Run(r) => report_run_error(r),
+        ScorecardError::Config(d) => report_run_error(crate::check::RunError::Config(d)),
+        other => miette::Report::new(other),
+    }
+}
+
+/// Runs `scorecard`; returns the exit code.
+pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
+    if !a.data_dir.is_dir() {
+        miette::bail!(
+            code = "input::no-folder",
+            help = "give the data folder, e.g. `policyqc scorecard fixtures/scorecard --month 2026-10`",
+            "{} is not a folder",
+            a.data_dir.display()
+        );
+    }
+    let mut sources = DataSources::from_folder(&a.data_dir);
+    for (slot, given) in [
+        (&mut sources.cases, &a.cases),
+        (&mut sources.operators, &a.operators),
+        (&mut sources.authority, &a.authority),
+        (&mut sources.columns, &a.columns),
+        (&mut sources.tasks, &a.tasks),
+        (&mut sources.findings, &a.findings),
+        (&mut sources.calendar, &a.calendar),
+    ] {
+        if let Some(p) = given {
+            *slot = Some(p.clone());
+        }
+    }
+    let config = match &a.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                miette::miette!(
+                    code = "scorecard::config",
+                    "cannot read {}: {e}",
+                    p.display()
+                )
+            })?;
+            config::read(&SourceFile::new(p.display().to_string(), text))
+        }
+        None => ScorecardConfig::builtin(),
+    }
+    .map_err(|d| report(ScorecardError::Config(d)))?;
+    let mut history = if a.no_history {
+        None
+    } else {
+        Some(History::open(&a.history).map_err(|e| report(e.into()))?)
+    };
+    let opts = ScorecardOptions {
+        sources,
+        rules_dir: a.rules.clone(),
+        config,
+        month: a.month,
+        strict: a.strict,
+    };
+    let sc = run_scorecard(&opts, history.as_ref()).map_err(report)?;
+    let team = a.team.as_deref();
+    sc.check_team(team).map_err(report)?;
+    sc.write(&a.out, team).map_err(report)?;
+    if let Some(h) = history.as_mut() {
+        sc.record(h).map_err(|e| {
+            report(e).wrap_err(format!(
+                "the outputs are in {}/, but the history {} was left as it was",
+                a.out.display(),
+                a.history.display()
+            ))
+        })?;
+    }
+    if !a.quiet {
+        print!(
+            "{}",
+            crate::report::scorecard_console::render(&sc, team)
+                .map_err(|e| miette::miette!(code = "scorecard::render", "{e}"))?
+        );
+        println!(
+            "\nwritten to {}/ (scorecard.csv, scorecard.json, scorecard.xlsx, scorecard_teams.csv, training_hints.csv, scorecard_errors.csv, data_findings.csv){}",
+            a.out.display(),
+            if a.no_history {
+                String::new()
+            } else {
+                format!("; month {} recorded in {}", sc.month, a.history.display())
+            }
+        );
+    }
+    Ok(EXIT_OK)
+}
