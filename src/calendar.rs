@@ -654,7 +654,11 @@ fn date_of_index(day: i64) -> NaiveDate {
         .expect("working-calendar date outside the range chrono can represent")
 }
 
-fn parse_weekday(name: &str) -> Result<Weekday, CalendarError> {
+/// A weekday name as `working_days` accepts it: `mon` … `sun` or the full English name, any case.
+///
+/// # Errors
+/// [`CalendarError::UnknownWeekday`].
+pub fn parse_weekday(name: &str) -> Result<Weekday, CalendarError> {
     let lower = name.trim().to_ascii_lowercase();
     WEEKDAY_NAMES
         .iter()
@@ -664,7 +668,10 @@ fn parse_weekday(name: &str) -> Result<Weekday, CalendarError> {
 }
 
 /// `"HH:MM"` (hour of one or two digits) to minutes since midnight, up to `"24:00"`.
-fn parse_hh_mm(text: &str) -> Result<u32, CalendarError> {
+///
+/// # Errors
+/// [`CalendarError::BadTime`].
+pub fn parse_hh_mm(text: &str) -> Result<u32, CalendarError> {
     let bad = || CalendarError::BadTime(text.to_owned());
     let (hours, minutes) = text.trim().split_once(':').ok_or_else(bad)?;
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());

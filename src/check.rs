@@ -10,6 +10,7 @@ use crate::config::columns::{self, ColumnMap};
 use crate::config::diagnostics::{Diagnostics, SourceFile};
 use crate::engine::compile::CompileCtx;
 use crate::engine::evaluate::status_column;
+use crate::engine::working_time::WorkingClock;
 use crate::engine::{EngineError, Evaluation, evaluate};
 use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
@@ -87,6 +88,17 @@ pub fn load_column_map(path: Option<&Path>) -> Result<ColumnMap, RunError> {
     columns::read(&SourceFile::new(path.display().to_string(), text)).map_err(RunError::Config)
 }
 
+/// Reads the working calendar of a data folder (`calendar.yaml`; the office standard when
+/// there is none), reporting every problem in the file.
+pub fn load_calendar(path: Option<&Path>) -> Result<crate::calendar::Calendar, RunError> {
+    crate::config::calendar::load(path).map_err(|e| match e {
+        crate::config::calendar::CalendarLoadError::Io { path, source } => {
+            RunError::Input(InputError::Io { path, source })
+        }
+        crate::config::calendar::CalendarLoadError::Invalid(d) => RunError::Config(d),
+    })
+}
+
 /// Loads and validates a rule set (the embedded pack when `dir` is `None`).
 pub fn load_rules(dir: Option<&Path>, map: &ColumnMap) -> Result<RuleSet, RunError> {
     let catalog = map.catalog();
@@ -136,6 +148,7 @@ pub fn run_check_with_progress(
     let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
     let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
+    let calendar = load_calendar(opts.sources.calendar.as_deref())?;
     let cases_path = opts
         .sources
         .cases
@@ -193,10 +206,12 @@ pub fn run_check_with_progress(
         .into());
     }
     let catalog = map.catalog();
+    let clock = WorkingClock::covering(calendar, &[&cases.df], &[])?;
     let ctx = CompileCtx {
         catalog: &catalog,
         authority: authority.as_ref(),
         roster: roster.as_ref(),
+        clock: Some(&clock),
     };
     phases.done("reference");
     progress(CheckPhase::Evaluate);

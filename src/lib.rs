@@ -26,6 +26,7 @@ pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod cycle;
 pub mod engine;
 pub mod generate;
 pub mod hash;

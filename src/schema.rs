@@ -128,16 +128,19 @@ pub enum Table {
     Authority,
     /// Findings recorded by people (QC sheet, spot checks, audits).
     Findings,
+    /// A process-mining event log: the task list as one row per event.
+    Events,
 }
 
 impl Table {
     /// All tables, in the order they are read.
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::Cases,
         Table::Tasks,
         Table::Operators,
         Table::Authority,
         Table::Findings,
+        Table::Events,
     ];
 
     /// The file stem in a data folder and the section name in `columns.yaml`.
@@ -149,6 +152,7 @@ impl Table {
             Table::Operators => "operators",
             Table::Authority => "authority",
             Table::Findings => "findings",
+            Table::Events => "events",
         }
     }
 
@@ -167,6 +171,7 @@ impl Table {
             Table::Operators => OPERATORS,
             Table::Authority => AUTHORITY,
             Table::Findings => FINDINGS,
+            Table::Events => EVENTS,
         }
     }
 
@@ -305,6 +310,31 @@ pub const TASKS: &[FieldDef] = &[
     field("outcome", Text, "done, returned, queried, referred"),
 ];
 
+/// `events`: the task list as a process-mining event log (one row per event), e.g. exported
+/// from a workflow system as XES or CSV. Events of one case and activity are paired into
+/// tasks by their lifecycle: `assign` (or `schedule`), `start`, `complete`; without a
+/// lifecycle every event is a completed task.
+pub const EVENTS: &[FieldDef] = &[
+    key("case_id", Text, "the case (XES `case:concept:name`)"),
+    key(
+        "activity",
+        Text,
+        "the stage: intake, review, entry, double_check, binding, printing, query, referral (XES `concept:name`)",
+    ),
+    field("resource", Text, "who did it (XES `org:resource`)"),
+    key("timestamp", DateTime, "when (XES `time:timestamp`)"),
+    field(
+        "lifecycle",
+        Text,
+        "assign, start or complete (XES `lifecycle:transition`); empty = complete",
+    ),
+    field(
+        "outcome",
+        Text,
+        "on complete events: done, returned, queried, referred",
+    ),
+];
+
 /// `operators`: the roster.
 pub const OPERATORS: &[FieldDef] = &[
     key("operator_id", Text, "the operator"),
@@ -350,6 +380,10 @@ pub const FINDINGS: &[FieldDef] = &[
     ),
     field("note", Text, "free text"),
 ];
+
+/// Task-list steps that are waits rather than stages: the time a customer query or a
+/// referral to underwriting/finance was open.
+pub const WAIT_STEPS: [&str; 2] = ["query", "referral"];
 
 /// The six stages (checkpoints), in process order.
 pub const STAGES: [&str; 6] = [

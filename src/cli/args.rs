@@ -43,6 +43,42 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the rules of a rule set, or print the rule-kind reference.
     Rules(RulesArgs),
+    /// Cycle times in working time: per case, per case and stage, per operator, percentiles
+    /// and SLA compliance.
+    ///
+    /// Reads cases, the task list (tasks.csv, or an event log events.csv, or, with neither,
+    /// tasks derived from the cases' stage timestamps), calendar.yaml (working days, hours,
+    /// holidays; the office standard when there is none) and the rule set's time limits
+    /// (`duration` and `cycle_time` rules). Writes to the output folder:
+    /// `case_times.csv` (`case_id, change_type, received_at, bound_at, cycle_hours,
+    /// cycle_working_hours, cycle_working_days, customer_wait_working_hours,
+    /// referral_wait_working_hours, own_working_hours, stage_visits, reworked, branch, status,
+    /// as_of, row`; an open case is measured to the as-of instant), `stage_times.csv` (per case
+    /// and stage: visits, operator, waiting / handling / elapsed working hours, returned and
+    /// rework visits), `operator_times.csv` (per stage and operator: tasks, cases, totals and
+    /// mean handling), `cycle_summary.csv` (p50/p90/p95 and SLA compliance per change type,
+    /// branch, stage, operator and team), `data_findings.csv` (unreadable values and bad tasks
+    /// with file and row) and `cycle_summary.json`. README "Cycle times" defines every column.
+    #[command(
+        after_help = "Example: policyqc cycle fixtures/cycle --out policyqc-out\n\nExit codes: 0 done, 2 usage, rule, calendar or input error."
+    )]
+    Cycle(CycleArgs),
+    /// The daily processing status report: per stage and operator, stuck cases, and the
+    /// reconciliation that proves no case was lost.
+    ///
+    /// For the day given with --date (from 00:00 to 24:00): per stage and operator, tasks open
+    /// at the start of the day, new pending, finished, open at the end (pending, in progress,
+    /// on query, referred) and stuck; per stage and for the cases, opening + new - finished =
+    /// closing; the stuck cases (open past a time limit of the rule set, oldest first, with
+    /// their age in working hours and who holds them); and the exceptions: cases that
+    /// disappeared (accounted for at the start of the day, neither held, waiting nor bound at
+    /// the end), open cases nothing holds, tasks for cases without an intake record. Writes
+    /// `status.csv`, `reconciliation.csv`, `stuck_cases.csv`, `exceptions.csv`,
+    /// `data_findings.csv` and `status.json`.
+    #[command(
+        after_help = "Example: policyqc status fixtures/cycle --date 2026-10-07\n\nExit codes: 0 reconciled and no exception, 1 an exception or a stage that does not reconcile, 2 usage, rule, calendar or input error."
+    )]
+    Status(StatusArgs),
     /// The monthly scorecard per operator and team, kept in the history for trends.
     ///
     /// Attributes every rule finding and people's finding (the data folder's findings file) to
@@ -213,6 +249,91 @@ pub struct CheckArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The task list and calendar of a data folder (override the folder's files).
+#[derive(Debug, Args, Clone, Default)]
+pub struct TimeDataArgs {
+    /// The task list (overrides the folder's tasks file).
+    #[arg(long, value_name = "FILE")]
+    pub tasks: Option<PathBuf>,
+    /// An event log to use as the task list (overrides the folder's events file; used when
+    /// there is no tasks file).
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// The working calendar (overrides the folder's calendar.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+}
+
+/// `policyqc cycle`.
+#[derive(Debug, Args)]
+pub struct CycleArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The task list and calendar.
+    #[command(flatten)]
+    pub time: TimeDataArgs,
+    /// A rule directory whose `duration` and `cycle_time` rules are the time limits
+    /// (default: the built-in pack).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The instant open cases and tasks are aged to, `YYYY-MM-DD HH:MM[:SS]` (default: the
+    /// latest timestamp in the data, so that reruns give the same output). Bound cases keep
+    /// their cycle; an open case received after it gets empty cycle columns.
+    #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
+    pub as_of: Option<chrono::NaiveDateTime>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "policyqc-out")]
+    pub out: PathBuf,
+    /// Output formats besides CSV, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "csv")]
+    pub format: Vec<Format>,
+    /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `policyqc status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The task list and calendar.
+    #[command(flatten)]
+    pub time: TimeDataArgs,
+    /// The day of the report, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: chrono::NaiveDate,
+    /// A rule directory whose time limits decide which cases are stuck (default: the
+    /// built-in pack).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "policyqc-out")]
+    pub out: PathBuf,
+    /// Output formats besides CSV, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "csv")]
+    pub format: Vec<Format>,
+    /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Parses `YYYY-MM-DD HH:MM[:SS]` (or with a `T`).
+fn parse_instant(s: &str) -> Result<chrono::NaiveDateTime, String> {
+    let t = s.trim().replacen('T', " ", 1);
+    chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M"))
+        .map_err(|_| format!("`{s}` is not a timestamp: write YYYY-MM-DD HH:MM[:SS]"))
 }
 
 /// `policyqc validate`.

@@ -1,12 +1,15 @@
-//! The command line: `policyqc check`, `policyqc validate`, `policyqc rules`, `policyqc generate`.
+//! The command line: `policyqc check`, `validate`, `rules`, `generate`, `cycle`, `status`,
+//! `scorecard`, `sample` and `verdicts`.
 //! Exit codes: 0 clean, 1 a threshold was breached, 2 usage, rule or input error.
 
 pub mod args;
 pub mod check;
+pub mod cycle;
 pub mod generate;
 pub mod rules;
 pub mod sample;
 pub mod scorecard;
+pub mod status;
 pub mod validate;
 pub mod verdicts;
 
@@ -35,6 +38,8 @@ pub fn main() -> i32 {
         Command::Check(a) => check::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
+        Command::Cycle(a) => cycle::run(&a),
+        Command::Status(a) => status::run(&a),
         Command::Scorecard(a) => scorecard::run(&a),
         Command::Generate(a) => generate::run(&a),
         Command::Sample(a) => sample::run(&a),

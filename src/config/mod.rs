@@ -1,5 +1,7 @@
-//! Configuration files: the spanned YAML tree, diagnostics, the column map, thresholds.
+//! Configuration files: the spanned YAML tree, diagnostics, the column map, the working
+//! calendar, thresholds.
 
+pub mod calendar;
 pub mod columns;
 pub mod diagnostics;
 pub mod reader;

@@ -11,6 +11,7 @@
 
 use polars::prelude::*;
 
+use super::working_time::WorkingClock;
 use crate::config::reader::FieldCatalog;
 use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::rules::{Condition, Literal, Rule};
@@ -24,6 +25,9 @@ pub struct CompileCtx<'a> {
     pub authority: Option<&'a AuthorityMatrix>,
     /// The operator roster, when the data folder has one.
     pub roster: Option<&'a Roster>,
+    /// The working clock of the data folder's calendar, for working-time limits
+    /// (`duration` in working units, `cycle_time`); covers the dates of the cases.
+    pub clock: Option<&'a WorkingClock>,
 }
 
 impl CompileCtx<'_> {

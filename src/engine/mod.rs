@@ -5,5 +5,6 @@ pub mod compile;
 pub mod evaluate;
 pub mod findings;
 pub mod script;
+pub mod working_time;
 
 pub use evaluate::{EngineError, Evaluation, evaluate};

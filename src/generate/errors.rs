@@ -98,6 +98,15 @@ pub struct Mutation {
     pub apply: Apply,
 }
 
+/// Rules of the default pack no mutation plants: the stage time limits (their error points,
+/// 10, 2 and 4, are planted through other rules). Clean cases are generated inside these
+/// limits, so they never fire on generated data; planting timeliness errors is future work.
+pub const NOT_PLANTED: &[&str] = &[
+    "intake.registration_late",
+    "review.review_late",
+    "entry.entry_late",
+];
+
 /// The fields each rule of the default pack reads (its `when` and its kind's fields).
 pub const RULE_FIELDS: &[(&str, &[F])] = &[
     ("intake.application_date_missing", &[F::ApplicationDate]),
@@ -110,6 +119,30 @@ pub const RULE_FIELDS: &[(&str, &[F])] = &[
         &[F::ApplicationDate, F::ReceivedAt],
     ),
     ("intake.policy_no_format", &[F::PolicyNo]),
+    (
+        "intake.registration_late",
+        &[F::ReceivedAt, F::RegisteredAt],
+    ),
+    (
+        "review.review_late",
+        &[
+            F::RegisteredAt,
+            F::ReviewedAt,
+            F::QueryOpenedAt,
+            F::QueryClosedAt,
+        ],
+    ),
+    (
+        "entry.entry_late",
+        &[
+            F::ReviewedAt,
+            F::EnteredAt,
+            F::QueryOpenedAt,
+            F::QueryClosedAt,
+            F::ReferredAt,
+            F::ReferralReturnedAt,
+        ],
+    ),
     (
         "review.query_not_closed",
         &[F::QueryOpenedAt, F::ReviewedAt, F::QueryClosedAt],
@@ -845,6 +878,9 @@ mod tests {
         }
         assert!(!POINTS.contains(&9));
         for (rule, _) in RULE_FIELDS {
+            if NOT_PLANTED.contains(rule) {
+                continue;
+            }
             assert!(
                 MUTATIONS.iter().any(|m| m.rule == *rule),
                 "{rule} has no mutation"

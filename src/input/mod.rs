@@ -8,6 +8,7 @@
 //! a Parquet file the first row is 1.
 
 pub mod reference;
+pub mod tasks;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -142,6 +143,8 @@ pub struct DataSources {
     pub authority: Option<PathBuf>,
     /// people's findings file.
     pub findings: Option<PathBuf>,
+    /// An event log (the task list as one row per event), used when there is no tasks file.
+    pub events: Option<PathBuf>,
     /// columns.yaml.
     pub columns: Option<PathBuf>,
     /// calendar.yaml.
@@ -149,7 +152,8 @@ pub struct DataSources {
 }
 
 impl DataSources {
-    /// Finds the files of a data folder: `<table>.csv` or `<table>.parquet`, `columns.yaml`,
+    /// Finds the files of a data folder: `<table>.csv` or `<table>.parquet` (including
+    /// `events`, an event log), `columns.yaml`,
     /// `calendar.yaml`.
     #[must_use]
     pub fn from_folder(dir: &Path) -> Self {
@@ -167,6 +171,7 @@ impl DataSources {
             operators: find("operators"),
             authority: find("authority"),
             findings: find("findings"),
+            events: find("events"),
             columns: file("columns.yaml"),
             calendar: file("calendar.yaml"),
         }
@@ -181,6 +186,7 @@ impl DataSources {
             Table::Operators => self.operators.as_deref(),
             Table::Authority => self.authority.as_deref(),
             Table::Findings => self.findings.as_deref(),
+            Table::Events => self.events.as_deref(),
         }
     }
 }

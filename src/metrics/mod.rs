@@ -9,8 +9,10 @@
 //!   operator worked at that stage (cases whose stage operator field names them).
 
 pub mod alerts;
+pub mod cycle_times;
 pub mod qc_sheet;
 pub mod rates;
+pub mod status;
 
 pub use alerts::{Alert, check_thresholds};
 pub use rates::{CaseRates, OperatorRate, RuleRate, case_rates, operator_rates, rule_rates};

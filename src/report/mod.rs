@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod csv;
+pub mod cycle_console;
 pub mod jsonl;
 pub mod parquet;
 pub mod scorecard_console;

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use super::kinds::{
-    KindInfo, allowed, authority, compare, date_order, duration, expr, four_eyes, pattern, range,
-    required,
+    KindInfo, allowed, authority, compare, cycle_time, date_order, duration, expr, four_eyes,
+    pattern, range, required,
 };
 
 /// Every rule kind, in the order the docs list them.
@@ -16,6 +16,7 @@ pub const KINDS: &[KindInfo] = &[
     compare::INFO,
     date_order::INFO,
     duration::INFO,
+    cycle_time::INFO,
     four_eyes::INFO,
     authority::INFO,
     expr::INFO,

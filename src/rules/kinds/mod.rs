@@ -4,6 +4,7 @@
 pub mod allowed;
 pub mod authority;
 pub mod compare;
+pub mod cycle_time;
 pub mod date_order;
 pub mod duration;
 pub mod expr;
@@ -49,6 +50,8 @@ pub enum Kind {
     DateOrder(date_order::Params),
     /// Time between two fields within a limit.
     Duration(duration::Params),
+    /// Working time between two fields, net of waits, within a limit.
+    CycleTime(cycle_time::Params),
     /// Operators differ.
     FourEyes(four_eyes::Params),
     /// Operator's authority.
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Compare(p) => p.fields(),
             Kind::DateOrder(p) => p.fields.clone(),
             Kind::Duration(p) => vec![p.from.clone(), p.to.clone()],
+            Kind::CycleTime(p) => p.fields(),
             Kind::FourEyes(p) => p.fields.clone(),
             Kind::Authority(p) => p.fields(),
             Kind::Expr(p) => p.fields.clone(),
@@ -86,6 +90,7 @@ impl Kind {
             Kind::Compare(_) => compare::INFO.name,
             Kind::DateOrder(_) => date_order::INFO.name,
             Kind::Duration(_) => duration::INFO.name,
+            Kind::CycleTime(_) => cycle_time::INFO.name,
             Kind::FourEyes(_) => four_eyes::INFO.name,
             Kind::Authority(_) => authority::INFO.name,
             Kind::Expr(_) => expr::INFO.name,
@@ -102,11 +107,25 @@ impl Kind {
             Kind::Pattern(p) => p.compile(ctx),
             Kind::Compare(p) => p.compile(ctx),
             Kind::DateOrder(p) => p.compile(ctx),
-            Kind::Duration(p) => p.compile(ctx),
+            Kind::Duration(p) => p.compile(ctx)?,
+            Kind::CycleTime(p) => p.compile(ctx)?,
             Kind::FourEyes(p) => p.compile(ctx),
             Kind::Authority(p) => p.compile(ctx)?,
             Kind::Expr(_) => return Ok(None),
         }))
+    }
+}
+
+impl Kind {
+    /// The rule's time limit, for the time-limit kinds (`duration`, `cycle_time`): what the
+    /// cycle-time summaries count as SLA compliance and the status report ages open cases by.
+    #[must_use]
+    pub fn time_limit(&self) -> Option<duration::TimeLimit<'_>> {
+        match self {
+            Kind::Duration(p) => Some(p.time_limit()),
+            Kind::CycleTime(p) => Some(p.time_limit()),
+            _ => None,
+        }
     }
 }
 

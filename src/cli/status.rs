@@ -1,0 +1,34 @@
+//! `policyqc status`.
+
+use super::args::StatusArgs;
+use super::{EXIT_BREACH, EXIT_OK, report_run_error};
+use crate::cycle::{CycleOptions, run_status};
+
+/// Runs `status`; returns the exit code (1 when a case is an exception or a stage does not
+/// reconcile).
+pub fn run(a: &StatusArgs) -> miette::Result<i32> {
+    let opts = CycleOptions {
+        sources: super::cycle::sources(&a.data, &a.time)?,
+        rules_dir: a.rules.clone(),
+        as_of: None,
+        strict: a.strict,
+    };
+    let result = run_status(&opts, a.date).map_err(report_run_error)?;
+    result
+        .write(&a.out, &a.format)
+        .map_err(|e| miette::miette!(code = "output::write", "{e}"))?;
+    if !a.quiet {
+        print!("{}", crate::report::cycle_console::status(&result));
+        println!(
+            "\nwritten to {}/ (status.csv, reconciliation.csv, stuck_cases.csv, exceptions.csv, data_findings.csv, status.json)",
+            a.out.display()
+        );
+    }
+    Ok(
+        if result.report.exceptions.height() == 0 && result.reconciled() {
+            EXIT_OK
+        } else {
+            EXIT_BREACH
+        },
+    )
+}

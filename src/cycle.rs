@@ -1,0 +1,557 @@
+//! Cycle times and the daily status report: column map -> cases, task list (tasks, event log,
+//! or derived from the cases), calendar, rules -> working-time tables -> output folder.
+//!
+//! [`run_cycle`] computes `case_times`, `stage_times`, `operator_times` and `cycle_summary`
+//! ([`crate::metrics::cycle_times`]); [`run_status`] the day's status report
+//! ([`crate::metrics::status`]). Both read the same inputs ([`load`]) and report bad data
+//! (values that cannot be read, bad tasks) with file and row in `data_findings.csv`, and go on.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use polars::prelude::*;
+
+use crate::check::{RunError, load_calendar, load_column_map, load_rules};
+use crate::config::columns::ColumnMap;
+use crate::engine::compile::CompileCtx;
+use crate::engine::working_time::WorkingClock;
+use crate::input::reference::Roster;
+use crate::input::tasks::{
+    PROBLEM_KINDS, TaskList, TaskProblem, TaskSource, prepare, read_task_list, validate,
+};
+use crate::input::{
+    DataIssue, DataSources, InputError, ROW, TableData, case_id_issues, column_str, column_u64,
+    read_table,
+};
+use crate::metrics::cycle_times;
+use crate::metrics::status::{StatusReport, status};
+use crate::report::{Format, write_table};
+use crate::rules::RuleSet;
+use crate::schema::Table;
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct CycleOptions {
+    /// The data files (cases, and tasks or events, operators, calendar, columns).
+    pub sources: DataSources,
+    /// A rule directory for the time limits; `None` = the embedded default pack.
+    pub rules_dir: Option<PathBuf>,
+    /// The instant open cases and tasks are aged to; `None` = the latest timestamp in the data.
+    pub as_of: Option<NaiveDateTime>,
+    /// Stop on any data finding instead of reporting it.
+    pub strict: bool,
+}
+
+/// Everything read for a cycle or status run.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The column map.
+    pub map: ColumnMap,
+    /// The rule set (its `duration` and `cycle_time` rules between two timestamps are the
+    /// time limits; the other rules are not evaluated here).
+    pub rules: RuleSet,
+    /// The cases.
+    pub cases: TableData,
+    /// The task list as read.
+    pub tasks: TaskList,
+    /// The task list in case order with ready times and rework flags
+    /// ([`crate::input::tasks::prepare`]).
+    pub prepared: DataFrame,
+    /// The roster, when the folder has one.
+    pub roster: Option<Roster>,
+    /// The working clock, covering every date of the data (and the requested day).
+    pub clock: WorkingClock,
+    /// Bad tasks, by kind.
+    pub task_problems: Vec<TaskProblem>,
+    /// Every data finding (unreadable values, duplicate ids, bad tasks, unmeasurable cases),
+    /// sorted by file and row.
+    pub issues: Vec<DataIssue>,
+    /// The latest timestamp in the data.
+    pub latest: Option<NaiveDateTime>,
+}
+
+fn no_cases(sources: &DataSources) -> InputError {
+    InputError::NoCases {
+        dir: sources.dir.as_ref().map_or_else(
+            || String::from("(no folder given)"),
+            |d| d.display().to_string(),
+        ),
+    }
+}
+
+/// The latest value of every timestamp column of the frames.
+fn latest_timestamp(frames: &[&DataFrame]) -> PolarsResult<Option<NaiveDateTime>> {
+    let mut latest: Option<i64> = None;
+    for df in frames {
+        let exprs: Vec<Expr> = df
+            .schema()
+            .iter()
+            .filter(|(_, t)| matches!(t, DataType::Datetime(_, _)))
+            .map(|(n, _)| col(n.clone()).cast(DataType::Int64).max())
+            .collect();
+        if exprs.is_empty() {
+            continue;
+        }
+        let row = (*df).clone().lazy().select(exprs).collect()?;
+        for c in row.columns() {
+            if let Ok(Some(v)) = c.get(0).map(|v| v.extract::<i64>()) {
+                latest = Some(latest.map_or(v, |l| l.max(v)));
+            }
+        }
+    }
+    Ok(latest.and_then(|ms| chrono::DateTime::from_timestamp_millis(ms).map(|d| d.naive_utc())))
+}
+
+/// Cases whose cycle cannot be measured: no `received_at`, or bound before received.
+fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue>> {
+    let column = |field: &str| {
+        map.mappings(Table::Cases)
+            .into_iter()
+            .find(|m| m.field == field)
+            .map(|m| m.column)
+            .unwrap_or_default()
+    };
+    let bad = cases
+        .df
+        .clone()
+        .lazy()
+        .filter(
+            col("received_at").is_null().or(col("bound_at")
+                .cast(DataType::Int64)
+                .lt(col("received_at").cast(DataType::Int64))
+                .fill_null(lit(false))),
+        )
+        .select([
+            col(ROW),
+            col("case_id"),
+            col("received_at").is_null().alias("no_receipt"),
+            col("received_at")
+                .dt()
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .alias("received"),
+            col("bound_at")
+                .dt()
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .alias("bound"),
+        ])
+        .collect()?;
+    let no_receipt: Vec<bool> = bad
+        .column("no_receipt")?
+        .bool()?
+        .iter()
+        .map(|v| v == Some(true))
+        .collect();
+    let received = column_str(&bad, "received");
+    let bound = column_str(&bad, "bound");
+    Ok(column_u64(&bad, ROW)
+        .into_iter()
+        .zip(column_str(&bad, "case_id"))
+        .enumerate()
+        .map(|(i, (row, case))| {
+            let (field, value, problem) = if no_receipt[i] {
+                (
+                    "received_at",
+                    String::new(),
+                    String::from("received_at is empty: the cycle time cannot be measured (cycle columns left empty)"),
+                )
+            } else {
+                (
+                    "bound_at",
+                    bound[i].clone().unwrap_or_default(),
+                    format!(
+                        "bound at {} before it was received at {}: the cycle time cannot be measured (cycle columns left empty)",
+                        bound[i].clone().unwrap_or_default(),
+                        received[i].clone().unwrap_or_default()
+                    ),
+                )
+            };
+            DataIssue {
+                file: cases.file.clone(),
+                row,
+                table: String::from("cases"),
+                case_id: case.unwrap_or_default(),
+                field: field.to_owned(),
+                column: column(field),
+                value,
+                problem,
+            }
+        })
+        .collect())
+}
+
+/// Reads and checks everything a cycle or status run needs. `day` is a date the clock must
+/// cover besides the data (the status report's day).
+pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunError> {
+    let mut phases = crate::timing::Phases::new();
+    let map = load_column_map(opts.sources.columns.as_deref())?;
+    let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
+    let calendar = load_calendar(opts.sources.calendar.as_deref())?;
+    let cases_path = opts
+        .sources
+        .cases
+        .clone()
+        .ok_or_else(|| no_cases(&opts.sources))?;
+    // Only the time limits are evaluated here: only their fields must be in the file.
+    let mut needed: Vec<String> = rules
+        .rules
+        .iter()
+        .filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit()))
+        .flat_map(crate::rules::Rule::fields)
+        .collect();
+    needed.extend(["received_at", "bound_at"].map(String::from));
+    needed.sort();
+    needed.dedup();
+    phases.done("config");
+    let cases = read_table(&cases_path, Table::Cases, &map, &needed)?;
+    phases.done("read cases");
+    let mut issues = cases.issues.clone();
+    issues.extend(case_id_issues(&cases, &map));
+    issues.extend(case_issues(&cases, &map)?);
+    let roster = match opts.sources.operators.as_deref() {
+        Some(p) => {
+            let t = read_table(p, Table::Operators, &map, &[])?;
+            issues.extend(t.issues.iter().cloned());
+            Some(Roster::from_table(&t)?)
+        }
+        None => None,
+    };
+    let tasks = read_task_list(&opts.sources, &map, &cases)?;
+    phases.done("read tasks");
+    issues.extend(tasks.issues.iter().cloned());
+    let prepared = prepare(&tasks.df, &cases.df)?;
+    phases.done("prepare");
+    let task_problems = validate(&tasks, &prepared)?;
+    phases.done("check tasks");
+    issues.extend(task_problems.iter().map(|p| p.issue.clone()));
+    issues.sort();
+    if opts.strict
+        && let Some(first) = issues.first()
+    {
+        return Err(InputError::Strict {
+            count: issues.len(),
+            first: format!(
+                "{} row {}, column `{}`: `{}` {}",
+                first.file, first.row, first.column, first.value, first.problem
+            ),
+        }
+        .into());
+    }
+    let latest = latest_timestamp(&[&cases.df, &tasks.df])?;
+    let mut extra: Vec<NaiveDate> = Vec::new();
+    extra.extend(day.map(|d| d + Duration::days(1)));
+    extra.extend(opts.as_of.map(|t| t.date()));
+    let clock = WorkingClock::covering(calendar, &[&cases.df, &tasks.df], &extra)?;
+    Ok(Inputs {
+        map,
+        rules,
+        cases,
+        tasks,
+        prepared,
+        roster,
+        clock,
+        task_problems,
+        issues,
+        latest,
+    })
+}
+
+impl Inputs {
+    /// Compiles rules against this data.
+    fn with_ctx<T>(&self, f: impl FnOnce(&CompileCtx<'_>) -> T) -> T {
+        let catalog = self.map.catalog();
+        let ctx = CompileCtx {
+            catalog: &catalog,
+            authority: None,
+            roster: self.roster.as_ref(),
+            clock: Some(&self.clock),
+        };
+        f(&ctx)
+    }
+
+    /// Task problems counted by kind, every kind listed.
+    #[must_use]
+    pub fn task_problem_counts(&self) -> BTreeMap<&'static str, u64> {
+        let mut counts: BTreeMap<&'static str, u64> =
+            PROBLEM_KINDS.iter().map(|k| (*k, 0)).collect();
+        for p in &self.task_problems {
+            *counts.entry(p.kind).or_default() += 1;
+        }
+        for i in &self.tasks.issues {
+            if i.field == "lifecycle" {
+                *counts.entry("unknown_lifecycle").or_default() += 1;
+            }
+        }
+        counts
+    }
+}
+
+/// Everything `cycle` produced.
+#[derive(Debug, Clone)]
+pub struct CycleResult {
+    /// The inputs.
+    pub inputs: Inputs,
+    /// The instant open cases and tasks were aged to.
+    pub as_of: NaiveDateTime,
+    /// `case_times`.
+    pub case_times: DataFrame,
+    /// `stage_times`.
+    pub stage_times: DataFrame,
+    /// `operator_times`.
+    pub operator_times: DataFrame,
+    /// `cycle_summary`.
+    pub summary: DataFrame,
+}
+
+/// Runs `cycle`.
+pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
+    let inputs = load(opts, None)?;
+    let mut phases = crate::timing::Phases::new();
+    let as_of = opts.as_of.or(inputs.latest).unwrap_or_else(|| {
+        NaiveDate::from_ymd_opt(2000, 1, 1)
+            .expect("date")
+            .and_hms_opt(0, 0, 0)
+            .expect("time")
+    });
+    // Collected once: every table below starts from the same task times.
+    let times =
+        cycle_times::task_times(inputs.prepared.clone().lazy(), &inputs.clock, as_of).collect()?;
+    phases.done("task times");
+    let times = times.lazy();
+    let derived = inputs.tasks.source == TaskSource::Cases;
+    let case_times = cycle_times::case_times(
+        &inputs.cases.df,
+        (!derived).then(|| times.clone()),
+        &inputs.clock,
+        as_of,
+    )?;
+    phases.done("case times");
+    let stage_times = cycle_times::stage_times(times.clone())?;
+    phases.done("stage times");
+    let operator_times = cycle_times::operator_times(times.clone(), inputs.roster.as_ref())?;
+    let sla = inputs
+        .with_ctx(|ctx| cycle_times::sla_checks(&inputs.cases.df, &inputs.rules.rules, ctx))?;
+    phases.done("operator/SLA");
+    let summary = cycle_times::summary(
+        &case_times,
+        &stage_times,
+        times,
+        &sla,
+        inputs.roster.as_ref(),
+    )?;
+    phases.done("summary");
+    Ok(CycleResult {
+        inputs,
+        as_of,
+        case_times,
+        stage_times,
+        operator_times,
+        summary,
+    })
+}
+
+/// The data findings as a table (the same columns as `policyqc check` writes).
+pub fn data_table(issues: &[DataIssue]) -> PolarsResult<DataFrame> {
+    df!(
+        "file" => issues.iter().map(|x| x.file.clone()).collect::<Vec<_>>(),
+        "row" => issues.iter().map(|x| x.row).collect::<Vec<_>>(),
+        "table" => issues.iter().map(|x| x.table.clone()).collect::<Vec<_>>(),
+        "case_id" => issues.iter().map(|x| x.case_id.clone()).collect::<Vec<_>>(),
+        "field" => issues.iter().map(|x| x.field.clone()).collect::<Vec<_>>(),
+        "column" => issues.iter().map(|x| x.column.clone()).collect::<Vec<_>>(),
+        "value" => issues.iter().map(|x| x.value.clone()).collect::<Vec<_>>(),
+        "problem" => issues.iter().map(|x| x.problem.clone()).collect::<Vec<_>>(),
+    )
+}
+
+fn format_instant(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Writes `summary` as pretty JSON to `<out>/<name>`.
+fn write_json(out: &Path, name: &str, value: &serde_json::Value) -> PolarsResult<PathBuf> {
+    std::fs::create_dir_all(out)
+        .map_err(|e| polars_err!(ComputeError: "cannot create {}: {e}", out.display()))?;
+    let path = out.join(name);
+    let json = serde_json::to_string_pretty(value).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    std::fs::write(&path, json + "\n")
+        .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Timestamps written as `YYYY-MM-DD HH:MM:SS` text (the input format), the same in every
+/// output format.
+fn text_timestamps(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let exprs: Vec<Expr> = df
+        .schema()
+        .iter()
+        .map(|(name, dtype)| match dtype {
+            DataType::Datetime(_, _) => col(name.clone())
+                .dt()
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .alias(name.clone()),
+            _ => col(name.clone()),
+        })
+        .collect();
+    df.clone().lazy().select(exprs).collect()
+}
+
+fn with_csv(formats: &[Format]) -> Vec<Format> {
+    let mut formats = formats.to_vec();
+    if !formats.contains(&Format::Csv) {
+        formats.insert(0, Format::Csv);
+    }
+    formats
+}
+
+impl CycleResult {
+    /// Counts for `cycle_summary.json` and the terminal.
+    #[must_use]
+    pub fn summary_json(&self) -> serde_json::Value {
+        let i = &self.inputs;
+        let count = |status: &str| {
+            self.case_times
+                .column("status")
+                .ok()
+                .and_then(|c| {
+                    c.str()
+                        .ok()
+                        .map(|s| s.iter().filter(|v| *v == Some(status)).count())
+                })
+                .unwrap_or(0)
+        };
+        serde_json::json!({
+            "tool": format!("policyqc {}", env!("CARGO_PKG_VERSION")),
+            "cases_file": i.cases.file,
+            "task_source": i.tasks.source.name(),
+            "task_file": i.tasks.file,
+            "task_rows_read": i.tasks.rows_read,
+            "tasks": i.tasks.df.height(),
+            "as_of": format_instant(self.as_of),
+            "calendar_working_hours_per_day": i.clock.day_seconds() as f64 / 3600.0,
+            "rules": i.rules.origin,
+            "rule_set_sha256": i.rules.hash,
+            "time_limit_rules": i.rules.rules.iter().filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit())).count(),
+            "cases_read": i.cases.df.height(),
+            "cases_accounted_for": self.case_times.height(),
+            "cases_bound": count("bound"),
+            "cases_open": count("open"),
+            "data_findings": i.issues.len(),
+            "task_problems": i.task_problem_counts(),
+        })
+    }
+
+    /// Writes `case_times`, `stage_times`, `operator_times`, `cycle_summary` and
+    /// `data_findings` (CSV and each extra format) and `cycle_summary.json`. Every table is
+    /// built before anything is written.
+    pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
+        let formats = with_csv(formats);
+        let mut data = data_table(&self.inputs.issues)?;
+        let mut written = Vec::new();
+        for (name, df) in [
+            ("case_times", &mut text_timestamps(&self.case_times)?),
+            ("stage_times", &mut text_timestamps(&self.stage_times)?),
+            ("operator_times", &mut self.operator_times.clone()),
+            ("cycle_summary", &mut self.summary.clone()),
+            ("data_findings", &mut data),
+        ] {
+            written.extend(write_table(out, name, df, &formats)?);
+        }
+        written.push(write_json(out, "cycle_summary.json", &self.summary_json())?);
+        Ok(written)
+    }
+}
+
+/// Everything `status` produced.
+#[derive(Debug, Clone)]
+pub struct StatusResult {
+    /// The inputs.
+    pub inputs: Inputs,
+    /// The report.
+    pub report: StatusReport,
+}
+
+/// Runs `status` for `date`.
+pub fn run_status(opts: &CycleOptions, date: NaiveDate) -> Result<StatusResult, RunError> {
+    let inputs = load(opts, Some(date))?;
+    let prepared = inputs.prepared.clone().lazy();
+    let report = inputs.with_ctx(|ctx| {
+        status(
+            &prepared,
+            &inputs.cases.df,
+            &inputs.rules.rules,
+            ctx,
+            date,
+            (&inputs.cases.file, &inputs.tasks.file),
+        )
+    })?;
+    Ok(StatusResult { inputs, report })
+}
+
+impl StatusResult {
+    /// Whether every stage and the cases reconcile.
+    #[must_use]
+    pub fn reconciled(&self) -> bool {
+        self.report
+            .reconciliation
+            .column("reconciled")
+            .ok()
+            .and_then(|c| c.bool().ok().map(|b| b.iter().all(|v| v == Some(true))))
+            .unwrap_or(false)
+    }
+
+    /// Counts for `status.json` and the terminal.
+    #[must_use]
+    pub fn summary_json(&self) -> serde_json::Value {
+        let r = &self.report;
+        let mut kinds: BTreeMap<String, u64> = [
+            "disappeared",
+            "unaccounted",
+            "no_intake_record",
+            "no_receipt_time",
+        ]
+        .iter()
+        .map(|k| ((*k).to_owned(), 0))
+        .collect();
+        for k in column_str(&r.exceptions, "kind").into_iter().flatten() {
+            *kinds.entry(k).or_default() += 1;
+        }
+        serde_json::json!({
+            "tool": format!("policyqc {}", env!("CARGO_PKG_VERSION")),
+            "date": r.date.format("%Y-%m-%d").to_string(),
+            "end_of_day": format_instant((r.date + Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight")),
+            "cases_file": self.inputs.cases.file,
+            "task_source": self.inputs.tasks.source.name(),
+            "task_file": self.inputs.tasks.file,
+            "rules": self.inputs.rules.origin,
+            "rule_set_sha256": self.inputs.rules.hash,
+            "reconciled": self.reconciled(),
+            "stuck_cases": column_str(&r.stuck, "case_id").into_iter().flatten().collect::<std::collections::BTreeSet<_>>().len(),
+            "stuck_rows": r.stuck.height(),
+            "exceptions": r.exceptions.height(),
+            "exceptions_by_kind": kinds,
+            "data_findings": self.inputs.issues.len(),
+            "task_problems": self.inputs.task_problem_counts(),
+        })
+    }
+
+    /// Writes `status`, `reconciliation`, `stuck_cases`, `exceptions`, `data_findings` and
+    /// `status.json`.
+    pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
+        let formats = with_csv(formats);
+        let r = &self.report;
+        let mut data = data_table(&self.inputs.issues)?;
+        let mut written = Vec::new();
+        for (name, df) in [
+            ("status", &mut r.status.clone()),
+            ("reconciliation", &mut r.reconciliation.clone()),
+            ("stuck_cases", &mut text_timestamps(&r.stuck)?),
+            ("exceptions", &mut text_timestamps(&r.exceptions)?),
+            ("data_findings", &mut data),
+        ] {
+            written.extend(write_table(out, name, df, &formats)?);
+        }
+        written.push(write_json(out, "status.json", &self.summary_json())?);
+        Ok(written)
+    }
+}

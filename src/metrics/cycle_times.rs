@@ -1,0 +1,618 @@
+//! Cycle times in working time: per case, per case and stage, per operator, and their
+//! percentiles and SLA compliance. Every figure is a polars expression over whole columns; the
+//! working clock is [`WorkingClock`] (no per-row Rust).
+//!
+//! # Definitions
+//!
+//! - **Cycle** of a case: from `received_at` to `bound_at`; an open (unbound) case is measured
+//!   to the *as-of* instant (its age so far). `cycle_hours` is wall-clock time,
+//!   `cycle_working_hours` / `cycle_working_days` working time of the calendar.
+//! - **Customer wait**: the open-query time (`query_opened_at` to `query_closed_at`, or to the
+//!   cycle's end while still open) inside the cycle. **Referral wait**: the time at
+//!   underwriting or finance (`referred_at` to `referral_returned_at`) inside the cycle.
+//!   **Own** time = cycle − (customer wait + referral wait − their overlap): the overlap is
+//!   counted once, so `own + customer + referral − overlap = cycle`.
+//! - A task (one **visit** of a case to a stage) is **ready** when it was assigned, or, with no
+//!   `assigned_at`, when the case's previous task completed (the latest earlier completion),
+//!   or, for the first task, when the documents were received. **Waiting** = ready → started,
+//!   **handling** = started → completed, **elapsed** = ready → completed; an open task runs to
+//!   the as-of instant (not started: all waiting). Without `started_at` a completed task has
+//!   no waiting and handling (unknown), only elapsed. A negative time (bad data, reported by
+//!   [`crate::input::tasks::validate`]) is left empty.
+//! - **Rework**: a visit to a stage earlier in the process than one the case already reached
+//!   (a *return*). A visit is **returned** when its outcome is `returned` or the case's next
+//!   stage visit is at an earlier stage. A case is `reworked` when any visit is either.
+//!   `query` and `referral` steps are waits beside the stages and take no part in the order.
+//! - **Percentiles** are nearest-rank: p90 is the smallest value with at least 90% of the
+//!   values at or below it (`x[ceil(0.9 n)]`, 1-based). Only finished work counts: bound
+//!   cases, stages without an open visit, completed tasks.
+//! - **SLA compliance**: the share of (case, time-limit rule) pairs within the limit, over
+//!   the rule set's processing time limits (`duration` and `cycle_time` rules between two
+//!   timestamps) that apply to the case.
+
+use chrono::NaiveDateTime;
+use polars::prelude::*;
+
+use crate::engine::compile::{CompileCtx, status_expr};
+use crate::engine::working_time::{WorkingClock, hours};
+use crate::input::ROW;
+use crate::input::reference::Roster;
+use crate::input::tasks::stage_index;
+use crate::rules::Rule;
+use crate::rules::kinds::duration::waits;
+use crate::schema::{FieldType, WAIT_STEPS};
+
+/// The percentiles reported, as (column, quantile).
+pub const PERCENTILES: [(&str, f64); 3] = [("p50", 0.5), ("p90", 0.9), ("p95", 0.95)];
+
+/// Columns of `case_times`, in output order.
+pub const CASE_COLUMNS: [&str; 16] = [
+    "case_id",
+    "change_type",
+    "received_at",
+    "bound_at",
+    "cycle_hours",
+    "cycle_working_hours",
+    "cycle_working_days",
+    "customer_wait_working_hours",
+    "referral_wait_working_hours",
+    "own_working_hours",
+    "stage_visits",
+    "reworked",
+    "branch",
+    "status",
+    "as_of",
+    "row",
+];
+
+/// Columns of `stage_times`, in output order.
+pub const STAGE_COLUMNS: [&str; 14] = [
+    "case_id",
+    "change_type",
+    "stage",
+    "visits",
+    "operator",
+    "first_ready_at",
+    "last_completed_at",
+    "waiting_working_hours",
+    "handling_working_hours",
+    "elapsed_working_hours",
+    "returned",
+    "rework_visits",
+    "open",
+    "first_row",
+];
+
+fn dt() -> DataType {
+    DataType::Datetime(TimeUnit::Milliseconds, None)
+}
+
+fn instant(t: NaiveDateTime) -> Expr {
+    lit(t.and_utc().timestamp_millis()).cast(dt())
+}
+
+fn nonneg(e: Expr) -> Expr {
+    when(e.clone().gt_eq(lit(0_i64)))
+        .then(e)
+        .otherwise(lit(NULL).cast(DataType::Int64))
+}
+
+/// Sort key for stages in outputs: the six stages in process order, then the waits, then
+/// anything else (by name, as a second key).
+pub fn stage_order(stage: &Expr) -> Expr {
+    let wait = when(stage.clone().eq(lit(WAIT_STEPS[0])))
+        .then(lit(6_i32))
+        .when(stage.clone().eq(lit(WAIT_STEPS[1])))
+        .then(lit(7_i32))
+        .otherwise(lit(8_i32));
+    stage_index(stage).fill_null(wait)
+}
+
+/// Adds working times to the prepared task list ([`crate::input::tasks::prepare`]): `waiting_s`, `handling_s`, `elapsed_s` (working
+/// seconds, empty when negative or unknown) and `open`, measured to `as_of` for open tasks.
+pub fn task_times(prepared: LazyFrame, clock: &WorkingClock, as_of: NaiveDateTime) -> LazyFrame {
+    let c = |e: Expr| clock.seconds(e, FieldType::DateTime);
+    let now = clock.seconds_at(as_of);
+    let end = coalesce(&[col("completed_at"), instant(as_of)]);
+    prepared
+        .with_columns([
+            c(col("ready_at")).alias("__c_ready"),
+            c(col("started_at")).alias("__c_start"),
+            c(end).alias("__c_end"),
+            col("completed_at").is_null().alias("open"),
+        ])
+        .with_columns([
+            nonneg(
+                when(col("started_at").is_not_null())
+                    .then(col("__c_start") - col("__c_ready"))
+                    .when(col("open"))
+                    .then(now - col("__c_ready"))
+                    .otherwise(lit(NULL).cast(DataType::Int64)),
+            )
+            .alias("waiting_s"),
+            nonneg(
+                when(col("started_at").is_not_null())
+                    .then(col("__c_end") - col("__c_start"))
+                    .when(col("open"))
+                    .then(lit(0_i64))
+                    .otherwise(lit(NULL).cast(DataType::Int64)),
+            )
+            .alias("handling_s"),
+            nonneg(col("__c_end") - col("__c_ready")).alias("elapsed_s"),
+        ])
+}
+
+/// `case_times`: one row per row of `cases` (see the module docs and [`CASE_COLUMNS`]).
+/// `tasks` are the task times (None when the task list was derived from `cases`, whose
+/// visits and rework are then unknown and left empty).
+pub fn case_times(
+    cases: &DataFrame,
+    tasks: Option<LazyFrame>,
+    clock: &WorkingClock,
+    as_of: NaiveDateTime,
+) -> PolarsResult<DataFrame> {
+    let c = |e: Expr| clock.seconds(e, FieldType::DateTime);
+    let end = coalesce(&[col("bound_at"), instant(as_of)]);
+    let start_c = c(col("received_at"));
+    let stop_c = c(end.clone());
+    let w = waits(clock, &col("__c_start"), &col("__c_stop"), None);
+    let mut lf = cases
+        .clone()
+        .lazy()
+        .with_columns([
+            start_c.alias("__c_start"),
+            stop_c.alias("__c_stop"),
+            end.alias("__end"),
+        ])
+        .with_columns([
+            nonneg(col("__c_stop") - col("__c_start")).alias("__gross"),
+            nonneg(col("__end").cast(DataType::Int64) - col("received_at").cast(DataType::Int64))
+                .alias("__wall"),
+            w.customer.alias("__customer"),
+            w.referral.alias("__referral"),
+            w.overlap.alias("__overlap"),
+        ]);
+    let per_case = tasks.map(|t| {
+        t.group_by([col("case_id")]).agg([
+            col("stage_index")
+                .is_not_null()
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("stage_visits"),
+            col("rework")
+                .or(col("returned"))
+                .any(true)
+                .alias("reworked"),
+        ])
+    });
+    if let Some(per_case) = per_case {
+        // A case without tasks has no visits (not unknown ones).
+        lf = lf
+            .join(
+                per_case,
+                [col("case_id")],
+                [col("case_id")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_columns([
+                col("stage_visits").fill_null(lit(0_u32)),
+                col("reworked").fill_null(lit(false)),
+            ]);
+    } else {
+        lf = lf.with_columns([
+            lit(NULL).cast(DataType::UInt32).alias("stage_visits"),
+            lit(NULL).cast(DataType::Boolean).alias("reworked"),
+        ]);
+    }
+    let measured = col("__gross").is_not_null();
+    let if_measured = |e: Expr| {
+        when(measured.clone())
+            .then(e)
+            .otherwise(lit(NULL).cast(DataType::Float64))
+    };
+    let day = clock.day_seconds() as f64;
+    lf.select([
+        col("case_id"),
+        col("change_type"),
+        col("received_at"),
+        col("bound_at"),
+        if_measured(col("__wall").cast(DataType::Float64) / lit(3_600_000.0)).alias("cycle_hours"),
+        if_measured(hours(col("__gross"))).alias("cycle_working_hours"),
+        if_measured(col("__gross").cast(DataType::Float64) / lit(day)).alias("cycle_working_days"),
+        if_measured(hours(col("__customer"))).alias("customer_wait_working_hours"),
+        if_measured(hours(col("__referral"))).alias("referral_wait_working_hours"),
+        if_measured(hours(
+            col("__gross") - col("__customer") - col("__referral") + col("__overlap"),
+        ))
+        .alias("own_working_hours"),
+        col("stage_visits"),
+        col("reworked"),
+        col("branch"),
+        when(col("bound_at").is_not_null())
+            .then(lit("bound"))
+            .otherwise(lit("open"))
+            .alias("status"),
+        when(col("bound_at").is_null())
+            .then(instant(as_of))
+            .otherwise(lit(NULL).cast(dt()))
+            .alias("as_of"),
+        col(ROW).alias("row"),
+    ])
+    .sort(
+        ["case_id", "row"],
+        SortMultipleOptions::default()
+            .with_nulls_last(true)
+            .with_maintain_order(true),
+    )
+    .collect()
+}
+
+/// `stage_times`: one row per case and stage of the task times (see [`STAGE_COLUMNS`]).
+pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
+    let sum_hours = |c: &str| {
+        when(col(c).count().gt(lit(0)))
+            .then(hours(col(c).sum()))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+    };
+    tasks
+        .group_by([col("case_id"), col("stage")])
+        .agg([
+            col("change_type").first().alias("change_type"),
+            len().cast(DataType::UInt32).alias("visits"),
+            col("operator").last().alias("operator"),
+            col("ready_at").min().alias("first_ready_at"),
+            when(col("open").any(true))
+                .then(lit(NULL).cast(dt()))
+                .otherwise(col("completed_at").max())
+                .alias("last_completed_at"),
+            sum_hours("waiting_s").alias("waiting_working_hours"),
+            sum_hours("handling_s").alias("handling_working_hours"),
+            sum_hours("elapsed_s").alias("elapsed_working_hours"),
+            col("returned")
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("returned"),
+            col("rework")
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("rework_visits"),
+            col("open").any(true).alias("open"),
+            col(ROW).min().alias("first_row"),
+        ])
+        .with_column(stage_order(&col("stage")).alias("__order"))
+        .sort(
+            ["case_id", "__order", "stage"],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )
+        .select(STAGE_COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The team of each operator from the roster (empty when there is no roster).
+fn team_lookup(roster: Option<&Roster>) -> PolarsResult<LazyFrame> {
+    let (ids, teams): (Vec<String>, Vec<Option<String>>) = roster
+        .map(|r| (r.ids.clone(), r.teams.clone()))
+        .unwrap_or_default();
+    Ok(df!("operator" => ids, "team" => teams)?.lazy())
+}
+
+/// `operator_times`: per stage and operator (the task's `operator`): tasks, cases, open
+/// tasks, returned visits, total waiting / handling / elapsed working hours and the mean
+/// handling time of completed tasks.
+pub fn operator_times(tasks: LazyFrame, roster: Option<&Roster>) -> PolarsResult<DataFrame> {
+    tasks
+        .with_column(col("operator").fill_null(lit("(unassigned)")))
+        .group_by([col("stage"), col("operator")])
+        .agg([
+            len().cast(DataType::UInt32).alias("tasks"),
+            col("case_id")
+                .n_unique()
+                .cast(DataType::UInt32)
+                .alias("cases"),
+            col("open")
+                .not()
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("completed"),
+            col("open").cast(DataType::UInt32).sum().alias("open"),
+            col("returned")
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("returned"),
+            hours(col("waiting_s").sum()).alias("waiting_working_hours"),
+            hours(col("handling_s").sum()).alias("handling_working_hours"),
+            hours(col("elapsed_s").sum()).alias("elapsed_working_hours"),
+            hours(col("handling_s").filter(col("open").not()).mean())
+                .alias("mean_handling_working_hours"),
+        ])
+        .join(
+            team_lookup(roster)?,
+            [col("operator")],
+            [col("operator")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(stage_order(&col("stage")).alias("__order"))
+        .sort(
+            ["__order", "stage", "operator"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .select([
+            col("stage"),
+            col("operator"),
+            col("team"),
+            col("tasks"),
+            col("cases"),
+            col("completed"),
+            col("open"),
+            col("returned"),
+            col("waiting_working_hours"),
+            col("handling_working_hours"),
+            col("elapsed_working_hours"),
+            col("mean_handling_working_hours"),
+        ])
+        .collect()
+}
+
+/// One row per (case, processing time limit) the rule applies to: the `duration` and
+/// `cycle_time` rules between two timestamps. Columns: `case_id, change_type, branch,
+/// stage` (the rule's checkpoint), `operator` (the rule's responsible field), `rule_id` and
+/// `met` (within the limit).
+pub fn sla_checks(
+    cases: &DataFrame,
+    rules: &[Rule],
+    ctx: &CompileCtx<'_>,
+) -> PolarsResult<DataFrame> {
+    let mut parts = Vec::new();
+    for rule in rules {
+        let Some(limit) = rule
+            .kind
+            .time_limit()
+            .filter(super::super::rules::kinds::duration::TimeLimit::is_processing_limit)
+        else {
+            continue;
+        };
+        let check = limit.check(ctx)?;
+        parts.push(
+            cases
+                .clone()
+                .lazy()
+                .select([
+                    col("case_id"),
+                    col("change_type"),
+                    col("branch"),
+                    lit(rule.checkpoint.as_str()).alias("stage"),
+                    col(rule.responsible.as_str()).alias("operator"),
+                    lit(rule.id.as_str()).alias("rule_id"),
+                    status_expr(rule, &check).not().alias("met"),
+                ])
+                .filter(col("met").is_not_null()),
+        );
+    }
+    if parts.is_empty() {
+        return DataFrame::new_infer_height(vec![
+            Column::new_empty("case_id".into(), &DataType::String),
+            Column::new_empty("change_type".into(), &DataType::String),
+            Column::new_empty("branch".into(), &DataType::String),
+            Column::new_empty("stage".into(), &DataType::String),
+            Column::new_empty("operator".into(), &DataType::String),
+            Column::new_empty("rule_id".into(), &DataType::String),
+            Column::new_empty("met".into(), &DataType::Boolean),
+        ]);
+    }
+    concat(parts, UnionArgs::default())?.collect()
+}
+
+/// The dimensions of `cycle_summary`, in output order.
+pub const DIMENSIONS: [&str; 6] = ["all", "change_type", "branch", "stage", "operator", "team"];
+
+/// Percentile rows of `value` (hours) grouped by `group`.
+fn percentile_rows(
+    lf: LazyFrame,
+    dimension: &str,
+    group: Expr,
+    measure: &str,
+    value: Expr,
+) -> LazyFrame {
+    let mut aggs = vec![col("__v").count().cast(DataType::UInt64).alias("n")];
+    for (name, q) in PERCENTILES {
+        aggs.push(
+            col("__v")
+                .quantile(lit(q), QuantileMethod::Equiprobable)
+                .alias(name),
+        );
+    }
+    aggs.push(col("__v").mean().alias("mean"));
+    lf.select([
+        group
+            .cast(DataType::String)
+            .fill_null(lit("(none)"))
+            .alias("group"),
+        value.cast(DataType::Float64).alias("__v"),
+    ])
+    .filter(col("__v").is_not_null())
+    .group_by([col("group")])
+    .agg(aggs)
+    .select([
+        lit(dimension).alias("dimension"),
+        col("group"),
+        lit(measure).alias("measure"),
+        col("n"),
+        col("p50"),
+        col("p90"),
+        col("p95"),
+        col("mean"),
+    ])
+}
+
+/// SLA rows: n = (case, rule) pairs judged, mean = share within the limit.
+fn sla_rows(lf: LazyFrame, dimension: &str, group: Expr) -> LazyFrame {
+    lf.select([
+        group
+            .cast(DataType::String)
+            .fill_null(lit("(none)"))
+            .alias("group"),
+        col("met"),
+    ])
+    .group_by([col("group")])
+    .agg([
+        len().cast(DataType::UInt64).alias("n"),
+        col("met").cast(DataType::Float64).mean().alias("mean"),
+    ])
+    .select([
+        lit(dimension).alias("dimension"),
+        col("group"),
+        lit("sla_compliance").alias("measure"),
+        col("n"),
+        lit(NULL).cast(DataType::Float64).alias("p50"),
+        lit(NULL).cast(DataType::Float64).alias("p90"),
+        lit(NULL).cast(DataType::Float64).alias("p95"),
+        col("mean"),
+    ])
+}
+
+/// `cycle_summary`: per dimension ([`DIMENSIONS`]) and group, for each measure: the number of
+/// values, p50, p90, p95 (nearest rank) and the mean, in working hours; and `sla_compliance`
+/// (n = (case, rule) pairs judged, mean = the share within the limit).
+///
+/// Measures: case dimensions (`all`, `change_type`, `branch`) over bound cases:
+/// `cycle_working_hours`, `own_working_hours`, `customer_wait_working_hours`,
+/// `referral_wait_working_hours`; `stage` over finished stages of `stage_times`; `operator`
+/// and `team` over completed tasks: `waiting_working_hours`, `handling_working_hours`,
+/// `elapsed_working_hours`.
+pub fn summary(
+    case_times: &DataFrame,
+    stage_times: &DataFrame,
+    tasks: LazyFrame,
+    sla: &DataFrame,
+    roster: Option<&Roster>,
+) -> PolarsResult<DataFrame> {
+    let mut parts = Vec::new();
+    let bound = case_times
+        .clone()
+        .lazy()
+        .filter(col("status").eq(lit("bound")));
+    let case_measures = [
+        "cycle_working_hours",
+        "own_working_hours",
+        "customer_wait_working_hours",
+        "referral_wait_working_hours",
+    ];
+    let task_measures = [
+        ("waiting_working_hours", "waiting_s"),
+        ("handling_working_hours", "handling_s"),
+        ("elapsed_working_hours", "elapsed_s"),
+    ];
+    let completed = tasks
+        .filter(col("open").not())
+        .with_column(col("operator").fill_null(lit("(unassigned)")))
+        .join(
+            team_lookup(roster)?,
+            [col("operator")],
+            [col("operator")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("team").fill_null(lit("(not on the roster)")))
+        .cache();
+    let sla_lf = sla
+        .clone()
+        .lazy()
+        .with_column(col("operator").fill_null(lit("(unassigned)")))
+        .join(
+            team_lookup(roster)?,
+            [col("operator")],
+            [col("operator")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("team").fill_null(lit("(not on the roster)")));
+    for (dimension, group) in [
+        ("all", lit("all")),
+        ("change_type", col("change_type")),
+        ("branch", col("branch")),
+    ] {
+        for m in case_measures {
+            parts.push(percentile_rows(
+                bound.clone(),
+                dimension,
+                group.clone(),
+                m,
+                col(m),
+            ));
+        }
+        parts.push(sla_rows(sla_lf.clone(), dimension, group));
+    }
+    let finished_stages = stage_times.clone().lazy().filter(col("open").not());
+    for (m, _) in task_measures {
+        parts.push(percentile_rows(
+            finished_stages.clone(),
+            "stage",
+            col("stage"),
+            m,
+            col(m),
+        ));
+    }
+    parts.push(sla_rows(sla_lf.clone(), "stage", col("stage")));
+    for dimension in ["operator", "team"] {
+        for (m, s) in task_measures {
+            parts.push(percentile_rows(
+                completed.clone(),
+                dimension,
+                col(dimension),
+                m,
+                hours(col(s)),
+            ));
+        }
+        parts.push(sla_rows(sla_lf.clone(), dimension, col(dimension)));
+    }
+    let dim_order =
+        DIMENSIONS
+            .iter()
+            .enumerate()
+            .fold(lit(NULL).cast(DataType::Int32), |acc, (i, d)| {
+                when(col("dimension").eq(lit(*d)))
+                    .then(lit(i as i32))
+                    .otherwise(acc)
+            });
+    let measure_order = [
+        "cycle_working_hours",
+        "own_working_hours",
+        "customer_wait_working_hours",
+        "referral_wait_working_hours",
+        "waiting_working_hours",
+        "handling_working_hours",
+        "elapsed_working_hours",
+        "sla_compliance",
+    ]
+    .iter()
+    .enumerate()
+    .fold(lit(NULL).cast(DataType::Int32), |acc, (i, m)| {
+        when(col("measure").eq(lit(*m)))
+            .then(lit(i as i32))
+            .otherwise(acc)
+    });
+    let group_order = when(col("dimension").eq(lit("stage")))
+        .then(stage_order(&col("group")))
+        .otherwise(lit(0_i32));
+    concat(parts, UnionArgs::default())?
+        .with_columns([
+            dim_order.alias("__d"),
+            group_order.alias("__g"),
+            measure_order.alias("__m"),
+        ])
+        .sort(
+            ["__d", "__g", "group", "__m"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .select([
+            col("dimension"),
+            col("group"),
+            col("measure"),
+            col("n"),
+            col("p50"),
+            col("p90"),
+            col("p95"),
+            col("mean"),
+        ])
+        .collect()
+}
