@@ -1,19 +1,20 @@
 //! Benchmarks of `check` (run with `cargo bench --bench check`; figures go to BENCHMARKS.md).
 //!
-//! Data: the demo month (`fixtures/demo`, 2,000 cases with its roster and authority matrix)
-//! replicated `POLICYQC_BENCH_COPIES` times (default 50 = 100,000 cases) with fresh case
-//! ids, so every seeded error repeats. Measured, best of `POLICYQC_BENCH_RUNS` (default 3):
+//! Data: `POLICYQC_BENCH_CASES` cases (default 100,000) made by `policyqc generate` (seed 1,
+//! October 2026 onwards, default error rates), once as CSV and once as Parquet. Measured,
+//! best of `POLICYQC_BENCH_RUNS` (default 3):
 //! 1. `check` end to end from CSV and from Parquet: read, rules, findings, metrics, all
 //!    output tables written;
-//! 2. the hand-written polars baseline ([`baseline`]) on the same CSV, and the ratio;
-//! 3. `expr` (rhai) rule throughput in rows per second per core;
-//! 4. the process's peak resident memory after the engine runs (before the baseline).
+//! 2. the recall test at scale: findings against the generator's labels on
+//!    (`case_id`, `error_point`), recall and precision;
+//! 3. the hand-written polars baseline ([`baseline`]) on the same CSV, and the ratio;
+//! 4. `expr` (rhai) rule throughput in rows per second per core;
+//! 5. the process's peak resident memory after the engine runs (before the baseline).
 
 #![allow(clippy::map_unwrap_or)]
 
 mod baseline;
 
-use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -29,42 +30,38 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Writes `copies` copies of the demo's cases (streamed, so memory stays small).
-fn replicate(src: &Path, dst: &Path, copies: usize) -> usize {
-    std::fs::create_dir_all(dst).expect("bench folder");
-    for f in ["operators.csv", "authority.csv"] {
-        std::fs::copy(src.join(f), dst.join(f)).expect("copy reference file");
-    }
-    let input = std::fs::File::open(src.join("cases.csv")).expect("demo cases");
-    let lines: Vec<String> = std::io::BufReader::new(input)
-        .lines()
-        .map(Result::unwrap)
-        .collect();
-    let mut out = BufWriter::new(std::fs::File::create(dst.join("cases.csv")).expect("cases.csv"));
-    writeln!(out, "{}", lines[0]).expect("write");
-    for c in 0..copies {
-        for row in &lines[1..] {
-            let (id, rest) = row.split_once(',').expect("case_id first");
-            writeln!(out, "{id}-{c:04},{rest}").expect("write");
-        }
-    }
-    out.flush().expect("flush");
-    (lines.len() - 1) * copies
+fn generate(dir: &Path, cases: u64, format: policyqc::generate::writer::GenFormat) {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
+    let days = u32::try_from(cases.div_ceil(2_000).max(31)).unwrap_or(u32::MAX);
+    let mut opts =
+        policyqc::generate::GenerateOptions::new(cases, 1, start, days, dir.to_path_buf());
+    opts.format = format;
+    policyqc::generate::generate(&opts, &|_| {}).expect("generate");
 }
 
-fn to_parquet(csv_dir: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).expect("parquet folder");
-    for f in ["operators.csv", "authority.csv"] {
-        std::fs::copy(csv_dir.join(f), dst.join(f)).expect("copy reference file");
-    }
-    let mut df = CsvReadOptions::default()
+/// Recall and precision of the findings against the labels not caught at double-check.
+fn recall(dir: &Path, findings: &DataFrame) -> (usize, usize, usize) {
+    let labels = CsvReadOptions::default()
         .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(csv_dir.join("cases.csv")))
+        .try_into_reader_with_file_path(Some(dir.join("labels.csv")))
         .and_then(CsvReader::finish)
-        .expect("read cases");
-    ParquetWriter::new(std::fs::File::create(dst.join("cases.parquet")).expect("parquet"))
-        .finish(&mut df)
-        .expect("write parquet");
+        .expect("labels.csv");
+    let pairs = |df: &DataFrame| -> std::collections::BTreeSet<(String, String)> {
+        let ids = policyqc::input::column_str(df, "case_id");
+        let eps = policyqc::input::column_str(df, "error_point");
+        ids.into_iter()
+            .zip(eps)
+            .map(|(a, b)| (a.unwrap_or_default(), b.unwrap_or_default()))
+            .collect()
+    };
+    let escaped = labels
+        .lazy()
+        .filter(col("caught_at_double_check").eq(lit("false")))
+        .collect()
+        .expect("filter");
+    let want = pairs(&escaped);
+    let got = pairs(findings);
+    (want.len(), got.len(), want.intersection(&got).count())
 }
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -105,18 +102,27 @@ fn check(dir: &Path, out: &Path, cases: usize) -> usize {
 }
 
 fn main() {
-    let copies = env_usize("POLICYQC_BENCH_COPIES", 50);
+    let cases = env_usize("POLICYQC_BENCH_CASES", 100_000);
     let runs = env_usize("POLICYQC_BENCH_RUNS", 3);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().expect("tempdir");
     let csv_dir = tmp.path().join("csv");
     let pq_dir = tmp.path().join("parquet");
-    let cases = replicate(&root.join("fixtures/demo"), &csv_dir, copies);
-    to_parquet(&csv_dir, &pq_dir);
+    let t = Instant::now();
+    generate(
+        &csv_dir,
+        cases as u64,
+        policyqc::generate::writer::GenFormat::Csv,
+    );
+    generate(
+        &pq_dir,
+        cases as u64,
+        policyqc::generate::writer::GenFormat::Parquet,
+    );
     let threads = rayon::current_num_threads();
     println!(
-        "policyqc {} check benchmark: {cases} cases (demo x {copies}), default rule pack, {threads} threads, best of {runs}",
-        env!("CARGO_PKG_VERSION")
+        "policyqc {} check benchmark: {cases} generated cases (generated twice in {:.1} s), default rule pack, {threads} threads, best of {runs}",
+        env!("CARGO_PKG_VERSION"),
+        t.elapsed().as_secs_f64()
     );
 
     let (t_csv, findings) = best_of(runs, || check(&csv_dir, &tmp.path().join("out-csv"), cases));
@@ -130,7 +136,6 @@ fn main() {
         cases as f64 / t_pq
     );
     println!("  peak memory (RSS)   {:>8.0} MiB", peak_rss_mib());
-
     let (t_base, pairs) = best_of(runs, || {
         baseline::run(&csv_dir, &tmp.path().join("baseline.csv")).expect("baseline runs")
     });
@@ -147,6 +152,12 @@ fn main() {
     };
     let result = run_check(&opts).expect("check runs");
     let frame = &result.evaluation.frame;
+    let (labels, found, both) = recall(&csv_dir, &result.evaluation.findings);
+    println!(
+        "  recall / precision  {:>7.2}% / {:.2}%  ({both} of {labels} escaped labels found; {found} finding pairs)",
+        100.0 * both as f64 / labels.max(1) as f64,
+        100.0 * both as f64 / found.max(1) as f64
+    );
     let rule = result
         .rules
         .rules
