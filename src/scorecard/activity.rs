@@ -1,8 +1,10 @@
 //! What operators did in the month: stages completed (from `cases`), and, when the data folder
 //! has a task list, handling times, returned work (rework caused) and returned double-checks.
 
-use chrono::NaiveDate;
 use polars::prelude::*;
+
+use crate::engine::working_time::{WorkingClock, hours};
+use crate::schema::FieldType;
 
 use super::Month;
 use crate::calendar::Calendar;
@@ -57,12 +59,8 @@ pub fn cases_handled(work: LazyFrame, m: &Month) -> LazyFrame {
     .agg(aggs)
 }
 
-/// Adds `out`: the working hours from `from` to `to` of every row, by the calendar's working
-/// clock computed in polars (a join on the date with [`Calendar::day_table`] and time-of-day
-/// arithmetic, as documented on [`crate::calendar::DayTable`]). Empty when either end is.
-///
-/// This is the one place the scorecard measures handling time; the cycle-time module's
-/// per-stage handling can replace it.
+/// Adds `out` = working hours from `from` to `to` (two timestamp columns), by the working
+/// clock of [`crate::engine::working_time`] (the same arithmetic as `policyqc cycle`).
 pub fn with_working_hours(
     lf: LazyFrame,
     from: &str,
@@ -70,84 +68,12 @@ pub fn with_working_hours(
     out: &str,
     cal: &Calendar,
 ) -> PolarsResult<LazyFrame> {
-    // The day table must cover every date of either column.
-    let bounds = lf
-        .clone()
-        .select([
-            col(from).dt().date().min().alias("a"),
-            col(to).dt().date().min().alias("b"),
-            col(from).dt().date().max().alias("c"),
-            col(to).dt().date().max().alias("d"),
-        ])
-        .collect()?;
-    let dates: Vec<NaiveDate> = ["a", "b", "c", "d"]
-        .iter()
-        .filter_map(|c| {
-            bounds.column(c).ok()?.get(0).ok().and_then(|v| match v {
-                AnyValue::Date(d) => NaiveDate::from_num_days_from_ce_opt(d + 719_163),
-                _ => None,
-            })
-        })
-        .collect();
-    let (Some(lo), Some(hi)) = (dates.iter().min(), dates.iter().max()) else {
-        return Ok(lf.with_column(lit(NULL).cast(DataType::Float64).alias(out)));
-    };
-    let table = cal.day_table(*lo, *hi);
-    let days = DataFrame::new_infer_height(vec![
-        Column::new("__day".into(), table.date.clone()),
-        Column::new("__before".into(), table.minutes_before.clone()),
-        Column::new("__working".into(), table.is_working.clone()),
-    ])?;
-    let clock = |c: &str| -> Expr {
-        let minute = col(c).dt().hour().cast(DataType::Float64) * lit(60.0)
-            + col(c).dt().minute().cast(DataType::Float64)
-            + col(c).dt().second().cast(DataType::Float64) / lit(60.0);
-        let elapsed = cal
-            .intervals()
-            .iter()
-            .map(|&(s, e)| {
-                let (s, e) = (f64::from(s), f64::from(e));
-                when(minute.clone().lt(lit(s)))
-                    .then(lit(0.0))
-                    .when(minute.clone().gt(lit(e)))
-                    .then(lit(e - s))
-                    .otherwise(minute.clone() - lit(s))
-            })
-            .reduce(|a, b| a + b)
-            .unwrap_or(lit(0.0));
-        col(format!("__before_{c}").as_str()).cast(DataType::Float64)
-            + when(col(format!("__working_{c}").as_str()))
-                .then(elapsed)
-                .otherwise(lit(0.0))
-    };
-    let join_day = |lf: LazyFrame, c: &str| {
-        let d = days.clone().lazy().select([
-            col("__day").alias(format!("__day_{c}").as_str()),
-            col("__before").alias(format!("__before_{c}").as_str()),
-            col("__working").alias(format!("__working_{c}").as_str()),
-        ]);
-        lf.with_column(col(c).dt().date().alias(format!("__date_{c}").as_str()))
-            .join(
-                d,
-                [col(format!("__date_{c}").as_str())],
-                [col(format!("__day_{c}").as_str())],
-                super::left_ordered(),
-            )
-    };
-    let joined = join_day(join_day(lf, from), to);
-    let drop: Vec<String> = [from, to]
-        .iter()
-        .flat_map(|c| {
-            [
-                format!("__date_{c}"),
-                format!("__before_{c}"),
-                format!("__working_{c}"),
-            ]
-        })
-        .collect();
-    Ok(joined
-        .with_column(((clock(to) - clock(from)) / lit(60.0)).alias(out))
-        .drop(cols(drop)))
+    let df = lf.collect()?;
+    let clock = WorkingClock::covering(cal.clone(), &[&df], &[])?;
+    let seconds = |c: &str| clock.field_seconds(c, FieldType::DateTime);
+    Ok(df
+        .lazy()
+        .with_column(hours(seconds(to) - seconds(from)).alias(out)))
 }
 
 /// Per operator, over the tasks they completed in the month: `tasks_completed`,

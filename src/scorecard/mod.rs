@@ -51,7 +51,7 @@ use std::str::FromStr;
 use chrono::{NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
-use crate::calendar::{Calendar, CalendarSpec};
+use crate::calendar::Calendar;
 use crate::check::{CheckOptions, CheckResult, RunError, load_column_map, run_check};
 use crate::config::diagnostics::Diagnostics;
 use crate::history::{self, History, HistoryError, RunRecord, TableRows};
@@ -308,21 +308,20 @@ pub struct Scorecard {
 }
 
 fn load_calendar(path: Option<&Path>) -> Result<Calendar, ScorecardError> {
-    let Some(path) = path else {
-        return Ok(Calendar::default());
-    };
-    let name = path.display().to_string();
-    let err = |message: String| ScorecardError::Calendar {
-        path: name.clone(),
-        message,
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    let spec: CalendarSpec = if text.trim().is_empty() {
-        CalendarSpec::default()
-    } else {
-        serde_saphyr::from_str(&text).map_err(|e| err(e.to_string()))?
-    };
-    Calendar::from_spec(&spec).map_err(|e| err(e.to_string()))
+    use crate::config::calendar::{CalendarLoadError, load};
+    load(path).map_err(|e| ScorecardError::Calendar {
+        path: path.map(|p| p.display().to_string()).unwrap_or_default(),
+        message: match e {
+            CalendarLoadError::Io { source, .. } => source.to_string(),
+            CalendarLoadError::Invalid(d) => d
+                .problems
+                .iter()
+                .map(|p| format!("{}: {}", p.location(), p.message))
+                .chain(d.syntax.iter().map(ToString::to_string))
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
+    })
 }
 
 /// SHA-256 over the data files (each file's name, then its bytes), in table order, then the
