@@ -198,10 +198,7 @@ pub fn run_check_with_progress(
     {
         return Err(InputError::Strict {
             count: issues.len(),
-            first: format!(
-                "{} row {}, column `{}`: `{}` {}",
-                first.file, first.row, first.column, first.value, first.problem
-            ),
+            first: first.describe(),
         }
         .into());
     }

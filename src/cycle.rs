@@ -230,10 +230,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     {
         return Err(InputError::Strict {
             count: issues.len(),
-            first: format!(
-                "{} row {}, column `{}`: `{}` {}",
-                first.file, first.row, first.column, first.value, first.problem
-            ),
+            first: first.describe(),
         }
         .into());
     }

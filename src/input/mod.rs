@@ -42,6 +42,17 @@ pub struct DataIssue {
     pub problem: String,
 }
 
+impl DataIssue {
+    /// One line: `file row N, column `c`: `value` problem`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "{} row {}, column `{}`: `{}` {}",
+            self.file, self.row, self.column, self.value, self.problem
+        )
+    }
+}
+
 /// An error that stops reading.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum InputError {

@@ -500,10 +500,7 @@ pub fn run_scorecard(
     {
         return Err(ScorecardError::Strict {
             count: issues.len(),
-            first: format!(
-                "{} row {}, column `{}`: `{}` {}",
-                first.file, first.row, first.column, first.value, first.problem
-            ),
+            first: first.describe(),
         });
     }
     let has_tasks = tasks.is_some();
