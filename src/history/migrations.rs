@@ -16,9 +16,10 @@
 
 /// The migrations, in order: `(name, sql)`. Migration `i` (0-based) brings the schema to
 /// version `i + 1`.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_runs_and_scorecards",
-    r"
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_runs_and_scorecards",
+        r"
 CREATE TABLE runs (
     run_id        TEXT PRIMARY KEY,     -- a hash of kind, period, inputs, rules and config
     kind          TEXT NOT NULL,        -- 'scorecard', ...
@@ -81,7 +82,60 @@ CREATE TABLE scorecard_operators (
 );
 CREATE INDEX scorecard_operators_run ON scorecard_operators(run_id);
 ",
-)];
+    ),
+    (
+        // The audit sampler's samples and verdicts (src/sampling/store.rs).
+        "0002_sampling_samples_and_verdicts",
+        r"
+CREATE TABLE sampling_samples (
+    sample_id          TEXT PRIMARY KEY,
+    tool               TEXT NOT NULL,
+    plan               TEXT NOT NULL,
+    method             TEXT NOT NULL,
+    sample_size        INTEGER NOT NULL,
+    population         INTEGER NOT NULL,
+    population_sha256  TEXT NOT NULL,
+    rules_sha256       TEXT NOT NULL,
+    seed               TEXT NOT NULL,
+    manifest_json      TEXT NOT NULL,
+    first_imported_at  TEXT NOT NULL
+);
+CREATE TABLE sampling_sample_cases (
+    sample_id  TEXT NOT NULL REFERENCES sampling_samples(sample_id),
+    case_id    TEXT NOT NULL,
+    sample_no  INTEGER NOT NULL,
+    stratum    TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    PRIMARY KEY (sample_id, case_id)
+);
+CREATE TABLE sampling_imports (
+    import_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    sample_id    TEXT NOT NULL REFERENCES sampling_samples(sample_id),
+    file         TEXT NOT NULL,
+    file_sha256  TEXT NOT NULL,
+    verdicts     INTEGER NOT NULL,
+    imported_at  TEXT NOT NULL
+);
+CREATE TABLE sampling_verdicts (
+    sample_id    TEXT NOT NULL,
+    case_id      TEXT NOT NULL,
+    verdict_key  TEXT NOT NULL,
+    rule_id      TEXT NOT NULL,
+    verdict      TEXT NOT NULL CHECK (verdict IN ('confirmed', 'false_positive', 'new_error', 'no_error')),
+    error_point  INTEGER CHECK (error_point BETWEEN 1 AND 14),
+    stage        TEXT NOT NULL,
+    severity     TEXT NOT NULL,
+    auditor      TEXT NOT NULL,
+    judged_at    TEXT NOT NULL,
+    note         TEXT NOT NULL,
+    file_row     INTEGER NOT NULL,
+    import_id    INTEGER NOT NULL REFERENCES sampling_imports(import_id),
+    PRIMARY KEY (sample_id, case_id, verdict_key),
+    FOREIGN KEY (sample_id, case_id) REFERENCES sampling_sample_cases(sample_id, case_id)
+);
+",
+    ),
+];
 
 #[cfg(test)]
 mod tests {

@@ -226,6 +226,12 @@ impl History {
         &self.conn
     }
 
+    /// The underlying connection, mutable: for other modules' own transactions on their
+    /// tables (the audit sampler's samples and verdicts).
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     fn sql<T>(&self, r: rusqlite::Result<T>) -> Result<T, HistoryError> {
         r.map_err(|source| HistoryError::Sqlite {
             path: self.path.clone(),

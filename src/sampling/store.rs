@@ -1,10 +1,10 @@
 //! Where verdicts are kept: an `SQLite` file (`policyqc-history.sqlite` by default, the history
 //! file the scorecard also uses), behind the small [`VerdictStore`] trait.
 //!
-//! The sampling tables are created by their own migration list, [`MIGRATIONS`], recorded in
-//! their own table `sampling_migrations`, so that they can live in the shared history file
-//! beside other modules' tables without touching them. Every import runs in one transaction:
-//! it is stored whole or not at all.
+//! The sampling tables are part of the history's schema: migration
+//! `0002_sampling_samples_and_verdicts` of [`crate::history::migrations::MIGRATIONS`], applied
+//! by [`History::open`] like every other. Every import runs in one transaction: it is stored
+//! whole or not at all.
 //!
 //! | table | one row per |
 //! | --- | --- |
@@ -17,73 +17,13 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::history::History;
+
 use super::manifest::Manifest;
 use super::verdicts::{Verdict, VerdictBatch, VerdictRow};
 
 /// The default history file.
-pub const DEFAULT_HISTORY: &str = "policyqc-history.sqlite";
-
-/// One migration: an id (never reused) and the SQL it runs.
-#[derive(Debug, Clone, Copy)]
-pub struct Migration {
-    /// Unique id, recorded in `sampling_migrations` once applied.
-    pub id: &'static str,
-    /// The statements.
-    pub sql: &'static str,
-}
-
-/// The sampling tables' migrations, in order. Append; never edit an applied one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    id: "sampling_0001_samples_and_verdicts",
-    sql: "
-CREATE TABLE sampling_samples (
-    sample_id          TEXT PRIMARY KEY,
-    tool               TEXT NOT NULL,
-    plan               TEXT NOT NULL,
-    method             TEXT NOT NULL,
-    sample_size        INTEGER NOT NULL,
-    population         INTEGER NOT NULL,
-    population_sha256  TEXT NOT NULL,
-    rules_sha256       TEXT NOT NULL,
-    seed               TEXT NOT NULL,
-    manifest_json      TEXT NOT NULL,
-    first_imported_at  TEXT NOT NULL
-);
-CREATE TABLE sampling_sample_cases (
-    sample_id  TEXT NOT NULL REFERENCES sampling_samples(sample_id),
-    case_id    TEXT NOT NULL,
-    sample_no  INTEGER NOT NULL,
-    stratum    TEXT NOT NULL,
-    reason     TEXT NOT NULL,
-    PRIMARY KEY (sample_id, case_id)
-);
-CREATE TABLE sampling_imports (
-    import_id    INTEGER PRIMARY KEY AUTOINCREMENT,
-    sample_id    TEXT NOT NULL REFERENCES sampling_samples(sample_id),
-    file         TEXT NOT NULL,
-    file_sha256  TEXT NOT NULL,
-    verdicts     INTEGER NOT NULL,
-    imported_at  TEXT NOT NULL
-);
-CREATE TABLE sampling_verdicts (
-    sample_id    TEXT NOT NULL,
-    case_id      TEXT NOT NULL,
-    verdict_key  TEXT NOT NULL,
-    rule_id      TEXT NOT NULL,
-    verdict      TEXT NOT NULL CHECK (verdict IN ('confirmed', 'false_positive', 'new_error', 'no_error')),
-    error_point  INTEGER CHECK (error_point BETWEEN 1 AND 14),
-    stage        TEXT NOT NULL,
-    severity     TEXT NOT NULL,
-    auditor      TEXT NOT NULL,
-    judged_at    TEXT NOT NULL,
-    note         TEXT NOT NULL,
-    file_row     INTEGER NOT NULL,
-    import_id    INTEGER NOT NULL REFERENCES sampling_imports(import_id),
-    PRIMARY KEY (sample_id, case_id, verdict_key),
-    FOREIGN KEY (sample_id, case_id) REFERENCES sampling_sample_cases(sample_id, case_id)
-);
-",
-}];
+pub const DEFAULT_HISTORY: &str = crate::history::DEFAULT_PATH;
 
 /// Why the store failed (nothing of the import was kept).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -150,7 +90,7 @@ pub trait VerdictStore {
 
 /// The `SQLite` store.
 pub struct SqliteStore {
-    conn: Connection,
+    history: History,
     path: String,
 }
 
@@ -158,40 +98,21 @@ impl SqliteStore {
     /// Opens (creating if needed) the history file and applies pending migrations.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let name = path.display().to_string();
-        let err = |e: rusqlite::Error| StoreError::Sqlite {
+        let mut history = History::open(path).map_err(|e| StoreError::Sqlite {
             path: name.clone(),
             message: e.to_string(),
-        };
-        let mut conn = Connection::open(path).map_err(err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(err)?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS sampling_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL);",
-        )
-        .map_err(err)?;
-        for m in MIGRATIONS {
-            let tx = conn.transaction().map_err(err)?;
-            let done: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM sampling_migrations WHERE id = ?1",
-                    [m.id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(err)?;
-            if done.is_none() {
-                tx.execute_batch(m.sql).map_err(err)?;
-                tx.execute(
-                    "INSERT INTO sampling_migrations (id, applied_at) VALUES (?1, ?2)",
-                    params![m.id, now()],
-                )
-                .map_err(err)?;
-            }
-            tx.commit().map_err(err)?;
-        }
-        Ok(SqliteStore { conn, path: name })
+        })?;
+        history
+            .connection_mut()
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| StoreError::Sqlite {
+                path: name.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(SqliteStore {
+            history,
+            path: name,
+        })
     }
 
     fn err(&self, e: &rusqlite::Error) -> StoreError {
@@ -243,7 +164,7 @@ impl VerdictStore for SqliteStore {
             message: e.to_string(),
         };
         let at = now();
-        let tx = self.conn.transaction().map_err(sq)?;
+        let tx = self.history.connection_mut().transaction().map_err(sq)?;
         let known: Option<String> = tx
             .query_row(
                 "SELECT sample_id FROM sampling_samples WHERE sample_id = ?1",
@@ -368,6 +289,6 @@ impl VerdictStore for SqliteStore {
     }
 
     fn verdicts(&self, sample_id: &str) -> Result<Vec<VerdictRow>, StoreError> {
-        read_verdicts(&self.conn, sample_id).map_err(|e| self.err(&e))
+        read_verdicts(self.history.connection(), sample_id).map_err(|e| self.err(&e))
     }
 }
