@@ -320,17 +320,7 @@ impl CheckResult {
 
     /// The data findings table (values that could not be read, duplicate ids).
     pub fn data_table(&self) -> PolarsResult<DataFrame> {
-        let d = &self.data_issues;
-        df!(
-            "file" => d.iter().map(|x| x.file.clone()).collect::<Vec<_>>(),
-            "row" => d.iter().map(|x| x.row).collect::<Vec<_>>(),
-            "table" => d.iter().map(|x| x.table.clone()).collect::<Vec<_>>(),
-            "case_id" => d.iter().map(|x| x.case_id.clone()).collect::<Vec<_>>(),
-            "field" => d.iter().map(|x| x.field.clone()).collect::<Vec<_>>(),
-            "column" => d.iter().map(|x| x.column.clone()).collect::<Vec<_>>(),
-            "value" => d.iter().map(|x| x.value.clone()).collect::<Vec<_>>(),
-            "problem" => d.iter().map(|x| x.problem.clone()).collect::<Vec<_>>(),
-        )
+        crate::input::data_issues_table(&self.data_issues)
     }
 
     /// The alerts table.

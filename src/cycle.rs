@@ -349,16 +349,7 @@ pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
 
 /// The data findings as a table (the same columns as `policyqc check` writes).
 pub fn data_table(issues: &[DataIssue]) -> PolarsResult<DataFrame> {
-    df!(
-        "file" => issues.iter().map(|x| x.file.clone()).collect::<Vec<_>>(),
-        "row" => issues.iter().map(|x| x.row).collect::<Vec<_>>(),
-        "table" => issues.iter().map(|x| x.table.clone()).collect::<Vec<_>>(),
-        "case_id" => issues.iter().map(|x| x.case_id.clone()).collect::<Vec<_>>(),
-        "field" => issues.iter().map(|x| x.field.clone()).collect::<Vec<_>>(),
-        "column" => issues.iter().map(|x| x.column.clone()).collect::<Vec<_>>(),
-        "value" => issues.iter().map(|x| x.value.clone()).collect::<Vec<_>>(),
-        "problem" => issues.iter().map(|x| x.problem.clone()).collect::<Vec<_>>(),
-    )
+    crate::input::data_issues_table(issues)
 }
 
 fn format_instant(t: NaiveDateTime) -> String {

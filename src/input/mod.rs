@@ -42,6 +42,21 @@ pub struct DataIssue {
     pub problem: String,
 }
 
+/// Data findings as the `data_findings` table every command writes:
+/// `file, row, table, case_id, field, column, value, problem`.
+pub fn data_issues_table(issues: &[DataIssue]) -> PolarsResult<DataFrame> {
+    df!(
+        "file" => issues.iter().map(|x| x.file.clone()).collect::<Vec<_>>(),
+        "row" => issues.iter().map(|x| x.row).collect::<Vec<_>>(),
+        "table" => issues.iter().map(|x| x.table.clone()).collect::<Vec<_>>(),
+        "case_id" => issues.iter().map(|x| x.case_id.clone()).collect::<Vec<_>>(),
+        "field" => issues.iter().map(|x| x.field.clone()).collect::<Vec<_>>(),
+        "column" => issues.iter().map(|x| x.column.clone()).collect::<Vec<_>>(),
+        "value" => issues.iter().map(|x| x.value.clone()).collect::<Vec<_>>(),
+        "problem" => issues.iter().map(|x| x.problem.clone()).collect::<Vec<_>>(),
+    )
+}
+
 impl DataIssue {
     /// One line: `file row N, column `c`: `value` problem`.
     #[must_use]

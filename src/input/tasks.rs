@@ -427,6 +427,14 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
             coalesce(&[col("started_at"), col("assigned_at"), col("completed_at")])
                 .cast(DataType::Int64),
         );
+    // The running maximum of an expression over the earlier rows of the same case (carried
+    // over rows where it is empty).
+    let previous_max = |e: Expr| {
+        e.cum_max(false)
+            .shift(lit(1))
+            .fill_null_with_strategy(ffill)
+            .over(case())
+    };
     let visit_end = when(is_wait.or(visit_start.clone().is_null()))
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(
@@ -468,25 +476,9 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
         // row, e.g. an open task, carries the one before); the row holding that end; the
         // stage of the next stage visit; the visit number of the stage.
         .with_columns([
-            col("completed_at")
-                .cast(DataType::Int64)
-                .cum_max(false)
-                .shift(lit(1))
-                .fill_null_with_strategy(ffill)
-                .over(case())?
-                .alias("__prev_done"),
-            col("stage_index")
-                .cum_max(false)
-                .shift(lit(1))
-                .fill_null_with_strategy(ffill)
-                .over(case())?
-                .alias("__prev_max_stage"),
-            col("__vend")
-                .cum_max(false)
-                .shift(lit(1))
-                .fill_null_with_strategy(ffill)
-                .over(case())?
-                .alias("__prev_vend"),
+            previous_max(col("completed_at").cast(DataType::Int64))?.alias("__prev_done"),
+            previous_max(col("stage_index"))?.alias("__prev_max_stage"),
+            previous_max(col("__vend"))?.alias("__prev_vend"),
             when(col("__vend").eq(col("__vend").cum_max(false)))
                 .then(col(ROW))
                 .otherwise(lit(NULL).cast(DataType::UInt64))

@@ -290,6 +290,20 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
         .collect()
 }
 
+/// Adds the operator's `team` (from the roster) to rows with an `operator` column; missing
+/// operators read `(unassigned)`, operators not on the roster `(not on the roster)`.
+fn with_team(lf: LazyFrame, roster: Option<&Roster>) -> PolarsResult<LazyFrame> {
+    Ok(lf
+        .with_column(col("operator").fill_null(lit("(unassigned)")))
+        .join(
+            team_lookup(roster)?,
+            [col("operator")],
+            [col("operator")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("team").fill_null(lit("(not on the roster)"))))
+}
+
 /// The team of each operator from the roster (empty when there is no roster).
 fn team_lookup(roster: Option<&Roster>) -> PolarsResult<LazyFrame> {
     let (ids, teams): (Vec<String>, Vec<Option<String>>) = roster
@@ -504,28 +518,8 @@ pub fn summary(
         ("handling_working_hours", "handling_s"),
         ("elapsed_working_hours", "elapsed_s"),
     ];
-    let completed = tasks
-        .filter(col("open").not())
-        .with_column(col("operator").fill_null(lit("(unassigned)")))
-        .join(
-            team_lookup(roster)?,
-            [col("operator")],
-            [col("operator")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(col("team").fill_null(lit("(not on the roster)")))
-        .cache();
-    let sla_lf = sla
-        .clone()
-        .lazy()
-        .with_column(col("operator").fill_null(lit("(unassigned)")))
-        .join(
-            team_lookup(roster)?,
-            [col("operator")],
-            [col("operator")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(col("team").fill_null(lit("(not on the roster)")));
+    let completed = with_team(tasks.filter(col("open").not()), roster)?.cache();
+    let sla_lf = with_team(sla.clone().lazy(), roster)?;
     for (dimension, group) in [
         ("all", lit("all")),
         ("change_type", col("change_type")),
