@@ -525,14 +525,14 @@ pub fn run_scorecard(
             sev("minor"),
             len().cast(DataType::Int64).alias("errors"),
         ]);
-    let misses = errors
+    // The month's misses: errors of points 1-6 the case's checker let through.
+    let missed = errors.clone().lazy().filter(
+        col("checker_outcome")
+            .eq(lit("miss"))
+            .and(in_m("checked_at")),
+    );
+    let misses = missed
         .clone()
-        .lazy()
-        .filter(
-            col("checker_outcome")
-                .eq(lit("miss"))
-                .and(in_m("checked_at")),
-        )
         .group_by([col("checker").alias("operator")])
         .agg([len().cast(DataType::Int64).alias("misses")]);
     let caught = errors
@@ -682,14 +682,7 @@ pub fn run_scorecard(
         )
         .collect()?;
     let unattributed_errors = month_errors.column("operator")?.null_count() as u64;
-    let miss_events = errors
-        .clone()
-        .lazy()
-        .filter(
-            col("checker_outcome")
-                .eq(lit("miss"))
-                .and(in_m("checked_at")),
-        )
+    let miss_events = missed
         .select([
             col("checker").alias("operator"),
             lit(7_i64).cast(DataType::Int64).alias("error_point"),
