@@ -526,12 +526,12 @@ pub fn run_scorecard(
             len().cast(DataType::Int64).alias("errors"),
         ]);
     // The month's misses: errors of points 1-6 the case's checker let through.
-    let missed = errors.clone().lazy().filter(
+    let month_misses = errors.clone().lazy().filter(
         col("checker_outcome")
             .eq(lit("miss"))
             .and(in_m("checked_at")),
     );
-    let misses = missed
+    let misses = month_misses
         .clone()
         .group_by([col("checker").alias("operator")])
         .agg([len().cast(DataType::Int64).alias("misses")]);
@@ -682,7 +682,7 @@ pub fn run_scorecard(
         )
         .collect()?;
     let unattributed_errors = month_errors.column("operator")?.null_count() as u64;
-    let miss_events = missed
+    let miss_events = month_misses
         .select([
             col("checker").alias("operator"),
             lit(7_i64).cast(DataType::Int64).alias("error_point"),
