@@ -26,6 +26,10 @@ use policyqc::cycle::{CycleOptions, run_cycle};
 use policyqc::input::DataSources;
 use policyqc::report::Format;
 
+/// The allocator of the `policyqc` binary (src/main.rs), so the bench measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()

@@ -15,6 +15,10 @@
 
 mod baseline;
 
+/// The allocator of the `policyqc` binary (src/main.rs), so the bench measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::time::Instant;
 
