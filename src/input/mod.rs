@@ -2,7 +2,10 @@
 //! `authority` and `findings` tables, CSV or Parquet, through the column map.
 //!
 //! Every file is read as text first, renamed to our field names, then each field is parsed
-//! into its type by one polars expression. A value that does not parse becomes empty *and* a
+//! into its type by polars expressions: a value is read as it is with the field's first
+//! format; failing that, trimmed (blank is empty) and with each accepted format in turn
+//! (the second step runs only on fields where the first left a value unread, so a clean
+//! file pays for one parse per value). A value that does not parse becomes empty *and* a
 //! [`DataIssue`] naming the file, row, column and value; nothing is dropped. Rows are numbered
 //! as a spreadsheet shows them: in a CSV file the header is row 1, the first case row 2; in
 //! a Parquet file the first row is 1.
@@ -10,7 +13,6 @@
 pub mod reference;
 pub mod tasks;
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -298,56 +300,112 @@ pub fn read_table(
         )
         .collect()
         .map_err(err)?;
-    // Parse every field once, with the cheapest parser the column's shape allows.
-    let plain = plain_timestamp_columns(&base, &mappings).map_err(err)?;
-    let schema = base.schema();
+    // Parse every field with its fast parser (the value as it is, the first format); only
+    // fields where that leaves a value unread are parsed again with every fallback (see
+    // `parse_expr`), and only their unreadable values are listed.
+    let schema = base.schema().clone();
+    let is_text = |m: &Mapping| {
+        matches!(
+            schema.get(format!("__raw_{}", m.field).as_str()),
+            Some(DataType::String) | None
+        )
+    };
     let typed: Vec<Expr> = mappings
         .iter()
         .map(|m| {
-            let rawname = format!("__raw_{}", m.field);
-            let raw = col(rawname.as_str());
-            match schema.get(rawname.as_str()) {
-                Some(DataType::String) | None => {
-                    parse_expr(raw, m.ty, map, plain.contains(&m.field))
-                }
+            let raw = col(format!("__raw_{}", m.field).as_str());
+            match schema.get(format!("__raw_{}", m.field).as_str()) {
+                Some(DataType::String) | None => fast_parse_expr(raw, m.ty, map),
                 Some(dt) => convert_expr(raw, dt, m.ty, map),
             }
             .alias(m.field.as_str())
         })
         .collect();
     phases.done("  renamed");
-    let wide = base.lazy().with_columns(typed).collect().map_err(err)?;
+    let mut wide = base.lazy().with_columns(typed).collect().map_err(err)?;
     phases.done("  parsed");
-    // A value is bad when there was text and the parse gave nothing; count per field in one
-    // pass, then list the rows only of fields that have any.
+    // A value is bad when there was text and the parse gave nothing; a text value needs the
+    // second step when it is blank or has spaces around it.
     let bad_expr = |m: &Mapping| {
         col(format!("__raw_{}", m.field).as_str())
             .is_not_null()
             .and(col(m.field.as_str()).is_null())
     };
-    let checked: Vec<&Mapping> = mappings
+    let retry_expr = |m: &Mapping| {
+        let raw = col(format!("__raw_{}", m.field).as_str());
+        if m.ty == FieldType::Text {
+            raw.clone()
+                .str()
+                .len_bytes()
+                .neq(raw.clone().str().strip_chars(lit(NULL)).str().len_bytes())
+                .or(raw.eq(lit("")))
+        } else {
+            bad_expr(m)
+        }
+    };
+    let counts = |wide: &DataFrame, fields: &[&Mapping]| -> PolarsResult<Vec<u64>> {
+        if fields.is_empty() {
+            return Ok(Vec::new());
+        }
+        let counts = wide
+            .clone()
+            .lazy()
+            .select(
+                fields
+                    .iter()
+                    .map(|m| {
+                        retry_expr(m)
+                            .cast(DataType::UInt64)
+                            .sum()
+                            .alias(m.field.as_str())
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .collect()?;
+        Ok(fields
+            .iter()
+            .map(|m| column_u64(&counts, &m.field).first().copied().unwrap_or(0))
+            .collect())
+    };
+    let parsed: Vec<&Mapping> = mappings.iter().filter(|m| is_text(m)).collect();
+    let retry: Vec<&Mapping> = parsed
         .iter()
-        .filter(|m| m.ty != FieldType::Text)
+        .zip(counts(&wide, &parsed).map_err(err)?)
+        .filter(|(_, n)| *n > 0)
+        .map(|(m, _)| *m)
         .collect();
-    let counts = wide
-        .clone()
-        .lazy()
-        .select(
-            checked
-                .iter()
-                .map(|m| {
-                    bad_expr(m)
-                        .cast(DataType::UInt64)
-                        .sum()
+    if !retry.is_empty() {
+        wide = wide
+            .lazy()
+            .with_columns(
+                retry
+                    .iter()
+                    .map(|m| {
+                        let careful =
+                            parse_expr(col(format!("__raw_{}", m.field).as_str()), m.ty, map);
+                        if m.ty == FieldType::Text {
+                            careful
+                        } else {
+                            coalesce(&[col(m.field.as_str()), careful])
+                        }
                         .alias(m.field.as_str())
-                })
-                .collect::<Vec<_>>(),
-        )
-        .collect()
-        .map_err(err)?;
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .collect()
+            .map_err(err)?;
+    }
+    // Typed (Parquet) columns that did not convert, and text that did not parse.
+    let suspects: Vec<&Mapping> = mappings
+        .iter()
+        .filter(|m| {
+            m.ty != FieldType::Text && (!is_text(m) || retry.iter().any(|r| r.field == m.field))
+        })
+        .collect();
+    let counts = counts(&wide, &suspects).map_err(err)?;
     let mut issues = Vec::new();
-    for m in checked {
-        if column_u64(&counts, &m.field).first().copied().unwrap_or(0) == 0 {
+    for (m, n) in suspects.into_iter().zip(counts) {
+        if n == 0 {
             continue;
         }
         let rawname = format!("__raw_{}", m.field);
@@ -422,71 +480,87 @@ fn convert_expr(c: Expr, from: &DataType, ty: FieldType, map: &ColumnMap) -> Exp
         }
         (FieldType::Text, _) => c.cast(DataType::String),
         // Anything else is read through its text form, like CSV.
-        _ => parse_expr(c.cast(DataType::String), ty, map, false),
+        _ => parse_expr(c.cast(DataType::String), ty, map),
     }
 }
 
-/// The reference timestamp format.
-const REFERENCE_DATETIME: &str = "%Y-%m-%d %H:%M:%S";
+/// The regex a money text must match: at most 13 integer digits and two decimals.
+const MONEY_TEXT: &str = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$";
 
-/// Timestamp fields whose every value has exactly the reference shape
-/// (`YYYY-MM-DD HH:MM:SS`: 19 bytes, no `T`), found in one cheap pass over the lengths;
-/// they are parsed with one `strptime` instead of trying every accepted variant.
-fn plain_timestamp_columns(base: &DataFrame, mappings: &[Mapping]) -> PolarsResult<Vec<String>> {
-    let schema = base.schema();
-    let temporal: Vec<&Mapping> = mappings
-        .iter()
-        .filter(|m| m.ty == FieldType::DateTime)
-        .filter(|m| {
-            matches!(
-                schema.get(format!("__raw_{}", m.field).as_str()),
-                Some(DataType::String)
-            )
-        })
-        .collect();
-    if temporal.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut exprs = Vec::new();
-    for m in &temporal {
-        let raw = col(format!("__raw_{}", m.field).as_str());
-        let len = raw.clone().str().len_bytes();
-        exprs.push(len.clone().min().alias(format!("min_{}", m.field).as_str()));
-        exprs.push(len.max().alias(format!("max_{}", m.field).as_str()));
-        exprs.push(
-            raw.str()
-                .contains_literal(lit("T"))
-                .any(true)
-                .alias(format!("t_{}", m.field).as_str()),
-        );
-    }
-    let row = base.clone().lazy().select(exprs).collect()?;
-    let get = |name: String| {
-        row.column(&name)
-            .ok()
-            .and_then(|c| c.get(0).ok())
-            .map(|v| v.to_string())
+/// Integer cents of a money text already checked against [`MONEY_TEXT`]: round(value * 100)
+/// is exactly its cents (an f64 holds every such value to far better than half a cent).
+fn money_cents(s: Expr) -> Expr {
+    when(s.clone().str().contains(lit(MONEY_TEXT), true))
+        .then(
+            (s.cast(DataType::Float64) * lit(100.0))
+                .round(0, RoundMode::HalfToEven)
+                .cast(DataType::Int64),
+        )
+        .otherwise(lit(NULL).cast(DataType::Int64))
+}
+
+/// The words read as booleans (the first nine are true).
+const BOOL_WORDS: [&str; 18] = [
+    "true", "TRUE", "True", "yes", "YES", "Yes", "Y", "y", "1", "false", "FALSE", "False", "no",
+    "NO", "No", "N", "n", "0",
+];
+
+fn bool_expr(s: Expr) -> Expr {
+    let values: Vec<bool> = (0..BOOL_WORDS.len()).map(|i| i < 9).collect();
+    s.replace_strict(
+        lit(Series::new("words".into(), BOOL_WORDS)),
+        lit(Series::new("values".into(), values)),
+        Some(lit(NULL).cast(DataType::Boolean)),
+        Some(DataType::Boolean),
+    )
+}
+
+fn datetime_expr(e: Expr, format: &str) -> Expr {
+    let opts = StrptimeOptions {
+        format: Some(format.into()),
+        strict: false,
+        exact: true,
+        cache: false,
     };
-    Ok(temporal
-        .into_iter()
-        .filter(|m| {
-            let (min, max, t) = (
-                get(format!("min_{}", m.field)),
-                get(format!("max_{}", m.field)),
-                get(format!("t_{}", m.field)),
-            );
-            let all_19 = min.as_deref().is_none_or(|v| v == "19" || v == "null")
-                && max.as_deref().is_none_or(|v| v == "19" || v == "null");
-            all_19 && t.as_deref() != Some("true")
-        })
-        .map(|m| m.field.clone())
-        .collect())
+    e.str()
+        .to_datetime(Some(TimeUnit::Milliseconds), None, opts, lit("raise"))
 }
 
-/// The polars expression that parses text into a field type (empty on failure). `plain`:
-/// every value of this timestamp column has the reference shape (see
-/// [`plain_timestamp_columns`]).
-fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap, plain: bool) -> Expr {
+fn date_expr(e: Expr, format: &str) -> Expr {
+    e.str().to_date(StrptimeOptions {
+        format: Some(format.into()),
+        strict: false,
+        exact: true,
+        cache: true,
+    })
+}
+
+/// The fast parser of a field: the text as it is (text fields untrimmed), with the first date
+/// or timestamp format.
+/// A value it reads is read the same by [`parse_expr`]'s fallbacks' definition: a field is
+/// `coalesce(fast, parse_expr)`, and the fallbacks run only on fields where the fast parser
+/// left a value unread (one cheap pass instead of trimming and trying every format on every
+/// value of a clean file).
+fn fast_parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
+    match ty {
+        FieldType::Text => s,
+        FieldType::Integer => s.cast(DataType::Int64),
+        FieldType::Money => money_cents(s),
+        FieldType::Bool => bool_expr(s),
+        FieldType::Date => match map.date_formats.first() {
+            Some(f) => date_expr(s, f),
+            None => lit(NULL).cast(DataType::Date),
+        },
+        FieldType::DateTime => match map.datetime_formats.first() {
+            Some(f) => datetime_expr(s, f),
+            None => lit(NULL).cast(DataType::Datetime(TimeUnit::Milliseconds, None)),
+        },
+    }
+}
+
+/// The fallback parser of a field (empty on failure): the text trimmed (empty is empty),
+/// then every accepted format in turn.
+fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
     let s = s.str().strip_chars(lit(NULL));
     let s = when(s.clone().eq(lit("")))
         .then(lit(NULL).cast(DataType::String))
@@ -494,62 +568,15 @@ fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap, plain: bool) -> Expr {
     match ty {
         FieldType::Text => s,
         FieldType::Integer => s.cast(DataType::Int64),
-        FieldType::Money => {
-            // Exact: the text is checked to be a decimal with at most two places and at most
-            // 13 integer digits; then round(value * 100) is exactly its cents (an f64 holds
-            // every such value to far better than half a cent).
-            let valid = s
-                .clone()
-                .str()
-                .contains(lit(r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"), true);
-            when(valid)
-                .then(
-                    (s.cast(DataType::Float64) * lit(100.0))
-                        .round(0, RoundMode::HalfToEven)
-                        .cast(DataType::Int64),
-                )
-                .otherwise(lit(NULL).cast(DataType::Int64))
-        }
-        FieldType::Bool => {
-            let words = [
-                "true", "TRUE", "True", "yes", "YES", "Yes", "Y", "y", "1", "false", "FALSE",
-                "False", "no", "NO", "No", "N", "n", "0",
-            ];
-            let values: Vec<bool> = (0..words.len()).map(|i| i < 9).collect();
-            s.replace_strict(
-                lit(Series::new("words".into(), words)),
-                lit(Series::new("values".into(), values)),
-                Some(lit(NULL).cast(DataType::Boolean)),
-                Some(DataType::Boolean),
-            )
-        }
+        FieldType::Money => money_cents(s),
+        FieldType::Bool => bool_expr(s),
         FieldType::Date => coalesce(
             &map.date_formats
                 .iter()
-                .map(|f| {
-                    s.clone().str().to_date(StrptimeOptions {
-                        format: Some(f.into()),
-                        strict: false,
-                        exact: true,
-                        cache: true,
-                    })
-                })
+                .map(|f| date_expr(s.clone(), f))
                 .collect::<Vec<_>>(),
         ),
         FieldType::DateTime => {
-            let parse = |e: Expr, f: &str| {
-                let opts = StrptimeOptions {
-                    format: Some(f.into()),
-                    strict: false,
-                    exact: true,
-                    cache: false,
-                };
-                e.str()
-                    .to_datetime(Some(TimeUnit::Milliseconds), None, opts, lit("raise"))
-            };
-            if plain && map.datetime_formats.iter().any(|f| f == REFERENCE_DATETIME) {
-                return parse(s, REFERENCE_DATETIME);
-            }
             // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: times are office-local, so
             // a `T` separator is read as a space and an offset is dropped (reference formats).
             let normal =
@@ -563,9 +590,9 @@ fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap, plain: bool) -> Expr {
                 .iter()
                 .map(|f| {
                     if f.starts_with("%Y-%m-%d") {
-                        parse(normal.clone(), f)
+                        datetime_expr(normal.clone(), f)
                     } else {
-                        parse(s.clone(), f)
+                        datetime_expr(s.clone(), f)
                     }
                 })
                 .collect();
@@ -575,6 +602,8 @@ fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap, plain: bool) -> Expr {
 }
 
 fn read_csv(path: &Path, name: &str) -> Result<DataFrame, InputError> {
+    // One read of the whole file (cheaper than polars mapping it page by page), checked to
+    // be UTF-8 so that a bad byte is named by row and byte.
     let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: name.to_owned(),
         source,
@@ -592,10 +621,12 @@ fn read_csv(path: &Path, name: &str) -> Result<DataFrame, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(DataFrame::empty());
     }
+    // Chunks are not gathered into one buffer: every later step reads chunked columns.
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .into_reader_with_file_handle(Cursor::new(bytes))
+        .with_rechunk(false)
+        .into_reader_with_file_handle(std::io::Cursor::new(bytes))
         .finish()
         .map_err(|e| InputError::Parse {
             path: name.to_owned(),
@@ -653,6 +684,24 @@ pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
         .find(|m| m.field == "case_id")
         .map(|m| m.column)
         .unwrap_or_default();
+    // Exports usually list cases in id order: ids that strictly increase down the file
+    // are all present and distinct, which one comparison pass shows (no hashing).
+    let increasing = cases
+        .df
+        .clone()
+        .lazy()
+        .select([col("case_id")
+            .gt(col("case_id").shift(lit(1)))
+            .fill_null(lit(true))
+            .all(true)
+            .and(col("case_id").null_count().eq(lit(0)))
+            .alias("ok")])
+        .collect()
+        .ok()
+        .and_then(|df| df.column("ok").ok()?.bool().ok()?.get(0));
+    if increasing == Some(true) {
+        return Vec::new();
+    }
     // Only the offending rows leave polars: empty ids and ids seen more than once.
     let suspects = cases
         .df
@@ -704,4 +753,139 @@ pub fn case_id_issues(cases: &TableData, map: &ColumnMap) -> Vec<DataIssue> {
 /// Newlines in a byte slice (for the row of a non-UTF-8 byte).
 fn bytecount_newlines(bytes: &[u8]) -> usize {
     bytes.split(|b| *b == b'\n').count() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(csv: &str) -> TableData {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cases.csv");
+        std::fs::write(&path, csv).expect("write");
+        read_table(&path, Table::Cases, &ColumnMap::default(), &[]).expect("read")
+    }
+
+    fn ms(s: &str) -> i64 {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+            .expect("timestamp")
+            .and_utc()
+            .timestamp_millis()
+    }
+
+    /// In one file, values the fast parser reads (row 2), values only the fallbacks read
+    /// (spaces, a timestamp without seconds or with a `T` and an offset: rows 3-4) and values
+    /// nobody reads (rows 4-5) sit in the same columns: each is read as the module docs say,
+    /// and only the unreadable ones are data findings.
+    #[test]
+    fn fast_and_fallback_values_in_one_column_are_each_read_and_only_bad_ones_reported() {
+        let t = read(concat!(
+            "case_id,received_at,application_date,amount,seal_required,docs_required,branch\n",
+            "C1,2026-10-05 09:00:13,2026-10-01,1234.50,true,3,HQ\n",
+            "C2, 2026-10-05 09:30 ,2026-10-02, 12.5,yes, 4, North \n",
+            "C3,2026-10-05T10:00:00+08:00,,12.345,maybe,x,\n",
+            "C4,yesterday,2026-13-45,-0.5,N,,HQ\n",
+        ));
+        let df = &t.df;
+        let dt: Vec<Option<i64>> = df
+            .column("received_at")
+            .unwrap()
+            .cast(&DataType::Int64)
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(
+            dt,
+            [
+                Some(ms("2026-10-05 09:00:13")),
+                Some(ms("2026-10-05 09:30:00")), // trimmed, second format (no seconds)
+                Some(ms("2026-10-05 10:00:00")), // `T` read as a space, offset dropped
+                None,                            // `yesterday`
+            ]
+        );
+        let amount: Vec<Option<i64>> = df.column("amount").unwrap().i64().unwrap().iter().collect();
+        // 1234.50 = 123,450 cents; ` 12.5` trimmed = 1,250; 12.345 has three decimals; -0.5.
+        assert_eq!(amount, [Some(123_450), Some(1_250), None, Some(-50)]);
+        let seal: Vec<Option<bool>> = df
+            .column("seal_required")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(seal, [Some(true), Some(true), None, Some(false)]);
+        let docs: Vec<Option<i64>> = df
+            .column("docs_required")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(docs, [Some(3), Some(4), None, None]);
+        assert_eq!(
+            column_str(df, "branch"),
+            [
+                Some("HQ".into()),
+                Some("North".into()),
+                None,
+                Some("HQ".into())
+            ]
+        );
+        let dates: Vec<Option<i32>> = df
+            .column("application_date")
+            .unwrap()
+            .cast(&DataType::Int32)
+            .unwrap()
+            .i32()
+            .unwrap()
+            .iter()
+            .collect();
+        // 2026-10-01 is day 20,727 since 1970-01-01; the empty value is empty, not bad.
+        assert_eq!(dates, [Some(20_727), Some(20_728), None, None]);
+        let mut bad: Vec<(u64, &str, &str)> = t
+            .issues
+            .iter()
+            .map(|i| (i.row, i.field.as_str(), i.value.as_str()))
+            .collect();
+        bad.sort_unstable();
+        assert_eq!(
+            bad,
+            [
+                (4, "amount", "12.345"),
+                (4, "docs_required", "x"),
+                (4, "seal_required", "maybe"),
+                (5, "application_date", "2026-13-45"),
+                (5, "received_at", "yesterday"),
+            ]
+        );
+    }
+
+    #[test]
+    fn case_ids_in_order_or_not_are_checked_for_duplicates_and_blanks() {
+        let map = ColumnMap::default();
+        let issues = |csv: &str| -> Vec<(u64, String)> {
+            case_id_issues(&read(csv), &map)
+                .into_iter()
+                .map(|i| (i.row, i.case_id))
+                .collect()
+        };
+        // Strictly increasing ids: nothing to report.
+        assert!(issues("case_id\nC1\nC2\nC3\n").is_empty());
+        // In order but repeated (rows 3 and 4), and out of order with a repeat (rows 2, 4).
+        assert_eq!(
+            issues("case_id\nC1\nC2\nC2\nC3\n"),
+            [(3, "C2".into()), (4, "C2".into())]
+        );
+        assert_eq!(
+            issues("case_id\nC2\nC1\nC2\n"),
+            [(2, "C2".into()), (4, "C2".into())]
+        );
+        // A blank id in an otherwise increasing file (row 3).
+        assert_eq!(
+            issues("case_id,branch\nC1,HQ\n,HQ\nC3,HQ\n"),
+            [(3, String::new())]
+        );
+    }
 }
