@@ -118,25 +118,30 @@ impl Params {
         let op = col(self.operator.as_str());
         let ids = Series::new("ids".into(), roster.ids.clone());
         let levels = Series::new("levels".into(), roster.levels.clone());
-        let roles = Series::new("roles".into(), roster.roles.clone());
         let level = op.clone().replace_strict(
             lit(ids.clone()),
             lit(levels),
             Some(lit(NULL).cast(DataType::Int64)),
             Some(DataType::Int64),
         );
-        // An operator not on the roster maps to a NUL sentinel that no roles string contains.
+        // Per operator, looked up once: 0 not on the roster, 1 on it without the role, 2 on
+        // it with the role (or any roster entry when the rule names no role).
+        let holds: Vec<i32> = roster
+            .roles
+            .iter()
+            .map(|r| match &self.role {
+                Some(role) if !r.contains(&format!(";{role};")) => 1,
+                _ => 2,
+            })
+            .collect();
         let held = op.clone().replace_strict(
             lit(ids),
-            lit(roles),
-            Some(lit("\u{0}")),
-            Some(DataType::String),
+            lit(Series::new("holds".into(), holds)),
+            Some(lit(0_i32)),
+            Some(DataType::Int32),
         );
-        let known = held.clone().neq(lit("\u{0}"));
-        let role_ok = match &self.role {
-            Some(role) => held.str().contains_literal(lit(format!(";{role};"))),
-            None => lit(true),
-        };
+        let known = held.clone().gt(lit(0_i32));
+        let role_ok = held.eq(lit(2_i32));
         let required = match (&self.amount, ctx.authority) {
             (Some(amount), Some(matrix)) => required_level(matrix, amount),
             (Some(_), None) => {
@@ -229,25 +234,32 @@ impl Params {
 fn required_level(matrix: &crate::input::reference::AuthorityMatrix, amount: &str) -> Expr {
     let ct = col("change_type");
     let amt = col(amount);
-    // (condition, level) in evaluation order; the first that holds wins.
-    let mut arms: Vec<(Expr, i64)> = Vec::new();
-    for (change_type, bands) in matrix.by_change_type() {
-        let is_type = ct
-            .clone()
-            .eq(lit(change_type.as_str()))
-            .and(amt.clone().is_not_null());
-        for band in bands {
-            let cond = match band.up_to {
-                Some(up_to) => is_type.clone().and(amt.clone().lt_eq(lit(up_to))),
-                None => is_type.clone(),
-            };
-            arms.push((cond, band.min_level));
-        }
-        arms.push((is_type, i64::MAX));
-    }
-    arms.into_iter()
+    // Per change type (one text comparison each), the first band that covers the amount.
+    matrix
+        .by_change_type()
+        .collect::<Vec<_>>()
+        .into_iter()
         .rev()
-        .fold(lit(NULL).cast(DataType::Int64), |rest, (cond, level)| {
-            when(cond).then(lit(level)).otherwise(rest)
-        })
+        .fold(
+            lit(NULL).cast(DataType::Int64),
+            |rest, (change_type, bands)| {
+                let level =
+                    bands
+                        .iter()
+                        .rev()
+                        .fold(lit(i64::MAX), |above, band| match band.up_to {
+                            Some(up_to) => when(amt.clone().lt_eq(lit(up_to)))
+                                .then(lit(band.min_level))
+                                .otherwise(above),
+                            None => lit(band.min_level),
+                        });
+                when(
+                    ct.clone()
+                        .eq(lit(change_type.as_str()))
+                        .and(amt.clone().is_not_null()),
+                )
+                .then(level)
+                .otherwise(rest)
+            },
+        )
 }
