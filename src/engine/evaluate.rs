@@ -7,6 +7,7 @@ use polars::prelude::*;
 use super::compile::{Check, CompileCtx, display_expr, status_expr, when_expr};
 use super::findings;
 use super::script;
+use super::working_time::WorkingClock;
 use crate::input::ROW;
 use crate::rules::{Kind, Rule, RuleSet};
 
@@ -75,6 +76,7 @@ pub fn evaluate(
     ctx: &CompileCtx<'_>,
 ) -> Result<Evaluation, EngineError> {
     check_reference_tables(&rules.rules, ctx)?;
+    let mut phases = crate::timing::Phases::new();
     let mut frame = cases.clone();
 
     // `expr` rules: rhai, per case, in parallel; their statuses join the frame first.
@@ -130,6 +132,33 @@ pub fn evaluate(
         }
     }
 
+    phases.done("  expr rules");
+    // The working clock of every field a working-time rule reads, once, as columns.
+    let mut clock_fields: Vec<(String, crate::schema::FieldType)> = rules
+        .rules
+        .iter()
+        .flat_map(|r| r.kind.clock_fields())
+        .collect();
+    clock_fields.sort_by(|a, b| a.0.cmp(&b.0));
+    clock_fields.dedup_by(|a, b| a.0 == b.0);
+    let (clock, clock_columns) = match ctx.clock {
+        Some(c) if !clock_fields.is_empty() => {
+            let (c, exprs) = c.precompute(&clock_fields);
+            (Some(c), exprs)
+        }
+        _ => (None, Vec::new()),
+    };
+    let clock_names: Vec<String> = clock_fields
+        .iter()
+        .filter(|_| clock.is_some())
+        .map(|(f, _)| WorkingClock::column_name(f))
+        .collect();
+    let ctx = &CompileCtx {
+        catalog: ctx.catalog,
+        authority: ctx.authority,
+        roster: ctx.roster,
+        clock: clock.as_ref().or(ctx.clock),
+    };
     // All rules' status columns in one select.
     let mut statuses = Vec::with_capacity(rules.rules.len());
     let mut checks = Vec::with_capacity(rules.rules.len());
@@ -143,8 +172,15 @@ pub fn evaluate(
         };
         checks.push(check);
     }
-    let frame = frame.lazy().with_columns(statuses).collect()?;
+    let frame = frame
+        .lazy()
+        .with_columns(clock_columns)
+        .with_columns(statuses)
+        .collect()?;
+    phases.done("  statuses");
     let findings = findings::gather(&frame, &rules.rules, &checks, ctx)?;
+    phases.done("  findings");
+    let frame = frame.drop_many(clock_names);
     Ok(Evaluation { frame, findings })
 }
 

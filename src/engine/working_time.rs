@@ -49,6 +49,8 @@ pub struct WorkingClock {
     day_seconds: i64,
     /// Working intervals as (start, length) in seconds since midnight.
     intervals: Vec<(i64, i64)>,
+    /// Fields whose clock is already a column of the frame ([`Self::precompute`]).
+    precomputed: Vec<String>,
 }
 
 impl WorkingClock {
@@ -77,7 +79,35 @@ impl WorkingClock {
             day_seconds: minutes_per_day * 60,
             intervals,
             calendar,
+            precomputed: Vec::new(),
         }
+    }
+
+    /// The column holding the clock of a field, once [`Self::precompute`]d.
+    #[must_use]
+    pub fn column_name(field: &str) -> String {
+        format!("__wc_{field}")
+    }
+
+    /// A clock whose [`field_seconds`](Self::field_seconds) of `fields` reads a column
+    /// instead of computing the clock again, and the expressions computing those columns
+    /// (to add to the frame first). Rules that take the larger or smaller of several
+    /// clocks repeat them; computed once, each costs one pass.
+    #[must_use]
+    pub fn precompute(&self, fields: &[(String, FieldType)]) -> (Self, Vec<Expr>) {
+        let mut clock = self.clone();
+        let mut exprs = Vec::new();
+        for (field, ty) in fields {
+            if clock.precomputed.contains(field) {
+                continue;
+            }
+            exprs.push(
+                self.field_seconds(field, *ty)
+                    .alias(Self::column_name(field).as_str()),
+            );
+            clock.precomputed.push(field.clone());
+        }
+        (clock, exprs)
     }
 
     /// A clock covering every date and timestamp column of `frames` and the `extra` dates
@@ -98,9 +128,13 @@ impl WorkingClock {
             let mut exprs = Vec::new();
             for (name, dtype) in df.schema().iter() {
                 if matches!(dtype, DataType::Date | DataType::Datetime(_, _)) {
-                    let day = day_number(col(name.clone()), dtype);
-                    exprs.push(day.clone().min().alias(format!("lo{}", exprs.len())));
-                    exprs.push(day.max().alias(format!("hi{}", exprs.len())));
+                    // The day number is monotone: the day of the extreme is the extreme day
+                    // (one min and max per column, then two divisions).
+                    let c = col(name.clone());
+                    exprs.push(
+                        day_number(c.clone().min(), dtype).alias(format!("lo{}", exprs.len())),
+                    );
+                    exprs.push(day_number(c.max(), dtype).alias(format!("hi{}", exprs.len())));
                 }
             }
             if exprs.is_empty() {
@@ -163,6 +197,9 @@ impl WorkingClock {
 
     /// [`seconds`](Self::seconds) of a field.
     pub fn field_seconds(&self, field: &str, ty: FieldType) -> Expr {
+        if self.precomputed.iter().any(|f| f == field) {
+            return col(Self::column_name(field).as_str());
+        }
         self.seconds(col(field), ty)
     }
 
@@ -476,6 +513,47 @@ mod tests {
                 assert_eq!(c, cal.working_seconds_at(*t), "at {t} ({}s)", t.second());
             }
         }
+    }
+
+    /// A precomputed clock reads the column it was given instead of computing again, and
+    /// the column holds the same values the clock computes (checked against the scalar
+    /// calendar on the hand-picked instants of the first test).
+    #[test]
+    fn precomputed_clock_columns_hold_the_clock_and_are_read_back() {
+        let cal = october();
+        let times = ["2026-09-28 11:00", "2026-10-09 16:30", "2026-10-10 10:00"];
+        let df = df!("t" => times.iter().map(|t| ms(at(t))).collect::<Vec<_>>())
+            .unwrap()
+            .lazy()
+            .with_column(col("t").cast(DataType::Datetime(TimeUnit::Milliseconds, None)))
+            .collect()
+            .unwrap();
+        let clock = WorkingClock::covering(cal.clone(), &[&df], &[]).unwrap();
+        let (pre, exprs) = clock.precompute(&[("t".into(), FieldType::DateTime)]);
+        assert_eq!(exprs.len(), 1);
+        assert_eq!(
+            pre.field_seconds("t", FieldType::DateTime),
+            col(WorkingClock::column_name("t").as_str())
+        );
+        let out = df
+            .lazy()
+            .with_columns(exprs)
+            .select([pre.field_seconds("t", FieldType::DateTime).alias("c")])
+            .collect()
+            .unwrap();
+        let got: Vec<i64> = out
+            .column("c")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect();
+        let want: Vec<i64> = times
+            .iter()
+            .map(|t| cal.working_seconds_at(at(t)))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

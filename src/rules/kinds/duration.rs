@@ -372,6 +372,35 @@ impl TimeLimit<'_> {
             || self.min.is_some_and(|l| l.unit.is_working())
     }
 
+    /// The temporal fields whose working clock the rule reads (empty when it measures no
+    /// working time): `from`, `to`, and the fields of the waits it leaves out.
+    #[must_use]
+    pub fn clock_fields(&self) -> Vec<(String, FieldType)> {
+        if !self.needs_calendar() {
+            return Vec::new();
+        }
+        let mut out = vec![
+            (self.from.to_owned(), self.from_ty),
+            (self.to.to_owned(), self.to_ty),
+        ];
+        let waits = [
+            (
+                self.exclude_customer_wait,
+                ["query_opened_at", "query_closed_at"],
+            ),
+            (
+                self.exclude_referral_wait,
+                ["referred_at", "referral_returned_at"],
+            ),
+        ];
+        for (on, fields) in waits {
+            if on {
+                out.extend(fields.map(|f| (f.to_owned(), FieldType::DateTime)));
+            }
+        }
+        out
+    }
+
     /// The `to` value as an expression: the field, or the as-of instant.
     fn end_value(&self, end: End) -> Expr {
         match end {

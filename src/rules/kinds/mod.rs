@@ -79,6 +79,15 @@ impl Kind {
         }
     }
 
+    /// The temporal fields whose working clock the kind reads (see
+    /// [`duration::TimeLimit::clock_fields`]); the evaluator computes each once.
+    #[must_use]
+    pub fn clock_fields(&self) -> Vec<(String, crate::schema::FieldType)> {
+        self.time_limit()
+            .map(|l| l.clock_fields())
+            .unwrap_or_default()
+    }
+
     /// The kind's name.
     #[must_use]
     pub fn name(&self) -> &'static str {
