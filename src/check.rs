@@ -216,8 +216,11 @@ pub fn run_check_with_progress(
     phases.done("evaluate");
     progress(CheckPhase::Metrics);
     let case_rates = metrics::case_rates(&evaluation.frame, &rules.rules)?;
+    phases.done("  case rates");
     let rule_rates = metrics::rule_rates(&evaluation.frame, &rules.rules)?;
+    phases.done("  rule rates");
     let operator_rates = metrics::operator_rates(&evaluation.frame, &rules.rules)?;
+    phases.done("  oper. rates");
     let counter = |t: &crate::config::thresholds::Threshold| {
         cases_matching(
             &evaluation.frame,
@@ -344,42 +347,49 @@ impl CheckResult {
             formats.insert(0, Format::Csv);
         }
         let mut written = Vec::new();
+        let mut phases = crate::timing::Phases::new();
         written.extend(write_table(
             out,
             "findings",
             &mut self.evaluation.findings.clone(),
             &formats,
         )?);
+        phases.done("write findings");
         written.extend(write_table(
             out,
             "qc_sheet",
             &mut self.qc_sheet()?,
             &formats,
         )?);
+        phases.done("write qc_sheet");
         written.extend(write_table(
             out,
             "rule_rates",
             &mut self.rule_table()?,
             &formats,
         )?);
+        phases.done("write rule_rates");
         written.extend(write_table(
             out,
             "operator_rates",
             &mut self.operator_table()?,
             &formats,
         )?);
+        phases.done("write operator_rates");
         written.extend(write_table(
             out,
             "data_findings",
             &mut self.data_table()?,
             &formats,
         )?);
+        phases.done("write data_findings");
         written.extend(write_table(
             out,
             "alerts",
             &mut self.alert_table()?,
             &formats,
         )?);
+        phases.done("write alerts");
         let summary = out.join("summary.json");
         let json = serde_json::to_string_pretty(&self.summary_json())
             .map_err(|e| polars_err!(ComputeError: "{e}"))?;
