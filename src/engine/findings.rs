@@ -34,31 +34,72 @@ pub fn gather(
     checks: &[Check],
     ctx: &CompileCtx<'_>,
 ) -> PolarsResult<DataFrame> {
-    let mut parts = Vec::with_capacity(rules.len());
-    for (i, (rule, check)) in rules.iter().zip(checks).enumerate() {
-        let failing = frame
-            .clone()
-            .lazy()
-            .filter(col(status_column(i).as_str()).eq(lit(true)));
-        parts.push(
-            failing.select([
-                col("case_id").fill_null(lit("")).alias("case_id"),
-                lit(rule.id.as_str()).alias("rule_id"),
-                lit(rule.checkpoint.as_str()).alias("checkpoint"),
-                lit(i64::from(rule.error_point)).alias("error_point"),
-                lit(rule.severity.name()).alias("severity"),
-                col(rule.responsible.as_str())
-                    .fill_null(lit(""))
-                    .alias("operator"),
-                lit(check.field.as_str()).alias("field"),
-                check.expected.clone().fill_null(lit("")).alias("expected"),
-                check.actual.clone().fill_null(lit("")).alias("actual"),
-                message_expr(&rule.message, check, ctx).alias("message"),
-                lit(rule.source.to_string()).alias("rule_source"),
-                col(ROW).alias("row"),
-            ]),
-        );
-    }
+    // Each rule's finding columns, over its failing cases only.
+    let columns: Vec<(usize, [Expr; 12])> = rules
+        .iter()
+        .zip(checks)
+        .enumerate()
+        .map(|(i, (rule, check))| {
+            (
+                i,
+                [
+                    col("case_id").fill_null(lit("")).alias("case_id"),
+                    lit(rule.id.as_str()).alias("rule_id"),
+                    lit(rule.checkpoint.as_str()).alias("checkpoint"),
+                    lit(i64::from(rule.error_point)).alias("error_point"),
+                    lit(rule.severity.name()).alias("severity"),
+                    col(rule.responsible.as_str())
+                        .fill_null(lit(""))
+                        .alias("operator"),
+                    lit(check.field.as_str()).alias("field"),
+                    check.expected.clone().fill_null(lit("")).alias("expected"),
+                    check.actual.clone().fill_null(lit("")).alias("actual"),
+                    message_expr(&rule.message, check, ctx).alias("message"),
+                    lit(rule.source.to_string()).alias("rule_source"),
+                    col(ROW).alias("row"),
+                ],
+            )
+        })
+        .collect();
+    // A few percent of cases fail anything: cut the frame down to them, and to the columns
+    // the findings read, once; each rule then picks its failures from that small frame.
+    let failed = |i: usize| col(status_column(i).as_str()).eq(lit(true));
+    // The columns a finding reads: the rules' fields (`Rule::fields`: what the kind, its
+    // `when`, its responsible operator and its message read), the statuses, and the
+    // evaluator's own columns (working clocks, `expr` results).
+    let mut needed: Vec<String> = vec![String::from("case_id"), String::from(ROW)];
+    needed.extend(rules.iter().flat_map(Rule::fields));
+    needed.extend((0..rules.len()).map(status_column));
+    needed.extend(
+        frame
+            .get_column_names()
+            .iter()
+            .filter(|c| c.starts_with("__wc_") || c.starts_with("__script"))
+            .map(ToString::to_string),
+    );
+    needed.sort();
+    needed.dedup();
+    needed.retain(|c| frame.column(c).is_ok());
+    let any = (0..rules.len())
+        .map(|i| failed(i).fill_null(lit(false)))
+        .reduce(Expr::or)
+        .unwrap_or(lit(false));
+    // The rows are found on the statuses alone and then gathered (a filter of the text
+    // columns would first measure their whole buffers).
+    let rows = frame
+        .clone()
+        .lazy()
+        .with_row_index("__i", None)
+        .filter(any)
+        .select([col("__i")])
+        .collect()?;
+    let failing = frame
+        .select(needed.iter().map(String::as_str))?
+        .take(rows.column("__i")?.idx()?)?;
+    let parts: Vec<LazyFrame> = columns
+        .into_iter()
+        .map(|(i, exprs)| failing.clone().lazy().filter(failed(i)).select(exprs))
+        .collect();
     if parts.is_empty() {
         return empty();
     }
