@@ -621,11 +621,9 @@ fn read_csv(path: &Path, name: &str) -> Result<DataFrame, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(DataFrame::empty());
     }
-    // Chunks are not gathered into one buffer: every later step reads chunked columns.
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .with_rechunk(false)
         .into_reader_with_file_handle(std::io::Cursor::new(bytes))
         .finish()
         .map_err(|e| InputError::Parse {
