@@ -14,7 +14,7 @@ use crate::engine::working_time::WorkingClock;
 use crate::engine::{EngineError, Evaluation, evaluate};
 use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
-use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate, qc_sheet::qc_sheet};
+use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate};
 use crate::report::{Format, write_table};
 use crate::rules::{RuleSet, load_embedded, load_rule_dir};
 use crate::schema::Table;
@@ -72,6 +72,9 @@ pub struct CheckResult {
     pub rule_rates: Vec<RuleRate>,
     /// Per-operator counts.
     pub operator_rates: Vec<OperatorRate>,
+    /// The cases grouped by each responsible field's operator and change type (the base of
+    /// the operator rates and the QC sheet).
+    pub operator_groups: Vec<metrics::OperatorGroups>,
     /// Breached thresholds.
     pub alerts: Vec<Alert>,
 }
@@ -219,7 +222,8 @@ pub fn run_check_with_progress(
     phases.done("  case rates");
     let rule_rates = metrics::rule_rates(&evaluation.frame, &rules.rules)?;
     phases.done("  rule rates");
-    let operator_rates = metrics::operator_rates(&evaluation.frame, &rules.rules)?;
+    let operator_groups = metrics::operator_groups(&evaluation.frame, &rules.rules)?;
+    let operator_rates = metrics::operator_rates_from(&operator_groups)?;
     phases.done("  oper. rates");
     let counter = |t: &crate::config::thresholds::Threshold| {
         cases_matching(
@@ -253,6 +257,7 @@ pub fn run_check_with_progress(
         case_rates,
         rule_rates,
         operator_rates,
+        operator_groups,
         alerts,
     })
 }
@@ -288,7 +293,7 @@ fn cases_matching(
 impl CheckResult {
     /// The QC sheet table.
     pub fn qc_sheet(&self) -> PolarsResult<DataFrame> {
-        qc_sheet(&self.evaluation.frame, &self.rules.rules)
+        crate::metrics::qc_sheet::qc_sheet_from(&self.operator_groups, &self.rules.rules)
     }
 
     /// The per-rule table: rule, checkpoint, error point, severity, applicable, failed, rate, source.

@@ -15,7 +15,10 @@ pub mod rates;
 pub mod status;
 
 pub use alerts::{Alert, check_thresholds};
-pub use rates::{CaseRates, OperatorRate, RuleRate, case_rates, operator_rates, rule_rates};
+pub use rates::{
+    CaseRates, OperatorGroups, OperatorRate, RuleRate, case_rates, operator_groups, operator_rates,
+    operator_rates_from, rule_rates,
+};
 
 /// A rate that is 0 when there is nothing to divide by.
 #[must_use]

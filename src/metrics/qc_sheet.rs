@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use crate::engine::evaluate::status_column;
+use super::rates::{OperatorGroups, operator_groups};
 use crate::rules::Rule;
 use crate::schema::STAGES;
 
@@ -23,67 +23,24 @@ pub const COLUMNS: [&str; 9] = [
 /// Builds the QC sheet. Rows where the rule applied to no case are left out. Sorted by
 /// checkpoint (stage order), rule, operator and change type.
 pub fn qc_sheet(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<DataFrame> {
-    let change_type = if frame
-        .get_column_names()
-        .iter()
-        .any(|c| c.as_str() == "change_type")
-    {
-        col("change_type")
-    } else {
-        lit(NULL).cast(DataType::String)
-    };
-    // One group-by per responsible field (six at most), aggregating every rule of that field
-    // at once; then one small block of rows per rule. `count` counts the cases where the
-    // rule applied (status not null); groups where it applied to none are left out.
-    let mut fields: Vec<&str> = Vec::new();
-    for rule in rules {
-        if !fields.contains(&rule.responsible.as_str()) {
-            fields.push(rule.responsible.as_str());
-        }
-    }
+    qc_sheet_from(&operator_groups(frame, rules)?, rules)
+}
+
+/// [`qc_sheet`] from the per-operator groups already made (see [`OperatorGroups`]): each
+/// rule's rows are cut from its responsible field's groups; an empty operator or change
+/// type is shown as `(none)`.
+pub fn qc_sheet_from(groups: &[OperatorGroups], rules: &[Rule]) -> PolarsResult<DataFrame> {
     let mut parts = Vec::new();
-    for field in fields {
-        let mine: Vec<(usize, &Rule)> = rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.responsible == field)
-            .collect();
-        let grouped = frame
-            .clone()
-            .lazy()
-            .group_by([
-                col(field).fill_null(lit("(none)")).alias("operator"),
-                change_type
-                    .clone()
-                    .fill_null(lit("(none)"))
-                    .alias("change_type"),
-            ])
-            .agg(
-                mine.iter()
-                    .flat_map(|(i, _)| {
-                        let s = col(status_column(*i).as_str());
-                        [
-                            s.clone()
-                                .count()
-                                .cast(DataType::UInt64)
-                                .alias(format!("c{i}").as_str()),
-                            s.cast(DataType::UInt64)
-                                .sum()
-                                .alias(format!("f{i}").as_str()),
-                        ]
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
-        for (i, rule) in mine {
+    for g in groups {
+        for &i in &g.rules {
+            let rule = &rules[i];
             let stage_rank = STAGES
                 .iter()
                 .position(|c| *c == rule.checkpoint)
                 .unwrap_or(STAGES.len()) as u32;
             let (checked, failed) = (format!("c{i}"), format!("f{i}"));
             parts.push(
-                grouped
-                    .clone()
+                g.df.clone()
                     .lazy()
                     .filter(col(checked.as_str()).gt(lit(0_u64)))
                     .select([
@@ -92,8 +49,8 @@ pub fn qc_sheet(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<DataFrame> {
                         lit(rule.id.as_str()).alias("rule_id"),
                         lit(i64::from(rule.error_point)).alias("error_point"),
                         lit(rule.severity.name()).alias("severity"),
-                        col("operator"),
-                        col("change_type"),
+                        col("operator").fill_null(lit("(none)")),
+                        col("change_type").fill_null(lit("(none)")),
                         col(checked.as_str()).alias("cases_checked"),
                         col(failed.as_str()).alias("cases_failed"),
                         (col(failed.as_str()).cast(DataType::Float64)

@@ -165,55 +165,128 @@ impl OperatorRate {
     }
 }
 
-/// Per stage and operator: cases worked and findings attributed. Sorted by stage order, then operator.
-pub fn operator_rates(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<Vec<OperatorRate>> {
-    let mut fields: Vec<&str> = rules.iter().map(|r| r.responsible.as_str()).collect();
-    fields.sort_by_key(|f| {
-        (
-            STAGES
-                .iter()
-                .position(|s| *s == stage_of(f))
-                .unwrap_or(usize::MAX),
-            *f,
-        )
-    });
-    fields.dedup();
+/// The cases of one responsible field grouped by its operator and the change type: the
+/// shared base of the operator rates and the QC sheet (one group-by per field serves both).
+#[derive(Debug, Clone)]
+pub struct OperatorGroups {
+    /// The responsible field (an operator field such as `entry_operator`).
+    pub field: String,
+    /// Indices of the rules attributed to the field.
+    pub rules: Vec<usize>,
+    /// One row per (operator, change type), either possibly empty: `operator`,
+    /// `change_type`, `cases`, `findings` (failures of the field's rules), `with` (cases
+    /// failing any of them), and per rule `i` `c{i}` (cases it applied to) and `f{i}`
+    /// (cases failing it).
+    pub df: DataFrame,
+}
+
+/// [`OperatorGroups`] of every responsible field, in order of first use by the rules.
+pub fn operator_groups(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<Vec<OperatorGroups>> {
+    let change_type = if frame
+        .get_column_names()
+        .iter()
+        .any(|c| c.as_str() == "change_type")
+    {
+        col("change_type")
+    } else {
+        lit(NULL).cast(DataType::String)
+    };
+    let mut fields: Vec<&str> = Vec::new();
+    for rule in rules {
+        if !fields.contains(&rule.responsible.as_str()) {
+            fields.push(rule.responsible.as_str());
+        }
+    }
     let mut out = Vec::new();
     for field in fields {
-        let mine: Vec<(usize, &Rule)> = rules
+        let mine: Vec<usize> = rules
             .iter()
             .enumerate()
             .filter(|(_, r)| r.responsible == field)
+            .map(|(i, _)| i)
             .collect();
         let findings = mine
             .iter()
-            .map(|(i, _)| {
+            .map(|i| {
                 col(status_column(*i).as_str())
                     .fill_null(lit(false))
                     .cast(DataType::UInt64)
             })
             .reduce(|a, b| a + b)
             .unwrap_or(lit(0_u64));
-        let grouped = frame
+        let mut aggs = vec![
+            len().cast(DataType::UInt64).alias("cases"),
+            findings
+                .clone()
+                .sum()
+                .cast(DataType::UInt64)
+                .alias("findings"),
+            findings
+                .gt(lit(0_u64))
+                .cast(DataType::UInt64)
+                .sum()
+                .alias("with"),
+        ];
+        for i in &mine {
+            let s = col(status_column(*i).as_str());
+            aggs.push(
+                s.clone()
+                    .count()
+                    .cast(DataType::UInt64)
+                    .alias(format!("c{i}").as_str()),
+            );
+            aggs.push(
+                s.cast(DataType::UInt64)
+                    .sum()
+                    .alias(format!("f{i}").as_str()),
+            );
+        }
+        let df = frame
             .clone()
             .lazy()
-            .filter(col(field).is_not_null())
-            .group_by([col(field).alias("operator")])
-            .agg([
-                len().cast(DataType::UInt64).alias("cases"),
-                findings
-                    .clone()
-                    .sum()
-                    .cast(DataType::UInt64)
-                    .alias("findings"),
-                findings
-                    .gt(lit(0_u64))
-                    .cast(DataType::UInt64)
-                    .sum()
-                    .alias("with"),
+            .group_by([
+                col(field).alias("operator"),
+                change_type.clone().alias("change_type"),
             ])
-            .sort(["operator"], SortMultipleOptions::default())
+            .agg(aggs)
             .collect()?;
+        out.push(OperatorGroups {
+            field: field.to_owned(),
+            rules: mine,
+            df,
+        });
+    }
+    Ok(out)
+}
+
+/// Per stage and operator: cases worked and findings attributed. Sorted by stage order, then operator.
+pub fn operator_rates(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<Vec<OperatorRate>> {
+    operator_rates_from(&operator_groups(frame, rules)?)
+}
+
+/// [`operator_rates`] from the groups already made.
+pub fn operator_rates_from(groups: &[OperatorGroups]) -> PolarsResult<Vec<OperatorRate>> {
+    let mut ordered: Vec<&OperatorGroups> = groups.iter().collect();
+    ordered.sort_by_key(|g| {
+        (
+            STAGES
+                .iter()
+                .position(|s| *s == stage_of(&g.field))
+                .unwrap_or(usize::MAX),
+            g.field.clone(),
+        )
+    });
+    let mut out = Vec::new();
+    for g in ordered {
+        let field = g.field.as_str();
+        let grouped =
+            g.df.clone()
+                .lazy()
+                .filter(col("operator").is_not_null())
+                .group_by([col("operator")])
+                .agg([col("cases").sum(), col("findings").sum(), col("with").sum()])
+                .sort(["operator"], SortMultipleOptions::default())
+                .collect()?;
         let ops = crate::input::column_str(&grouped, "operator");
         let cases = crate::input::column_u64(&grouped, "cases");
         let found = crate::input::column_u64(&grouped, "findings");
