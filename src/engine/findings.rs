@@ -98,7 +98,16 @@ pub fn gather(
         .take(rows.column("__i")?.idx()?)?;
     let parts: Vec<LazyFrame> = columns
         .into_iter()
-        .map(|(i, exprs)| failing.clone().lazy().filter(failed(i)).select(exprs))
+        // Common-subexpression elimination is off: on a frame this small, polars 0.55 can
+        // hoist a literal into a one-row column and fail on the height (a debug assertion).
+        .map(|(i, exprs)| {
+            failing
+                .clone()
+                .lazy()
+                .with_comm_subexpr_elim(false)
+                .filter(failed(i))
+                .select(exprs)
+        })
         .collect();
     if parts.is_empty() {
         return empty();

@@ -42,6 +42,9 @@ pub fn qc_sheet_from(groups: &[OperatorGroups], rules: &[Rule]) -> PolarsResult<
             parts.push(
                 g.df.clone()
                     .lazy()
+                    // polars 0.55's CSE can hoist a literal into a one-row column (see
+                    // findings.rs); off for these small frames.
+                    .with_comm_subexpr_elim(false)
                     .filter(col(checked.as_str()).gt(lit(0_u64)))
                     .select([
                         lit(stage_rank).alias("__stage"),
