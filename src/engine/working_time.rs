@@ -238,8 +238,8 @@ impl WorkingClock {
         let before = lit(self.seconds_before.clone()).gather(index.clone(), false);
         // On a working day the second of the day looks up its elapsed working seconds; on
         // any other day second 0, whose elapsed time is 0.
-        let lookup = (lit(self.is_working_01.clone()).gather(index, false) * second_of_day)
-            .cast(IDX_DTYPE);
+        let lookup =
+            (lit(self.is_working_01.clone()).gather(index, false) * second_of_day).cast(IDX_DTYPE);
         before + lit(self.elapsed_at.clone()).gather(lookup, false)
     }
 }
