@@ -391,6 +391,93 @@ fn dt() -> DataType {
     DataType::Datetime(TimeUnit::Milliseconds, None)
 }
 
+/// The stage codes of a task list: every distinct `stage` value numbered in output order
+/// (the six stages in process order, then the waits, then other names in byte order, then
+/// an empty stage last), as a `replace` expression on `stage` giving a `UInt32`, and the
+/// number of codes.
+fn stage_codes(tasks: &DataFrame) -> PolarsResult<(Expr, u32)> {
+    let distinct = tasks.column("stage")?.as_materialized_series().unique()?;
+    let mut names: Vec<String> = distinct
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    let rank = |s: &str| {
+        STAGES
+            .iter()
+            .chain(WAIT_STEPS.iter())
+            .position(|k| *k == s)
+            .unwrap_or(STAGES.len() + WAIT_STEPS.len())
+    };
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+    let n = names.len() as u32;
+    let codes: Vec<u32> = (0..n).collect();
+    let expr = when(col("stage").is_null())
+        .then(lit(n))
+        .otherwise(col("stage").replace_strict(
+            lit(Series::new("old".into(), names)),
+            lit(Series::new("new".into(), codes)),
+            None,
+            Some(DataType::UInt32),
+        ))
+        .cast(DataType::UInt32);
+    Ok((expr, n + 1))
+}
+
+/// An Int64 column packed with the case number `__g` into one Int64 key that orders by case
+/// first and value second: `__g × span + (value − low)`, `i64::MAX` (an open visit's end)
+/// packed as `high + 1 − low`. A running maximum of the key over the whole sorted task list
+/// then never carries a value from one case into the next: every key of a case is above
+/// every key of the cases before it.
+#[derive(Debug, Clone, Copy)]
+struct Packing {
+    /// The smallest value (other than `i64::MAX`).
+    low: i64,
+    /// The largest value (other than `i64::MAX`).
+    high: i64,
+    /// Keys per case.
+    span: i64,
+}
+
+impl Packing {
+    /// The packing of `column` for cases numbered up to `groups`, if every key fits in an
+    /// Int64 (`None`: the values span too long a range for that many cases).
+    fn fit(df: &DataFrame, column: &str, groups: u32) -> PolarsResult<Option<Self>> {
+        let values = df.column(column)?.as_materialized_series().i64()?.clone();
+        let finite = values.filter(&values.not_equal(i64::MAX))?;
+        let (low, high) = (finite.min().unwrap_or(0), finite.max().unwrap_or(0));
+        let span = i128::from(high) - i128::from(low) + 2;
+        let top = (i128::from(groups) + 1) * span;
+        Ok((top <= i128::from(i64::MAX)).then(|| Self {
+            low,
+            high,
+            span: span as i64,
+        }))
+    }
+
+    /// The packed key of `value` in case `__g` (null where the value is null).
+    fn pack(self, value: Expr) -> Expr {
+        let offset = when(value.clone().eq(lit(i64::MAX)))
+            .then(lit(self.high - self.low + 1))
+            .otherwise(value - lit(self.low));
+        col("__g").cast(DataType::Int64) * lit(self.span) + offset
+    }
+
+    /// The value of a packed `key` if it belongs to the row's case `__g`, else null.
+    fn unpack(self, key: Expr) -> Expr {
+        let base = col("__g").cast(DataType::Int64) * lit(self.span);
+        let offset = key.clone() - base.clone();
+        when(key.gt_eq(base))
+            .then(
+                when(offset.clone().eq(lit(self.high - self.low + 1)))
+                    .then(lit(i64::MAX))
+                    .otherwise(offset + lit(self.low)),
+            )
+            .otherwise(lit(NULL).cast(DataType::Int64))
+    }
+}
+
 /// The task list in case order, ready for every computation: tasks joined with their case
 /// (`received_at`, `bound_at`, `change_type`, `branch`, the query and referral fields),
 /// sorted by case, then time (`assigned_at`, else `started_at`, else `completed_at`), then
@@ -404,13 +491,23 @@ fn dt() -> DataType {
 ///   `returned`: its outcome is `returned`, or the case's next stage visit is at an earlier
 ///   stage;
 /// - what [`validate`] reports: `__known` (the case is in `cases`), `__prev_row` (the row of
-///   an earlier stage visit of the case this one overlaps in time).
+///   an earlier stage visit of the case this one overlaps in time);
+/// - `__g`, the case's number in this order (1, 2, ...; each task without a case id is a
+///   case of its own; flagged sorted), and `__stage_code`, the stage's number in output
+///   order ([`stage_codes`]), for the group-bys of the cycle-time tables.
 ///
-/// Window expressions run over the case; the rows are sorted by case first.
+/// The per-case running values (latest earlier completion, furthest earlier stage, latest
+/// earlier visit end and its row, next stage visit) are whole-column operations on the sorted
+/// list: a running maximum of a key packed with the case number ([`Packing`]), or a fill
+/// that is kept only when it comes from the same case. Only when the values span too long a
+/// range to pack do they run as windows over each case (same results, much slower).
 pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
-    // Windows run over `__g`, a number per case taken from the sorted rows (cheaper to group
-    // by than the case id text; each task without a case id is a group of its own).
-    let case = || [col("__g")];
+    prepare_with(tasks, cases, false)
+}
+
+/// [`prepare`]; `windows` forces the per-case windows (to compare the two in tests).
+fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsResult<DataFrame> {
+    let mut phases = crate::timing::Phases::new();
     let ffill = FillNullStrategy::Forward(None);
     let key = coalesce(&[col("assigned_at"), col("started_at"), col("completed_at")]);
     let is_wait = WAIT_STEPS
@@ -427,14 +524,6 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
             coalesce(&[col("started_at"), col("assigned_at"), col("completed_at")])
                 .cast(DataType::Int64),
         );
-    // The running maximum of an expression over the earlier rows of the same case (carried
-    // over rows where it is empty).
-    let previous_max = |e: Expr| {
-        e.cum_max(false)
-            .shift(lit(1))
-            .fill_null_with_strategy(ffill)
-            .over(case())
-    };
     let visit_end = when(is_wait.or(visit_start.clone().is_null()))
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(
@@ -442,7 +531,8 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .cast(DataType::Int64)
                 .fill_null(lit(i64::MAX)),
         );
-    tasks
+    let (stage_code, codes) = stage_codes(tasks)?;
+    let mut sorted = tasks
         .clone()
         .lazy()
         .join(
@@ -454,6 +544,8 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
         .with_columns([
             key.cast(DataType::Int64).alias("__key"),
             stage_index(&col("stage")).alias("stage_index"),
+            stage_code.alias("__stage_code"),
+            col("completed_at").cast(DataType::Int64).alias("__done"),
             visit_start.alias("__vstart"),
             visit_end.alias("__vend"),
         ])
@@ -463,6 +555,7 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )
+        // The case number: cheaper to work with than the case id text.
         .with_column(
             col("case_id")
                 .neq(col("case_id").shift(lit(1)))
@@ -471,12 +564,79 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .cum_sum(false)
                 .alias("__g"),
         )
-        // Per case, in one window each: the latest completion, the furthest stage and the
-        // latest stage-visit end on an earlier row (a null running maximum on the previous
-        // row, e.g. an open task, carries the one before); the row holding that end; the
-        // stage of the next stage visit; the visit number of the stage.
-        .with_columns([
-            previous_max(col("completed_at").cast(DataType::Int64))?.alias("__prev_done"),
+        .with_row_index("__pos", None)
+        .collect()?;
+    let groups = sorted
+        .column("__g")?
+        .as_materialized_series()
+        .u32()?
+        .max()
+        .unwrap_or(0);
+    phases.done("  join, sort");
+    let packed = if windows {
+        None
+    } else {
+        Packing::fit(&sorted, "__done", groups)?.zip(Packing::fit(&sorted, "__vend", groups)?)
+    };
+    // Per case: the latest completion, the furthest stage and the latest stage-visit end on
+    // an earlier row (a null running maximum on the previous row, e.g. an open task, carries
+    // the one before); the row holding that end; the stage of the next stage visit.
+    let running: Vec<Expr> = if let Some((done, vend)) = packed {
+        let first_pos = when(
+            col("__g")
+                .neq(col("__g").shift(lit(1)))
+                .fill_null(lit(true)),
+        )
+        .then(col("__pos"))
+        .otherwise(lit(NULL).cast(IDX_DTYPE))
+        .fill_null_with_strategy(ffill);
+        // The latest value of a key on an earlier row (of any case).
+        let earlier = |e: Expr| e.shift(lit(1)).fill_null_with_strategy(ffill);
+        let vend_key = vend.pack(col("__vend"));
+        let vend_row = earlier(
+            when(vend_key.clone().eq(vend_key.clone().cum_max(false)))
+                .then(col("__pos"))
+                .otherwise(lit(NULL).cast(IDX_DTYPE)),
+        );
+        // Stages 0-5 packed as __g × 8 + stage.
+        let stage_key = col("__g").cast(DataType::Int64) * lit(8_i64)
+            + col("stage_index").cast(DataType::Int64);
+        let next_stage = stage_key
+            .clone()
+            .shift(lit(-1))
+            .fill_null_with_strategy(FillNullStrategy::Backward(None));
+        let base = col("__g").cast(DataType::Int64) * lit(8_i64);
+        let stage_max = earlier(stage_key.cum_max(false));
+        vec![
+            done.unpack(earlier(done.pack(col("__done")).cum_max(false)))
+                .alias("__prev_done"),
+            when(stage_max.clone().gt_eq(base.clone()))
+                .then(stage_max - base.clone())
+                .otherwise(lit(NULL).cast(DataType::Int64))
+                .cast(DataType::Int32)
+                .alias("__prev_max_stage"),
+            vend.unpack(earlier(vend_key.cum_max(false)))
+                .alias("__prev_vend"),
+            when(vend_row.clone().gt_eq(first_pos))
+                .then(col(ROW).gather(vend_row, true))
+                .otherwise(lit(NULL).cast(DataType::UInt64))
+                .alias("__prev_vrow"),
+            when(next_stage.clone().lt(base.clone() + lit(8_i64)))
+                .then(next_stage - base)
+                .otherwise(lit(NULL).cast(DataType::Int64))
+                .cast(DataType::Int32)
+                .alias("__next_stage"),
+        ]
+    } else {
+        let case = || [col("__g")];
+        let previous_max = |e: Expr| {
+            e.cum_max(false)
+                .shift(lit(1))
+                .fill_null_with_strategy(ffill)
+                .over(case())
+        };
+        vec![
+            previous_max(col("__done"))?.alias("__prev_done"),
             previous_max(col("stage_index"))?.alias("__prev_max_stage"),
             previous_max(col("__vend"))?.alias("__prev_vend"),
             when(col("__vend").eq(col("__vend").cum_max(false)))
@@ -491,11 +651,22 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .fill_null_with_strategy(FillNullStrategy::Backward(None))
                 .over(case())?
                 .alias("__next_stage"),
+        ]
+    };
+    let mut lf = if windows {
+        sorted.lazy().with_column(
             lit(1_u32)
                 .cum_sum(false)
                 .over([col("__g"), col("stage")])?
                 .alias("visit"),
-        ])
+        )
+    } else {
+        let visit = visits(&sorted, codes)?;
+        sorted.with_column(visit)?;
+        sorted.lazy()
+    };
+    lf = lf.with_columns(running);
+    let mut out = lf
         .with_columns([
             coalesce(&[
                 col("assigned_at"),
@@ -548,8 +719,56 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
             col("returned"),
             col("__known"),
             col("__prev_row"),
+            col("__g"),
+            col("__stage_code"),
         ])
-        .collect()
+        .collect()?;
+    phases.done("  flags");
+    // The rows are in case order: group-bys on the case number can take it by slices.
+    let mut g = out.column("__g")?.clone();
+    g.set_sorted_flag(polars::series::IsSorted::Ascending);
+    out.with_column(g)?;
+    Ok(out)
+}
+
+/// `visit`, the how-manieth visit of its case to its stage each row of the case-sorted task
+/// list is (`__g`, `__pos`, `__stage_code` of [`prepare`]; `codes` stage codes): a stable
+/// sort by (case, stage) puts each case's visits to a stage next to each other in time
+/// order, where the count is the distance to the first of them; the counts are then put
+/// back in the list's order.
+fn visits(sorted: &DataFrame, codes: u32) -> PolarsResult<Column> {
+    let by_stage = sorted
+        .clone()
+        .lazy()
+        .select([
+            col("__pos"),
+            (col("__g").cast(DataType::UInt64) * lit(u64::from(codes))
+                + col("__stage_code").cast(DataType::UInt64))
+            .alias("__k"),
+        ])
+        .sort(
+            ["__k"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .with_row_index("__p", None)
+        .with_column(
+            (col("__p")
+                - when(
+                    col("__k")
+                        .neq(col("__k").shift(lit(1)))
+                        .fill_null(lit(true)),
+                )
+                .then(col("__p"))
+                .otherwise(lit(NULL).cast(IDX_DTYPE))
+                .fill_null_with_strategy(FillNullStrategy::Forward(None))
+                + lit(1))
+            .cast(DataType::UInt32)
+            .alias("visit"),
+        )
+        .sort(["__pos"], SortMultipleOptions::default())
+        .select([col("visit")])
+        .collect()?;
+    Ok(by_stage.column("visit")?.clone())
 }
 
 /// A problem found by [`validate`], with its kind (for the counts).

@@ -248,15 +248,56 @@ pub fn case_times(
 }
 
 /// `stage_times`: one row per case and stage of the task times (see [`STAGE_COLUMNS`]).
+///
+/// The task times come in case order with the case number `__g` and the stage code
+/// `__stage_code` of [`crate::input::tasks::prepare`]; the tasks without a case id (each a
+/// case of its own there, at the end) are one case here, as in a group-by on the case id. A
+/// stable sort on one integer key (case, stage code) puts each case's visits to a stage next
+/// to each other in time order, so the group-by takes them as slices and the groups come
+/// out in output order (case id, stage order, stage).
 pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
     let sum_hours = |c: &str| {
         when(col(c).count().gt(lit(0)))
             .then(hours(col(c).sum()))
             .otherwise(lit(NULL).cast(DataType::Float64))
     };
-    tasks
-        .group_by([col("case_id"), col("stage")])
+    let case = when(col("case_id").is_null())
+        .then(col("__g").max() + lit(1_u32))
+        .otherwise(col("__g"))
+        .cast(DataType::UInt64);
+    let codes = col("__stage_code").max().cast(DataType::UInt64) + lit(1_u64);
+    let mut sorted = tasks
+        .select([
+            (case * codes + col("__stage_code").cast(DataType::UInt64)).alias("__k"),
+            col("case_id"),
+            col("stage"),
+            col("change_type"),
+            col("operator"),
+            col("ready_at"),
+            col("completed_at"),
+            col("open"),
+            col("waiting_s"),
+            col("handling_s"),
+            col("elapsed_s"),
+            col("returned"),
+            col("rework"),
+            col(ROW),
+        ])
+        .sort(
+            ["__k"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    // The sort leaves the flag; set it anyway so the group-by runs on slices.
+    let mut k = sorted.column("__k")?.clone();
+    k.set_sorted_flag(polars::series::IsSorted::Ascending);
+    sorted.with_column(k)?;
+    sorted
+        .lazy()
+        .group_by([col("__k")])
         .agg([
+            col("case_id").first().alias("case_id"),
+            col("stage").first().alias("stage"),
             col("change_type").first().alias("change_type"),
             len().cast(DataType::UInt32).alias("visits"),
             col("operator").last().alias("operator"),
@@ -279,13 +320,7 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
             col("open").any(true).alias("open"),
             col(ROW).min().alias("first_row"),
         ])
-        .with_column(stage_order(&col("stage")).alias("__order"))
-        .sort(
-            ["case_id", "__order", "stage"],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )
+        .sort(["__k"], SortMultipleOptions::default())
         .select(STAGE_COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
         .collect()
 }
