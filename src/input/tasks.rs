@@ -868,13 +868,33 @@ pub fn validate(list: &TaskList, prepared: &DataFrame) -> PolarsResult<Vec<TaskP
             col("overlapping_visits"),
             col("__prev_row"),
         ])
+        .collect()?;
+    // The visits overlapped, written as text: only those rows (formatting every task's
+    // times would cost seconds on millions of tasks).
+    let overlapped = prepared
+        .clone()
+        .lazy()
         .join(
-            prepared.clone().lazy().select([
-                col(ROW).alias("__prev_row"),
-                col("stage").alias("__prev_stage"),
-                fmt("started_at").alias("__prev_from"),
-                fmt("completed_at").alias("__prev_to"),
-            ]),
+            flagged
+                .clone()
+                .lazy()
+                .select([col("__prev_row")])
+                .drop_nulls(None)
+                .unique(None, UniqueKeepStrategy::Any),
+            [col(ROW)],
+            [col("__prev_row")],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .select([
+            col(ROW).alias("__prev_row"),
+            col("stage").alias("__prev_stage"),
+            fmt("started_at").alias("__prev_from"),
+            fmt("completed_at").alias("__prev_to"),
+        ]);
+    let flagged = flagged
+        .lazy()
+        .join(
+            overlapped,
             [col("__prev_row")],
             [col("__prev_row")],
             JoinArgs::new(JoinType::Left),
