@@ -535,12 +535,6 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
     let mut sorted = tasks
         .clone()
         .lazy()
-        .join(
-            case_lookup(cases),
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Left),
-        )
         .with_columns([
             key.cast(DataType::Int64).alias("__key"),
             stage_index(&col("stage")).alias("stage_index"),
@@ -566,13 +560,41 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
         )
         .with_row_index("__pos", None)
         .collect()?;
-    let groups = sorted
+    let g = sorted
         .column("__g")?
         .as_materialized_series()
         .u32()?
-        .max()
-        .unwrap_or(0);
-    phases.done("  join, sort");
+        .clone();
+    let groups = g.max().unwrap_or(0);
+    phases.done("  sort");
+    // The case's fields: joined once per case (on its first row), then picked for every
+    // task by its case number (a join of every task on the case id text costs more).
+    let per_case = sorted
+        .clone()
+        .lazy()
+        .filter(
+            col("__g")
+                .neq(col("__g").shift(lit(1)))
+                .fill_null(lit(true)),
+        )
+        .select([col("__g"), col("case_id")])
+        .join(
+            case_lookup(cases),
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["__g"], SortMultipleOptions::default())
+        .drop(cols(["__g", "case_id"]))
+        .collect()?;
+    polars_ensure!(
+        per_case.height() == groups as usize,
+        ComputeError: "one row per case expected, got {} for {groups} cases",
+        per_case.height()
+    );
+    let index: IdxCa = &g - 1;
+    sorted.hstack_mut(per_case.take(&index)?.columns())?;
+    phases.done("  case fields");
     let packed = if windows {
         None
     } else {
