@@ -475,7 +475,14 @@ fn percentile_rows(
     group: Expr,
     measures: &[(&str, Expr)],
 ) -> PolarsResult<LazyFrame> {
-    let v = |i: usize| col(format!("__v{i}"));
+    // Each measure's values without its empty ones, from a column without nulls (0 in their
+    // place, never picked): the quantiles then gather and select in place (with nulls in a
+    // group, polars gathers value by value and sorts the group for each quantile).
+    let v = |i: usize| {
+        col(format!("__v{i}"))
+            .fill_null(lit(0.0))
+            .filter(col(format!("__v{i}")).is_not_null())
+    };
     let name = |stat: &str, i: usize| format!("__{stat}{i}");
     let mut select = vec![
         group
