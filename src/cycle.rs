@@ -595,3 +595,74 @@ impl StatusResult {
         Ok(written)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(values: &[Option<i64>]) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("t".into(), values.to_vec())
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
+        ])
+    }
+
+    fn texts(df: &DataFrame) -> Vec<Option<String>> {
+        column_str(&text_timestamps(df).expect("text"), "t")
+    }
+
+    #[test]
+    fn timestamps_as_text_from_the_tables() -> PolarsResult<()> {
+        // 1900-03-01 00:00:00, 1969-12-31 23:59:59.999, 1970-01-01 00:00:00,
+        // 2024-02-29 12:34:56.789 (leap day), 2100-12-31 23:59:59 and an empty value;
+        // milliseconds since 1970-01-01: days (from Python's datetime) × 86,400,000 + time of
+        // day.
+        let values = [
+            Some(-25_508 * 86_400_000),
+            Some(-1),
+            Some(0),
+            Some(19_782 * 86_400_000 + 45_296_789),
+            Some(47_846 * 86_400_000 + 86_399_000),
+            None,
+        ];
+        let df = frame(&values)?;
+        assert!(
+            timestamp_text(&df, "t")?.is_some(),
+            "within the table's days"
+        );
+        let expected = [
+            "1900-03-01 00:00:00",
+            "1969-12-31 23:59:59",
+            "1970-01-01 00:00:00",
+            "2024-02-29 12:34:56",
+            "2100-12-31 23:59:59",
+        ];
+        let mut want: Vec<Option<String>> =
+            expected.iter().map(|s| Some((*s).to_owned())).collect();
+        want.push(None);
+        assert_eq!(texts(&df), want);
+        // The same as strftime.
+        let strftime = df
+            .clone()
+            .lazy()
+            .select([col("t").dt().strftime("%Y-%m-%d %H:%M:%S")])
+            .collect()?;
+        assert_eq!(texts(&df), column_str(&strftime, "t"));
+        Ok(())
+    }
+
+    #[test]
+    fn timestamps_over_too_many_days_use_strftime() -> PolarsResult<()> {
+        // 0800-01-01 and 2400-01-01: 584,388 days apart, more than the table may hold.
+        let df = frame(&[Some(-36_921_657_600_000), Some(13_569_465_600_000)])?;
+        assert!(timestamp_text(&df, "t")?.is_none());
+        let strftime = df
+            .clone()
+            .lazy()
+            .select([col("t").dt().strftime("%Y-%m-%d %H:%M:%S")])
+            .collect()?;
+        assert_eq!(texts(&df), column_str(&strftime, "t"));
+        assert_eq!(texts(&df)[1].as_deref(), Some("2400-01-01 00:00:00"));
+        Ok(())
+    }
+}

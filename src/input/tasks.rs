@@ -677,9 +677,10 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
     };
     let mut lf = if windows {
         sorted.lazy().with_column(
-            lit(1_u32)
-                .cum_sum(false)
+            col("__g")
+                .cum_count(false)
                 .over([col("__g"), col("stage")])?
+                .cast(DataType::Int32)
                 .alias("visit"),
         )
     } else {
@@ -753,7 +754,7 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
     Ok(out)
 }
 
-/// `visit`, the how-manieth visit of its case to its stage each row of the case-sorted task
+/// `visit` (Int32, as the window gives it), the how-manieth visit of its case to its stage each row of the case-sorted task
 /// list is (`__g`, `__pos`, `__stage_code` of [`prepare`]; `codes` stage codes): a stable
 /// sort by (case, stage) puts each case's visits to a stage next to each other in time
 /// order, where the count is the distance to the first of them; the counts are then put
@@ -784,7 +785,7 @@ fn visits(sorted: &DataFrame, codes: u32) -> PolarsResult<Column> {
                 .otherwise(lit(NULL).cast(IDX_DTYPE))
                 .fill_null_with_strategy(FillNullStrategy::Forward(None))
                 + lit(1))
-            .cast(DataType::UInt32)
+            .cast(DataType::Int32)
             .alias("visit"),
         )
         .sort(["__pos"], SortMultipleOptions::default())
@@ -1064,4 +1065,290 @@ pub fn validate(list: &TaskList, prepared: &DataFrame) -> PolarsResult<Vec<TaskP
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(t: &str) -> Option<i64> {
+        (!t.is_empty()).then(|| {
+            chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M")
+                .expect("time")
+                .and_utc()
+                .timestamp_millis()
+        })
+    }
+
+    fn times(name: &str, values: &[&str]) -> PolarsResult<Column> {
+        Column::new(
+            name.into(),
+            values.iter().map(|t| ms(t)).collect::<Vec<_>>(),
+        )
+        .cast(&dt())
+    }
+
+    /// Tasks of three cases, one case not in `cases` (C9), two tasks without a case id, with
+    /// an open task, waits, a return, an overlap, an unknown stage and a task without times.
+    fn frames() -> PolarsResult<(DataFrame, DataFrame)> {
+        let rows: [(Option<&str>, Option<&str>, &str, &str, &str, Option<&str>); 14] = [
+            (
+                Some("C2"),
+                Some("intake"),
+                "2026-10-05 09:00",
+                "2026-10-05 09:10",
+                "2026-10-05 09:30",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("intake"),
+                "2026-10-05 10:00",
+                "2026-10-05 10:05",
+                "2026-10-05 10:20",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("review"),
+                "",
+                "2026-10-05 11:00",
+                "2026-10-05 12:00",
+                Some("queried"),
+            ),
+            (
+                Some("C1"),
+                Some("query"),
+                "2026-10-05 12:00",
+                "2026-10-05 12:00",
+                "2026-10-06 09:00",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("review"),
+                "",
+                "",
+                "2026-10-06 10:00",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("entry"),
+                "2026-10-06 10:00",
+                "2026-10-06 10:30",
+                "2026-10-06 11:00",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("double_check"),
+                "2026-10-06 11:00",
+                "2026-10-06 11:10",
+                "2026-10-06 11:20",
+                Some("returned"),
+            ),
+            (
+                Some("C1"),
+                Some("entry"),
+                "2026-10-06 11:20",
+                "2026-10-06 11:25",
+                "",
+                None,
+            ),
+            (
+                Some("C2"),
+                Some("review"),
+                "2026-10-05 09:30",
+                "2026-10-05 09:20",
+                "2026-10-05 10:00",
+                Some("done"),
+            ),
+            (Some("C2"), Some("scanning"), "", "", "", None),
+            (
+                Some("C9"),
+                Some("intake"),
+                "2026-10-07 09:00",
+                "",
+                "2026-10-07 09:30",
+                Some("done"),
+            ),
+            (None, Some("intake"), "2026-10-05 09:00", "", "", None),
+            (None, Some("intake"), "", "", "2026-10-05 08:00", None),
+            (
+                Some("C2"),
+                None,
+                "2026-10-05 09:40",
+                "2026-10-05 09:45",
+                "2026-10-05 09:50",
+                None,
+            ),
+        ];
+        let tasks = DataFrame::new_infer_height(vec![
+            Column::new(ROW.into(), (2..2 + rows.len() as u64).collect::<Vec<_>>()),
+            Column::new(
+                "case_id".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new("stage".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+            Column::new("operator".into(), vec![Some("OP1"); rows.len()]),
+            times("assigned_at", &rows.iter().map(|r| r.2).collect::<Vec<_>>())?,
+            times("started_at", &rows.iter().map(|r| r.3).collect::<Vec<_>>())?,
+            times(
+                "completed_at",
+                &rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+            )?,
+            Column::new(
+                "outcome".into(),
+                rows.iter().map(|r| r.5).collect::<Vec<_>>(),
+            ),
+        ])?;
+        let none = || times("x", &["", "", ""]);
+        let cases = DataFrame::new_infer_height(vec![
+            Column::new(ROW.into(), vec![2_u64, 3, 4]),
+            Column::new("case_id".into(), vec!["C1", "C2", "C1"]),
+            times("received_at", &["2026-10-05 08:00", "2026-10-05 08:30", ""])?,
+            times("bound_at", &["", "2026-10-05 17:00", ""])?,
+            Column::new("change_type".into(), vec!["surrender"; 3]),
+            Column::new("branch".into(), vec!["HQ"; 3]),
+            none()?.with_name("query_opened_at".into()),
+            none()?.with_name("query_closed_at".into()),
+            none()?.with_name("referred_at".into()),
+            none()?.with_name("referral_returned_at".into()),
+        ])?;
+        Ok((tasks, cases))
+    }
+
+    #[test]
+    fn whole_column_running_values_match_the_per_case_windows() -> PolarsResult<()> {
+        let (tasks, cases) = frames()?;
+        let fast = prepare(&tasks, &cases)?;
+        let windows = prepare_with(&tasks, &cases, true)?;
+        assert_eq!(fast.height(), 14);
+        assert_eq!(fast.schema(), windows.schema());
+        for (a, b) in fast.columns().iter().zip(windows.columns()) {
+            assert!(
+                a.as_materialized_series()
+                    .equals_missing(b.as_materialized_series()),
+                "{}: {a:?} vs {b:?}",
+                a.name()
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn running_values_by_hand() -> PolarsResult<()> {
+        let (tasks, cases) = frames()?;
+        let p = prepare(&tasks, &cases)?;
+        let u32s = |name: &str| -> Vec<Option<u32>> {
+            p.column(name)
+                .expect("column")
+                .cast(&DataType::UInt32)
+                .expect("cast")
+                .u32()
+                .expect("u32")
+                .iter()
+                .collect()
+        };
+        let flags = |name: &str| -> Vec<bool> {
+            p.column(name)
+                .expect("column")
+                .bool()
+                .expect("bool")
+                .iter()
+                .map(|v| v == Some(true))
+                .collect()
+        };
+        // Case order (C1, C2, C9, then the two tasks without a case id in row order), then
+        // time (assigned, else started, else completed), then row. C1: intake (row 3),
+        // review (4, 11:00), query (5, 12:00), review (6, completed 10-06 10:00), entry (7),
+        // double_check (8), entry (9, open). C2: intake (2, 09:00), review (10, 09:30),
+        // unnamed stage (15, 09:40), scanning (11, no time: last). C9: row 12. Then 13, 14.
+        assert_eq!(
+            column_u64(&p, ROW),
+            [3, 4, 5, 6, 7, 8, 9, 2, 10, 15, 11, 12, 14, 13]
+        );
+        // Visits of the case to the stage: C1's second review and second entry are visit 2.
+        assert_eq!(
+            u32s("visit"),
+            [1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1].map(Some)
+        );
+        // The second entry (after the double check) goes back: rework; the double check is
+        // returned (its outcome, and the next stage visit is earlier).
+        assert_eq!(
+            flags("rework"),
+            [
+                false, false, false, false, false, false, true, false, false, false, false, false,
+                false, false
+            ]
+        );
+        assert_eq!(
+            flags("returned"),
+            [
+                false, false, false, false, false, true, false, false, false, false, false, false,
+                false, false
+            ]
+        );
+        // Ready: C1's first review has no assignment: ready when the intake completed
+        // (10:20); the second review (no assignment, no start) when the latest earlier
+        // completion was, the query's (10-06 09:00). C9's intake is assigned.
+        let ready: Vec<Option<i64>> = p
+            .column("ready_at")?
+            .cast(&DataType::Int64)?
+            .i64()?
+            .iter()
+            .collect();
+        assert_eq!(ready[1], ms("2026-10-05 10:20"));
+        assert_eq!(ready[3], ms("2026-10-06 09:00"));
+        assert_eq!(ready[11], ms("2026-10-07 09:00"));
+        // The task without a case id and without assignment (row 14): nothing earlier in
+        // its own case (each such task is one) and no case: not ready; row 13 is assigned.
+        assert_eq!(ready[12], None);
+        assert_eq!(ready[13], ms("2026-10-05 09:00"));
+        // Overlaps: C2's review starts (09:20) before its intake completed (09:30): row 2;
+        // the unnamed stage (09:45) starts before the review completed (10:00): row 10.
+        // Waits (C1's query) and the tasks without a case id are not checked.
+        let prev: Vec<Option<u64>> = p.column("__prev_row")?.u64()?.iter().collect();
+        assert_eq!(
+            prev,
+            [
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some(2),
+                Some(10),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(
+            flags("__known"),
+            [
+                true, true, true, true, true, true, true, true, true, true, true, false, false,
+                false
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn packing_needs_the_keys_to_fit() -> PolarsResult<()> {
+        let df = df!("v" => [Some(5_i64), Some(i64::MAX), None, Some(7)])?;
+        // Values 5..=7 and the open end: offsets 0..=2, the open end 3, 4 keys a case.
+        let p = Packing::fit(&df, "v", 1_000)?.expect("fits");
+        assert_eq!((p.low, p.high, p.span), (5, 7, 4));
+        // A span of 2^62 milliseconds for 2 cases cannot be packed in an Int64.
+        let df = df!("v" => [0_i64, 1 << 62])?;
+        assert!(Packing::fit(&df, "v", 2)?.is_none());
+        assert!(Packing::fit(&df, "v", 0)?.is_some());
+        Ok(())
+    }
 }
