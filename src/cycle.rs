@@ -486,7 +486,7 @@ impl CycleResult {
         let mut phases = crate::timing::Phases::new();
         let mut case_times = text_timestamps(&self.case_times)?;
         let mut stage_times = text_timestamps(&self.stage_times)?;
-        phases.done("text times");
+        phases.done("timestamps as text");
         for (name, df) in [
             ("case_times", &mut case_times),
             ("stage_times", &mut stage_times),
@@ -495,7 +495,7 @@ impl CycleResult {
             ("data_findings", &mut data),
         ] {
             written.extend(write_table(out, name, df, &formats)?);
-            phases.done(name);
+            phases.done(&format!("wrote {name}"));
         }
         written.push(write_json(out, "cycle_summary.json", &self.summary_json())?);
         Ok(written)

@@ -449,7 +449,7 @@ impl Packing {
         let (low, high) = (finite.min().unwrap_or(0), finite.max().unwrap_or(0));
         let span = i128::from(high) - i128::from(low) + 2;
         let top = (i128::from(groups) + 1) * span;
-        Ok((top <= i128::from(i64::MAX)).then(|| Self {
+        Ok((top <= i128::from(i64::MAX)).then_some(Self {
             low,
             high,
             span: span as i64,
@@ -746,7 +746,7 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
             col("__stage_code"),
         ])
         .collect()?;
-    phases.done("  flags");
+    phases.done("  running values");
     // The rows are in case order: group-bys on the case number can take it by slices.
     let mut g = out.column("__g")?.clone();
     g.set_sorted_flag(polars::series::IsSorted::Ascending);
@@ -1091,7 +1091,16 @@ mod tests {
     /// Tasks of three cases, one case not in `cases` (C9), two tasks without a case id, with
     /// an open task, waits, a return, an overlap, an unknown stage and a task without times.
     fn frames() -> PolarsResult<(DataFrame, DataFrame)> {
-        let rows: [(Option<&str>, Option<&str>, &str, &str, &str, Option<&str>); 14] = [
+        // case id, stage, assigned, started, completed, outcome
+        type Task<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+        );
+        let rows: [Task; 14] = [
             (
                 Some("C2"),
                 Some("intake"),

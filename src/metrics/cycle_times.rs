@@ -295,7 +295,7 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
     let mut k = sorted.column("__k")?.clone();
     k.set_sorted_flag(polars::series::IsSorted::Ascending);
     sorted.with_column(k)?;
-    phases.done("  st sort");
+    phases.done("  sort by case, stage");
     let r = sorted
         .lazy()
         .group_by([col("__k")])
@@ -327,7 +327,7 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
         .sort(["__k"], SortMultipleOptions::default())
         .select(STAGE_COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
         .collect();
-    phases.done("  st group");
+    phases.done("  group");
     r
 }
 
