@@ -29,6 +29,10 @@ use policyqc::cycle::{CycleOptions, run_cycle};
 use policyqc::input::DataSources;
 use policyqc::report::Format;
 
+/// The allocator of the `policyqc` binary (src/main.rs), so the bench times what the CLI runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
