@@ -367,20 +367,67 @@ fn write_json(out: &Path, name: &str, value: &serde_json::Value) -> PolarsResult
     Ok(path)
 }
 
+/// The most days a [`timestamp_text`] date table may hold.
+const MAX_TEXT_DAYS: i64 = 100_000;
+
+/// `YYYY-MM-DD HH:MM:SS` text of the `Datetime(ms)` column `name` of `df`, as `strftime`
+/// writes it but much faster: the text of each date between the column's first and last
+/// (at most [`MAX_TEXT_DAYS`]; else `None`) and of each second of a day are written once,
+/// by chrono, and the column picks its two parts from these tables (`gather` on the day
+/// number and on the second of the day). Null stays null; milliseconds are dropped.
+fn timestamp_text(df: &DataFrame, name: &str) -> PolarsResult<Option<Expr>> {
+    const DAY_MS: i64 = 86_400_000;
+    let ms = df.column(name)?.cast(&DataType::Int64)?;
+    let ms = ms.i64()?;
+    let (Some(low), Some(high)) = (ms.min(), ms.max()) else {
+        return Ok(None);
+    };
+    let (first, last) = (low.div_euclid(DAY_MS), high.div_euclid(DAY_MS));
+    if last - first >= MAX_TEXT_DAYS {
+        return Ok(None);
+    }
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let dates: Vec<String> = (first..=last)
+        .map(|d| (epoch + Duration::days(d)).format("%Y-%m-%d ").to_string())
+        .collect();
+    let midnight = epoch.and_hms_opt(0, 0, 0).expect("midnight");
+    let times: Vec<String> = (0..86_400)
+        .map(|s| {
+            (midnight + Duration::seconds(s))
+                .format("%H:%M:%S")
+                .to_string()
+        })
+        .collect();
+    let ms = || col(name).cast(DataType::Int64);
+    let day = ms().floor_div(lit(DAY_MS));
+    let second = (ms() - day.clone() * lit(DAY_MS)).floor_div(lit(1000_i64));
+    Ok(Some(concat_str(
+        [
+            lit(Series::new("dates".into(), dates))
+                .gather((day - lit(first)).cast(IDX_DTYPE), false),
+            lit(Series::new("times".into(), times)).gather(second.cast(IDX_DTYPE), false),
+        ],
+        "",
+        false,
+    )))
+}
+
 /// Timestamps written as `YYYY-MM-DD HH:MM:SS` text (the input format), the same in every
 /// output format.
 fn text_timestamps(df: &DataFrame) -> PolarsResult<DataFrame> {
-    let exprs: Vec<Expr> = df
-        .schema()
-        .iter()
-        .map(|(name, dtype)| match dtype {
+    let mut exprs = Vec::new();
+    for (name, dtype) in df.schema().iter() {
+        exprs.push(match dtype {
+            DataType::Datetime(TimeUnit::Milliseconds, None) => timestamp_text(df, name)?
+                .unwrap_or_else(|| col(name.clone()).dt().strftime("%Y-%m-%d %H:%M:%S"))
+                .alias(name.clone()),
             DataType::Datetime(_, _) => col(name.clone())
                 .dt()
                 .strftime("%Y-%m-%d %H:%M:%S")
                 .alias(name.clone()),
             _ => col(name.clone()),
-        })
-        .collect();
+        });
+    }
     df.clone().lazy().select(exprs).collect()
 }
 
@@ -436,14 +483,19 @@ impl CycleResult {
         let formats = with_csv(formats);
         let mut data = data_table(&self.inputs.issues)?;
         let mut written = Vec::new();
+        let mut phases = crate::timing::Phases::new();
+        let mut case_times = text_timestamps(&self.case_times)?;
+        let mut stage_times = text_timestamps(&self.stage_times)?;
+        phases.done("timestamps as text");
         for (name, df) in [
-            ("case_times", &mut text_timestamps(&self.case_times)?),
-            ("stage_times", &mut text_timestamps(&self.stage_times)?),
+            ("case_times", &mut case_times),
+            ("stage_times", &mut stage_times),
             ("operator_times", &mut self.operator_times.clone()),
             ("cycle_summary", &mut self.summary.clone()),
             ("data_findings", &mut data),
         ] {
             written.extend(write_table(out, name, df, &formats)?);
+            phases.done(&format!("wrote {name}"));
         }
         written.push(write_json(out, "cycle_summary.json", &self.summary_json())?);
         Ok(written)
@@ -541,5 +593,76 @@ impl StatusResult {
         }
         written.push(write_json(out, "status.json", &self.summary_json())?);
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(values: &[Option<i64>]) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("t".into(), values.to_vec())
+                .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
+        ])
+    }
+
+    fn texts(df: &DataFrame) -> Vec<Option<String>> {
+        column_str(&text_timestamps(df).expect("text"), "t")
+    }
+
+    #[test]
+    fn timestamps_as_text_from_the_tables() -> PolarsResult<()> {
+        // 1900-03-01 00:00:00, 1969-12-31 23:59:59.999, 1970-01-01 00:00:00,
+        // 2024-02-29 12:34:56.789 (leap day), 2100-12-31 23:59:59 and an empty value;
+        // milliseconds since 1970-01-01: days (from Python's datetime) × 86,400,000 + time of
+        // day.
+        let values = [
+            Some(-25_508 * 86_400_000),
+            Some(-1),
+            Some(0),
+            Some(19_782 * 86_400_000 + 45_296_789),
+            Some(47_846 * 86_400_000 + 86_399_000),
+            None,
+        ];
+        let df = frame(&values)?;
+        assert!(
+            timestamp_text(&df, "t")?.is_some(),
+            "within the table's days"
+        );
+        let expected = [
+            "1900-03-01 00:00:00",
+            "1969-12-31 23:59:59",
+            "1970-01-01 00:00:00",
+            "2024-02-29 12:34:56",
+            "2100-12-31 23:59:59",
+        ];
+        let mut want: Vec<Option<String>> =
+            expected.iter().map(|s| Some((*s).to_owned())).collect();
+        want.push(None);
+        assert_eq!(texts(&df), want);
+        // The same as strftime.
+        let strftime = df
+            .clone()
+            .lazy()
+            .select([col("t").dt().strftime("%Y-%m-%d %H:%M:%S")])
+            .collect()?;
+        assert_eq!(texts(&df), column_str(&strftime, "t"));
+        Ok(())
+    }
+
+    #[test]
+    fn timestamps_over_too_many_days_use_strftime() -> PolarsResult<()> {
+        // 0800-01-01 and 2400-01-01: 584,388 days apart, more than the table may hold.
+        let df = frame(&[Some(-36_921_657_600_000), Some(13_569_465_600_000)])?;
+        assert!(timestamp_text(&df, "t")?.is_none());
+        let strftime = df
+            .clone()
+            .lazy()
+            .select([col("t").dt().strftime("%Y-%m-%d %H:%M:%S")])
+            .collect()?;
+        assert_eq!(texts(&df), column_str(&strftime, "t"));
+        assert_eq!(texts(&df)[1].as_deref(), Some("2400-01-01 00:00:00"));
+        Ok(())
     }
 }

@@ -391,6 +391,93 @@ fn dt() -> DataType {
     DataType::Datetime(TimeUnit::Milliseconds, None)
 }
 
+/// The stage codes of a task list: every distinct `stage` value numbered in output order
+/// (the six stages in process order, then the waits, then other names in byte order, then
+/// an empty stage last), as a `replace` expression on `stage` giving a `UInt32`, and the
+/// number of codes.
+fn stage_codes(tasks: &DataFrame) -> PolarsResult<(Expr, u32)> {
+    let distinct = tasks.column("stage")?.as_materialized_series().unique()?;
+    let mut names: Vec<String> = distinct
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    let rank = |s: &str| {
+        STAGES
+            .iter()
+            .chain(WAIT_STEPS.iter())
+            .position(|k| *k == s)
+            .unwrap_or(STAGES.len() + WAIT_STEPS.len())
+    };
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+    let n = names.len() as u32;
+    let codes: Vec<u32> = (0..n).collect();
+    let expr = when(col("stage").is_null())
+        .then(lit(n))
+        .otherwise(col("stage").replace_strict(
+            lit(Series::new("old".into(), names)),
+            lit(Series::new("new".into(), codes)),
+            None,
+            Some(DataType::UInt32),
+        ))
+        .cast(DataType::UInt32);
+    Ok((expr, n + 1))
+}
+
+/// An Int64 column packed with the case number `__g` into one Int64 key that orders by case
+/// first and value second: `__g × span + (value − low)`, `i64::MAX` (an open visit's end)
+/// packed as `high + 1 − low`. A running maximum of the key over the whole sorted task list
+/// then never carries a value from one case into the next: every key of a case is above
+/// every key of the cases before it.
+#[derive(Debug, Clone, Copy)]
+struct Packing {
+    /// The smallest value (other than `i64::MAX`).
+    low: i64,
+    /// The largest value (other than `i64::MAX`).
+    high: i64,
+    /// Keys per case.
+    span: i64,
+}
+
+impl Packing {
+    /// The packing of `column` for cases numbered up to `groups`, if every key fits in an
+    /// Int64 (`None`: the values span too long a range for that many cases).
+    fn fit(df: &DataFrame, column: &str, groups: u32) -> PolarsResult<Option<Self>> {
+        let values = df.column(column)?.as_materialized_series().i64()?.clone();
+        let finite = values.filter(&values.not_equal(i64::MAX))?;
+        let (low, high) = (finite.min().unwrap_or(0), finite.max().unwrap_or(0));
+        let span = i128::from(high) - i128::from(low) + 2;
+        let top = (i128::from(groups) + 1) * span;
+        Ok((top <= i128::from(i64::MAX)).then_some(Self {
+            low,
+            high,
+            span: span as i64,
+        }))
+    }
+
+    /// The packed key of `value` in case `__g` (null where the value is null).
+    fn pack(self, value: Expr) -> Expr {
+        let offset = when(value.clone().eq(lit(i64::MAX)))
+            .then(lit(self.high - self.low + 1))
+            .otherwise(value - lit(self.low));
+        col("__g").cast(DataType::Int64) * lit(self.span) + offset
+    }
+
+    /// The value of a packed `key` if it belongs to the row's case `__g`, else null.
+    fn unpack(self, key: Expr) -> Expr {
+        let base = col("__g").cast(DataType::Int64) * lit(self.span);
+        let offset = key.clone() - base.clone();
+        when(key.gt_eq(base))
+            .then(
+                when(offset.clone().eq(lit(self.high - self.low + 1)))
+                    .then(lit(i64::MAX))
+                    .otherwise(offset + lit(self.low)),
+            )
+            .otherwise(lit(NULL).cast(DataType::Int64))
+    }
+}
+
 /// The task list in case order, ready for every computation: tasks joined with their case
 /// (`received_at`, `bound_at`, `change_type`, `branch`, the query and referral fields),
 /// sorted by case, then time (`assigned_at`, else `started_at`, else `completed_at`), then
@@ -404,13 +491,23 @@ fn dt() -> DataType {
 ///   `returned`: its outcome is `returned`, or the case's next stage visit is at an earlier
 ///   stage;
 /// - what [`validate`] reports: `__known` (the case is in `cases`), `__prev_row` (the row of
-///   an earlier stage visit of the case this one overlaps in time).
+///   an earlier stage visit of the case this one overlaps in time);
+/// - `__g`, the case's number in this order (1, 2, ...; each task without a case id is a
+///   case of its own; flagged sorted), and `__stage_code`, the stage's number in output
+///   order ([`stage_codes`]), for the group-bys of the cycle-time tables.
 ///
-/// Window expressions run over the case; the rows are sorted by case first.
+/// The per-case running values (latest earlier completion, furthest earlier stage, latest
+/// earlier visit end and its row, next stage visit) are whole-column operations on the sorted
+/// list: a running maximum of a key packed with the case number ([`Packing`]), or a fill
+/// that is kept only when it comes from the same case. Only when the values span too long a
+/// range to pack do they run as windows over each case (same results, much slower).
 pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
-    // Windows run over `__g`, a number per case taken from the sorted rows (cheaper to group
-    // by than the case id text; each task without a case id is a group of its own).
-    let case = || [col("__g")];
+    prepare_with(tasks, cases, false)
+}
+
+/// [`prepare`]; `windows` forces the per-case windows (to compare the two in tests).
+fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsResult<DataFrame> {
+    let mut phases = crate::timing::Phases::new();
     let ffill = FillNullStrategy::Forward(None);
     let key = coalesce(&[col("assigned_at"), col("started_at"), col("completed_at")]);
     let is_wait = WAIT_STEPS
@@ -427,14 +524,6 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
             coalesce(&[col("started_at"), col("assigned_at"), col("completed_at")])
                 .cast(DataType::Int64),
         );
-    // The running maximum of an expression over the earlier rows of the same case (carried
-    // over rows where it is empty).
-    let previous_max = |e: Expr| {
-        e.cum_max(false)
-            .shift(lit(1))
-            .fill_null_with_strategy(ffill)
-            .over(case())
-    };
     let visit_end = when(is_wait.or(visit_start.clone().is_null()))
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(
@@ -442,18 +531,15 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .cast(DataType::Int64)
                 .fill_null(lit(i64::MAX)),
         );
-    tasks
+    let (stage_code, codes) = stage_codes(tasks)?;
+    let mut sorted = tasks
         .clone()
         .lazy()
-        .join(
-            case_lookup(cases),
-            [col("case_id")],
-            [col("case_id")],
-            JoinArgs::new(JoinType::Left),
-        )
         .with_columns([
             key.cast(DataType::Int64).alias("__key"),
             stage_index(&col("stage")).alias("stage_index"),
+            stage_code.alias("__stage_code"),
+            col("completed_at").cast(DataType::Int64).alias("__done"),
             visit_start.alias("__vstart"),
             visit_end.alias("__vend"),
         ])
@@ -463,6 +549,7 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )
+        // The case number: cheaper to work with than the case id text.
         .with_column(
             col("case_id")
                 .neq(col("case_id").shift(lit(1)))
@@ -471,12 +558,107 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .cum_sum(false)
                 .alias("__g"),
         )
-        // Per case, in one window each: the latest completion, the furthest stage and the
-        // latest stage-visit end on an earlier row (a null running maximum on the previous
-        // row, e.g. an open task, carries the one before); the row holding that end; the
-        // stage of the next stage visit; the visit number of the stage.
-        .with_columns([
-            previous_max(col("completed_at").cast(DataType::Int64))?.alias("__prev_done"),
+        .with_row_index("__pos", None)
+        .collect()?;
+    let g = sorted
+        .column("__g")?
+        .as_materialized_series()
+        .u32()?
+        .clone();
+    let groups = g.max().unwrap_or(0);
+    phases.done("  sort");
+    // The case's fields: joined once per case (on its first row), then picked for every
+    // task by its case number (a join of every task on the case id text costs more).
+    let per_case = sorted
+        .clone()
+        .lazy()
+        .filter(
+            col("__g")
+                .neq(col("__g").shift(lit(1)))
+                .fill_null(lit(true)),
+        )
+        .select([col("__g"), col("case_id")])
+        .join(
+            case_lookup(cases),
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["__g"], SortMultipleOptions::default())
+        .drop(cols(["__g", "case_id"]))
+        .collect()?;
+    polars_ensure!(
+        per_case.height() == groups as usize,
+        ComputeError: "one row per case expected, got {} for {groups} cases",
+        per_case.height()
+    );
+    let index: IdxCa = &g - 1;
+    sorted.hstack_mut(per_case.take(&index)?.columns())?;
+    phases.done("  case fields");
+    let packed = if windows {
+        None
+    } else {
+        Packing::fit(&sorted, "__done", groups)?.zip(Packing::fit(&sorted, "__vend", groups)?)
+    };
+    // Per case: the latest completion, the furthest stage and the latest stage-visit end on
+    // an earlier row (a null running maximum on the previous row, e.g. an open task, carries
+    // the one before); the row holding that end; the stage of the next stage visit.
+    let running: Vec<Expr> = if let Some((done, vend)) = packed {
+        let first_pos = when(
+            col("__g")
+                .neq(col("__g").shift(lit(1)))
+                .fill_null(lit(true)),
+        )
+        .then(col("__pos"))
+        .otherwise(lit(NULL).cast(IDX_DTYPE))
+        .fill_null_with_strategy(ffill);
+        // The latest value of a key on an earlier row (of any case).
+        let earlier = |e: Expr| e.shift(lit(1)).fill_null_with_strategy(ffill);
+        let vend_key = vend.pack(col("__vend"));
+        let vend_row = earlier(
+            when(vend_key.clone().eq(vend_key.clone().cum_max(false)))
+                .then(col("__pos"))
+                .otherwise(lit(NULL).cast(IDX_DTYPE)),
+        );
+        // Stages 0-5 packed as __g × 8 + stage.
+        let stage_key = col("__g").cast(DataType::Int64) * lit(8_i64)
+            + col("stage_index").cast(DataType::Int64);
+        let next_stage = stage_key
+            .clone()
+            .shift(lit(-1))
+            .fill_null_with_strategy(FillNullStrategy::Backward(None));
+        let base = col("__g").cast(DataType::Int64) * lit(8_i64);
+        let stage_max = earlier(stage_key.cum_max(false));
+        vec![
+            done.unpack(earlier(done.pack(col("__done")).cum_max(false)))
+                .alias("__prev_done"),
+            when(stage_max.clone().gt_eq(base.clone()))
+                .then(stage_max - base.clone())
+                .otherwise(lit(NULL).cast(DataType::Int64))
+                .cast(DataType::Int32)
+                .alias("__prev_max_stage"),
+            vend.unpack(earlier(vend_key.cum_max(false)))
+                .alias("__prev_vend"),
+            when(vend_row.clone().gt_eq(first_pos))
+                .then(col(ROW).gather(vend_row, true))
+                .otherwise(lit(NULL).cast(DataType::UInt64))
+                .alias("__prev_vrow"),
+            when(next_stage.clone().lt(base.clone() + lit(8_i64)))
+                .then(next_stage - base)
+                .otherwise(lit(NULL).cast(DataType::Int64))
+                .cast(DataType::Int32)
+                .alias("__next_stage"),
+        ]
+    } else {
+        let case = || [col("__g")];
+        let previous_max = |e: Expr| {
+            e.cum_max(false)
+                .shift(lit(1))
+                .fill_null_with_strategy(ffill)
+                .over(case())
+        };
+        vec![
+            previous_max(col("__done"))?.alias("__prev_done"),
             previous_max(col("stage_index"))?.alias("__prev_max_stage"),
             previous_max(col("__vend"))?.alias("__prev_vend"),
             when(col("__vend").eq(col("__vend").cum_max(false)))
@@ -491,11 +673,23 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
                 .fill_null_with_strategy(FillNullStrategy::Backward(None))
                 .over(case())?
                 .alias("__next_stage"),
-            lit(1_u32)
-                .cum_sum(false)
+        ]
+    };
+    let mut lf = if windows {
+        sorted.lazy().with_column(
+            col("__g")
+                .cum_count(false)
                 .over([col("__g"), col("stage")])?
+                .cast(DataType::Int32)
                 .alias("visit"),
-        ])
+        )
+    } else {
+        let visit = visits(&sorted, codes)?;
+        sorted.with_column(visit)?;
+        sorted.lazy()
+    };
+    lf = lf.with_columns(running);
+    let mut out = lf
         .with_columns([
             coalesce(&[
                 col("assigned_at"),
@@ -548,8 +742,56 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
             col("returned"),
             col("__known"),
             col("__prev_row"),
+            col("__g"),
+            col("__stage_code"),
         ])
-        .collect()
+        .collect()?;
+    phases.done("  running values");
+    // The rows are in case order: group-bys on the case number can take it by slices.
+    let mut g = out.column("__g")?.clone();
+    g.set_sorted_flag(polars::series::IsSorted::Ascending);
+    out.with_column(g)?;
+    Ok(out)
+}
+
+/// `visit` (Int32, as the window gives it), the how-manieth visit of its case to its stage each row of the case-sorted task
+/// list is (`__g`, `__pos`, `__stage_code` of [`prepare`]; `codes` stage codes): a stable
+/// sort by (case, stage) puts each case's visits to a stage next to each other in time
+/// order, where the count is the distance to the first of them; the counts are then put
+/// back in the list's order.
+fn visits(sorted: &DataFrame, codes: u32) -> PolarsResult<Column> {
+    let by_stage = sorted
+        .clone()
+        .lazy()
+        .select([
+            col("__pos"),
+            (col("__g").cast(DataType::UInt64) * lit(u64::from(codes))
+                + col("__stage_code").cast(DataType::UInt64))
+            .alias("__k"),
+        ])
+        .sort(
+            ["__k"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .with_row_index("__p", None)
+        .with_column(
+            (col("__p")
+                - when(
+                    col("__k")
+                        .neq(col("__k").shift(lit(1)))
+                        .fill_null(lit(true)),
+                )
+                .then(col("__p"))
+                .otherwise(lit(NULL).cast(IDX_DTYPE))
+                .fill_null_with_strategy(FillNullStrategy::Forward(None))
+                + lit(1))
+            .cast(DataType::Int32)
+            .alias("visit"),
+        )
+        .sort(["__pos"], SortMultipleOptions::default())
+        .select([col("visit")])
+        .collect()?;
+    Ok(by_stage.column("visit")?.clone())
 }
 
 /// A problem found by [`validate`], with its kind (for the counts).
@@ -649,13 +891,33 @@ pub fn validate(list: &TaskList, prepared: &DataFrame) -> PolarsResult<Vec<TaskP
             col("overlapping_visits"),
             col("__prev_row"),
         ])
+        .collect()?;
+    // The visits overlapped, written as text: only those rows (formatting every task's
+    // times would cost seconds on millions of tasks).
+    let overlapped = prepared
+        .clone()
+        .lazy()
         .join(
-            prepared.clone().lazy().select([
-                col(ROW).alias("__prev_row"),
-                col("stage").alias("__prev_stage"),
-                fmt("started_at").alias("__prev_from"),
-                fmt("completed_at").alias("__prev_to"),
-            ]),
+            flagged
+                .clone()
+                .lazy()
+                .select([col("__prev_row")])
+                .drop_nulls(None)
+                .unique(None, UniqueKeepStrategy::Any),
+            [col(ROW)],
+            [col("__prev_row")],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .select([
+            col(ROW).alias("__prev_row"),
+            col("stage").alias("__prev_stage"),
+            fmt("started_at").alias("__prev_from"),
+            fmt("completed_at").alias("__prev_to"),
+        ]);
+    let flagged = flagged
+        .lazy()
+        .join(
+            overlapped,
             [col("__prev_row")],
             [col("__prev_row")],
             JoinArgs::new(JoinType::Left),
@@ -803,4 +1065,299 @@ pub fn validate(list: &TaskList, prepared: &DataFrame) -> PolarsResult<Vec<TaskP
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(t: &str) -> Option<i64> {
+        (!t.is_empty()).then(|| {
+            chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M")
+                .expect("time")
+                .and_utc()
+                .timestamp_millis()
+        })
+    }
+
+    fn times(name: &str, values: &[&str]) -> PolarsResult<Column> {
+        Column::new(
+            name.into(),
+            values.iter().map(|t| ms(t)).collect::<Vec<_>>(),
+        )
+        .cast(&dt())
+    }
+
+    /// Tasks of three cases, one case not in `cases` (C9), two tasks without a case id, with
+    /// an open task, waits, a return, an overlap, an unknown stage and a task without times.
+    fn frames() -> PolarsResult<(DataFrame, DataFrame)> {
+        // case id, stage, assigned, started, completed, outcome
+        type Task<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+        );
+        let rows: [Task; 14] = [
+            (
+                Some("C2"),
+                Some("intake"),
+                "2026-10-05 09:00",
+                "2026-10-05 09:10",
+                "2026-10-05 09:30",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("intake"),
+                "2026-10-05 10:00",
+                "2026-10-05 10:05",
+                "2026-10-05 10:20",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("review"),
+                "",
+                "2026-10-05 11:00",
+                "2026-10-05 12:00",
+                Some("queried"),
+            ),
+            (
+                Some("C1"),
+                Some("query"),
+                "2026-10-05 12:00",
+                "2026-10-05 12:00",
+                "2026-10-06 09:00",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("review"),
+                "",
+                "",
+                "2026-10-06 10:00",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("entry"),
+                "2026-10-06 10:00",
+                "2026-10-06 10:30",
+                "2026-10-06 11:00",
+                Some("done"),
+            ),
+            (
+                Some("C1"),
+                Some("double_check"),
+                "2026-10-06 11:00",
+                "2026-10-06 11:10",
+                "2026-10-06 11:20",
+                Some("returned"),
+            ),
+            (
+                Some("C1"),
+                Some("entry"),
+                "2026-10-06 11:20",
+                "2026-10-06 11:25",
+                "",
+                None,
+            ),
+            (
+                Some("C2"),
+                Some("review"),
+                "2026-10-05 09:30",
+                "2026-10-05 09:20",
+                "2026-10-05 10:00",
+                Some("done"),
+            ),
+            (Some("C2"), Some("scanning"), "", "", "", None),
+            (
+                Some("C9"),
+                Some("intake"),
+                "2026-10-07 09:00",
+                "",
+                "2026-10-07 09:30",
+                Some("done"),
+            ),
+            (None, Some("intake"), "2026-10-05 09:00", "", "", None),
+            (None, Some("intake"), "", "", "2026-10-05 08:00", None),
+            (
+                Some("C2"),
+                None,
+                "2026-10-05 09:40",
+                "2026-10-05 09:45",
+                "2026-10-05 09:50",
+                None,
+            ),
+        ];
+        let tasks = DataFrame::new_infer_height(vec![
+            Column::new(ROW.into(), (2..2 + rows.len() as u64).collect::<Vec<_>>()),
+            Column::new(
+                "case_id".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new("stage".into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+            Column::new("operator".into(), vec![Some("OP1"); rows.len()]),
+            times("assigned_at", &rows.iter().map(|r| r.2).collect::<Vec<_>>())?,
+            times("started_at", &rows.iter().map(|r| r.3).collect::<Vec<_>>())?,
+            times(
+                "completed_at",
+                &rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+            )?,
+            Column::new(
+                "outcome".into(),
+                rows.iter().map(|r| r.5).collect::<Vec<_>>(),
+            ),
+        ])?;
+        let none = || times("x", &["", "", ""]);
+        let cases = DataFrame::new_infer_height(vec![
+            Column::new(ROW.into(), vec![2_u64, 3, 4]),
+            Column::new("case_id".into(), vec!["C1", "C2", "C1"]),
+            times("received_at", &["2026-10-05 08:00", "2026-10-05 08:30", ""])?,
+            times("bound_at", &["", "2026-10-05 17:00", ""])?,
+            Column::new("change_type".into(), vec!["surrender"; 3]),
+            Column::new("branch".into(), vec!["HQ"; 3]),
+            none()?.with_name("query_opened_at".into()),
+            none()?.with_name("query_closed_at".into()),
+            none()?.with_name("referred_at".into()),
+            none()?.with_name("referral_returned_at".into()),
+        ])?;
+        Ok((tasks, cases))
+    }
+
+    #[test]
+    fn whole_column_running_values_match_the_per_case_windows() -> PolarsResult<()> {
+        let (tasks, cases) = frames()?;
+        let fast = prepare(&tasks, &cases)?;
+        let windows = prepare_with(&tasks, &cases, true)?;
+        assert_eq!(fast.height(), 14);
+        assert_eq!(fast.schema(), windows.schema());
+        for (a, b) in fast.columns().iter().zip(windows.columns()) {
+            assert!(
+                a.as_materialized_series()
+                    .equals_missing(b.as_materialized_series()),
+                "{}: {a:?} vs {b:?}",
+                a.name()
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn running_values_by_hand() -> PolarsResult<()> {
+        let (tasks, cases) = frames()?;
+        let p = prepare(&tasks, &cases)?;
+        let u32s = |name: &str| -> Vec<Option<u32>> {
+            p.column(name)
+                .expect("column")
+                .cast(&DataType::UInt32)
+                .expect("cast")
+                .u32()
+                .expect("u32")
+                .iter()
+                .collect()
+        };
+        let flags = |name: &str| -> Vec<bool> {
+            p.column(name)
+                .expect("column")
+                .bool()
+                .expect("bool")
+                .iter()
+                .map(|v| v == Some(true))
+                .collect()
+        };
+        // Case order (C1, C2, C9, then the two tasks without a case id in row order), then
+        // time (assigned, else started, else completed), then row. C1: intake (row 3),
+        // review (4, 11:00), query (5, 12:00), review (6, completed 10-06 10:00), entry (7),
+        // double_check (8), entry (9, open). C2: intake (2, 09:00), review (10, 09:30),
+        // unnamed stage (15, 09:40), scanning (11, no time: last). C9: row 12. Then 13, 14.
+        assert_eq!(
+            column_u64(&p, ROW),
+            [3, 4, 5, 6, 7, 8, 9, 2, 10, 15, 11, 12, 14, 13]
+        );
+        // Visits of the case to the stage: C1's second review and second entry are visit 2.
+        assert_eq!(
+            u32s("visit"),
+            [1, 1, 1, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1].map(Some)
+        );
+        // The second entry (after the double check) goes back: rework; the double check is
+        // returned (its outcome, and the next stage visit is earlier).
+        assert_eq!(
+            flags("rework"),
+            [
+                false, false, false, false, false, false, true, false, false, false, false, false,
+                false, false
+            ]
+        );
+        assert_eq!(
+            flags("returned"),
+            [
+                false, false, false, false, false, true, false, false, false, false, false, false,
+                false, false
+            ]
+        );
+        // Ready: C1's first review has no assignment: ready when the intake completed
+        // (10:20); the second review (no assignment, no start) when the latest earlier
+        // completion was, the query's (10-06 09:00). C9's intake is assigned.
+        let ready: Vec<Option<i64>> = p
+            .column("ready_at")?
+            .cast(&DataType::Int64)?
+            .i64()?
+            .iter()
+            .collect();
+        assert_eq!(ready[1], ms("2026-10-05 10:20"));
+        assert_eq!(ready[3], ms("2026-10-06 09:00"));
+        assert_eq!(ready[11], ms("2026-10-07 09:00"));
+        // The task without a case id and without assignment (row 14): nothing earlier in
+        // its own case (each such task is one) and no case: not ready; row 13 is assigned.
+        assert_eq!(ready[12], None);
+        assert_eq!(ready[13], ms("2026-10-05 09:00"));
+        // Overlaps: C2's review starts (09:20) before its intake completed (09:30): row 2;
+        // the unnamed stage (09:45) starts before the review completed (10:00): row 10.
+        // Waits (C1's query) and the tasks without a case id are not checked.
+        let prev: Vec<Option<u64>> = p.column("__prev_row")?.u64()?.iter().collect();
+        assert_eq!(
+            prev,
+            [
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some(2),
+                Some(10),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(
+            flags("__known"),
+            [
+                true, true, true, true, true, true, true, true, true, true, true, false, false,
+                false
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn packing_needs_the_keys_to_fit() -> PolarsResult<()> {
+        let df = df!("v" => [Some(5_i64), Some(i64::MAX), None, Some(7)])?;
+        // Values 5..=7 and the open end: offsets 0..=2, the open end 3, 4 keys a case.
+        let p = Packing::fit(&df, "v", 1_000)?.expect("fits");
+        assert_eq!((p.low, p.high, p.span), (5, 7, 4));
+        // A span of 2^62 milliseconds for 2 cases cannot be packed in an Int64.
+        let df = df!("v" => [0_i64, 1 << 62])?;
+        assert!(Packing::fit(&df, "v", 2)?.is_none());
+        assert!(Packing::fit(&df, "v", 0)?.is_some());
+        Ok(())
+    }
 }

@@ -248,15 +248,60 @@ pub fn case_times(
 }
 
 /// `stage_times`: one row per case and stage of the task times (see [`STAGE_COLUMNS`]).
+///
+/// The task times come in case order with the case number `__g` and the stage code
+/// `__stage_code` of [`crate::input::tasks::prepare`]; the tasks without a case id (each a
+/// case of its own there, at the end) are one case here, as in a group-by on the case id. A
+/// stable sort on one integer key (case, stage code) puts each case's visits to a stage next
+/// to each other in time order, so the group-by takes them as slices and the groups come
+/// out in output order (case id, stage order, stage).
 pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
+    // Empty when every value is: the maximum is null exactly then (`count()` would slice
+    // every group into a column of its own).
     let sum_hours = |c: &str| {
-        when(col(c).count().gt(lit(0)))
+        when(col(c).max().is_not_null())
             .then(hours(col(c).sum()))
             .otherwise(lit(NULL).cast(DataType::Float64))
     };
-    tasks
-        .group_by([col("case_id"), col("stage")])
+    let case = when(col("case_id").is_null())
+        .then(col("__g").max() + lit(1_u32))
+        .otherwise(col("__g"))
+        .cast(DataType::UInt64);
+    let codes = col("__stage_code").max().cast(DataType::UInt64) + lit(1_u64);
+    let mut phases = crate::timing::Phases::new();
+    let mut sorted = tasks
+        .select([
+            (case * codes + col("__stage_code").cast(DataType::UInt64)).alias("__k"),
+            col("case_id"),
+            col("stage"),
+            col("change_type"),
+            col("operator"),
+            col("ready_at"),
+            col("completed_at"),
+            col("open"),
+            col("waiting_s"),
+            col("handling_s"),
+            col("elapsed_s"),
+            col("returned"),
+            col("rework"),
+            col(ROW),
+        ])
+        .sort(
+            ["__k"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .collect()?;
+    // The sort leaves the flag; set it anyway so the group-by runs on slices.
+    let mut k = sorted.column("__k")?.clone();
+    k.set_sorted_flag(polars::series::IsSorted::Ascending);
+    sorted.with_column(k)?;
+    phases.done("  sort by case, stage");
+    let r = sorted
+        .lazy()
+        .group_by([col("__k")])
         .agg([
+            col("case_id").first().alias("case_id"),
+            col("stage").first().alias("stage"),
             col("change_type").first().alias("change_type"),
             len().cast(DataType::UInt32).alias("visits"),
             col("operator").last().alias("operator"),
@@ -279,15 +324,11 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
             col("open").any(true).alias("open"),
             col(ROW).min().alias("first_row"),
         ])
-        .with_column(stage_order(&col("stage")).alias("__order"))
-        .sort(
-            ["case_id", "__order", "stage"],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )
+        .sort(["__k"], SortMultipleOptions::default())
         .select(STAGE_COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
-        .collect()
+        .collect();
+    phases.done("  group");
+    r
 }
 
 /// Adds the operator's `team` (from the roster) to rows with an `operator` column; missing
@@ -321,7 +362,11 @@ pub fn operator_times(tasks: LazyFrame, roster: Option<&Roster>) -> PolarsResult
         .group_by([col("stage"), col("operator")])
         .agg([
             len().cast(DataType::UInt32).alias("tasks"),
-            col("case_id")
+            // Distinct case numbers (cheaper than the ids' text), the tasks without a case
+            // id counted as one case as `n_unique` counts the null id.
+            when(col("case_id").is_null())
+                .then(lit(0_u32))
+                .otherwise(col("__g"))
                 .n_unique()
                 .cast(DataType::UInt32)
                 .alias("cases"),
@@ -421,43 +466,68 @@ pub fn sla_checks(
 /// The dimensions of `cycle_summary`, in output order.
 pub const DIMENSIONS: [&str; 6] = ["all", "change_type", "branch", "stage", "operator", "team"];
 
-/// Percentile rows of `value` (hours) grouped by `group`.
+/// Percentile rows of each measure (name, value in hours) grouped by `group`: one group-by
+/// for all the measures of a dimension; a group without a value of a measure has no row
+/// for it.
 fn percentile_rows(
     lf: LazyFrame,
     dimension: &str,
     group: Expr,
-    measure: &str,
-    value: Expr,
-) -> LazyFrame {
-    let mut aggs = vec![col("__v").count().cast(DataType::UInt64).alias("n")];
-    for (name, q) in PERCENTILES {
-        aggs.push(
-            col("__v")
-                .quantile(lit(q), QuantileMethod::Equiprobable)
-                .alias(name),
-        );
-    }
-    aggs.push(col("__v").mean().alias("mean"));
-    lf.select([
+    measures: &[(&str, Expr)],
+) -> PolarsResult<LazyFrame> {
+    // Each measure's values without its empty ones, from a column without nulls (0 in their
+    // place, never picked): the quantiles then gather and select in place (with nulls in a
+    // group, polars gathers value by value and sorts the group for each quantile).
+    let v = |i: usize| {
+        col(format!("__v{i}"))
+            .fill_null(lit(0.0))
+            .filter(col(format!("__v{i}")).is_not_null())
+    };
+    let name = |stat: &str, i: usize| format!("__{stat}{i}");
+    let mut select = vec![
         group
             .cast(DataType::String)
             .fill_null(lit("(none)"))
             .alias("group"),
-        value.cast(DataType::Float64).alias("__v"),
-    ])
-    .filter(col("__v").is_not_null())
-    .group_by([col("group")])
-    .agg(aggs)
-    .select([
-        lit(dimension).alias("dimension"),
-        col("group"),
-        lit(measure).alias("measure"),
-        col("n"),
-        col("p50"),
-        col("p90"),
-        col("p95"),
-        col("mean"),
-    ])
+    ];
+    let mut aggs = Vec::new();
+    for (i, (_, value)) in measures.iter().enumerate() {
+        select.push(
+            value
+                .clone()
+                .cast(DataType::Float64)
+                .alias(format!("__v{i}")),
+        );
+        aggs.push(v(i).count().cast(DataType::UInt64).alias(name("n", i)));
+        for (stat, q) in PERCENTILES {
+            aggs.push(
+                v(i).quantile(lit(q), QuantileMethod::Equiprobable)
+                    .alias(name(stat, i)),
+            );
+        }
+        aggs.push(v(i).mean().alias(name("mean", i)));
+    }
+    let grouped = lf.select(select).group_by([col("group")]).agg(aggs).cache();
+    let parts = measures
+        .iter()
+        .enumerate()
+        .map(|(i, (measure, _))| {
+            grouped
+                .clone()
+                .filter(col(name("n", i)).gt(lit(0_u64)))
+                .select([
+                    lit(dimension).alias("dimension"),
+                    col("group"),
+                    lit(*measure).alias("measure"),
+                    col(name("n", i)).alias("n"),
+                    col(name("p50", i)).alias("p50"),
+                    col(name("p90", i)).alias("p90"),
+                    col(name("p95", i)).alias("p95"),
+                    col(name("mean", i)).alias("mean"),
+                ])
+        })
+        .collect::<Vec<_>>();
+    concat(parts, UnionArgs::default())
 }
 
 /// SLA rows: n = (case, rule) pairs judged, mean = share within the limit.
@@ -525,38 +595,35 @@ pub fn summary(
         ("change_type", col("change_type")),
         ("branch", col("branch")),
     ] {
-        for m in case_measures {
-            parts.push(percentile_rows(
-                bound.clone(),
-                dimension,
-                group.clone(),
-                m,
-                col(m),
-            ));
-        }
+        let measures: Vec<(&str, Expr)> = case_measures.iter().map(|m| (*m, col(*m))).collect();
+        parts.push(percentile_rows(
+            bound.clone(),
+            dimension,
+            group.clone(),
+            &measures,
+        )?);
         parts.push(sla_rows(sla_lf.clone(), dimension, group));
     }
     let finished_stages = stage_times.clone().lazy().filter(col("open").not());
-    for (m, _) in task_measures {
-        parts.push(percentile_rows(
-            finished_stages.clone(),
-            "stage",
-            col("stage"),
-            m,
-            col(m),
-        ));
-    }
+    let measures: Vec<(&str, Expr)> = task_measures.iter().map(|(m, _)| (*m, col(*m))).collect();
+    parts.push(percentile_rows(
+        finished_stages,
+        "stage",
+        col("stage"),
+        &measures,
+    )?);
     parts.push(sla_rows(sla_lf.clone(), "stage", col("stage")));
     for dimension in ["operator", "team"] {
-        for (m, s) in task_measures {
-            parts.push(percentile_rows(
-                completed.clone(),
-                dimension,
-                col(dimension),
-                m,
-                hours(col(s)),
-            ));
-        }
+        let measures: Vec<(&str, Expr)> = task_measures
+            .iter()
+            .map(|(m, s)| (*m, hours(col(*s))))
+            .collect();
+        parts.push(percentile_rows(
+            completed.clone(),
+            dimension,
+            col(dimension),
+            &measures,
+        )?);
         parts.push(sla_rows(sla_lf.clone(), dimension, col(dimension)));
     }
     let dim_order =
