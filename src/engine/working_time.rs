@@ -12,9 +12,8 @@
 //! ```
 //!
 //! `date(t)` indexes the table directly (`gather` on the day number minus the table's first
-//! day), and the sum over the intervals is looked up in a table of the 86,400 seconds of a
-//! day (second 0 for a day that is not worked), so there is no join and no per-row Rust
-//! code: a handful of integer expressions and three lookups per timestamp. Results are exact integers of seconds (sub-second parts ignored, as in
+//! day), so there is no join and no per-row Rust code: a handful of integer expressions per
+//! timestamp. Results are exact integers of seconds (sub-second parts ignored, as in
 //! [`Calendar::working_seconds_at`]); working hours are differences divided by 3600, working
 //! days differences divided by [`WorkingClock::day_seconds`].
 //!
@@ -42,15 +41,14 @@ pub struct WorkingClock {
     first_day: i64,
     /// Dates in the table.
     len: usize,
+    /// Working days before each date, since the clock's epoch (Int64).
+    days_before: Series,
+    /// Whether each date is a working day (Boolean).
+    is_working: Series,
     /// Working seconds in a working day.
     day_seconds: i64,
-    /// Working seconds before each date since the clock's epoch (`days_before × day_seconds`).
-    seconds_before: Series,
-    /// 1 for a working day, 0 otherwise (Int64).
-    is_working_01: Series,
-    /// Working seconds elapsed in a working day at each second of the day (86,400 values):
-    /// `Σ_k clamp(second − start_k, 0, length_k)`.
-    elapsed_at: Series,
+    /// Working intervals as (start, length) in seconds since midnight.
+    intervals: Vec<(i64, i64)>,
     /// Fields whose clock is already a column of the frame ([`Self::precompute`]).
     precomputed: Vec<String>,
 }
@@ -62,34 +60,24 @@ impl WorkingClock {
         let (from, to) = if to < from { (to, from) } else { (from, to) };
         let table = calendar.day_table(from, to);
         let minutes_per_day = i64::from(calendar.minutes_per_day());
-        let day_seconds = minutes_per_day * 60;
-        let seconds_before: Vec<i64> = table
+        let days_before: Vec<i64> = table
             .minutes_before
             .iter()
-            .map(|m| m / minutes_per_day * day_seconds)
+            .map(|m| m / minutes_per_day)
             .collect();
-        let is_working_01: Vec<i64> = table.is_working.iter().map(|w| i64::from(*w)).collect();
-        let intervals: Vec<(i64, i64)> = calendar
+        let intervals = calendar
             .intervals()
             .iter()
             .map(|&(s, e)| (i64::from(s) * 60, i64::from(e - s) * 60))
-            .collect();
-        let elapsed_at: Vec<i64> = (0..86_400_i64)
-            .map(|second| {
-                intervals
-                    .iter()
-                    .map(|&(start, length)| (second - start).clamp(0, length))
-                    .sum()
-            })
             .collect();
         Self {
             first: from,
             first_day: i64::from(from.num_days_from_ce()) - UNIX_EPOCH_DAYS_FROM_CE,
             len: table.len(),
-            day_seconds,
-            seconds_before: Series::new("seconds_before".into(), seconds_before),
-            is_working_01: Series::new("is_working".into(), is_working_01),
-            elapsed_at: Series::new("elapsed_at".into(), elapsed_at),
+            days_before: Series::new("days_before".into(), days_before),
+            is_working: Series::new("is_working".into(), table.is_working),
+            day_seconds: minutes_per_day * 60,
+            intervals,
             calendar,
             precomputed: Vec::new(),
         }
@@ -225,22 +213,28 @@ impl WorkingClock {
         let day = ms.clone().floor_div(lit(MS_PER_DAY));
         let second_of_day = (ms - day.clone() * lit(MS_PER_DAY)).floor_div(lit(1000_i64));
         let index = day - lit(self.first_day);
-        // Outside the table the index is null, and so is everything gathered with it.
-        let index = when(
-            index
-                .clone()
-                .gt_eq(lit(0_i64))
-                .and(index.clone().lt(lit(self.len as i64))),
-        )
-        .then(index)
-        .otherwise(lit(NULL).cast(DataType::Int64))
-        .cast(IDX_DTYPE);
-        let before = lit(self.seconds_before.clone()).gather(index.clone(), false);
-        // On a working day the second of the day looks up its elapsed working seconds; on
-        // any other day second 0, whose elapsed time is 0.
-        let lookup =
-            (lit(self.is_working_01.clone()).gather(index, false) * second_of_day).cast(IDX_DTYPE);
-        before + lit(self.elapsed_at.clone()).gather(lookup, false)
+        let in_range = index
+            .clone()
+            .gt_eq(lit(0_i64))
+            .and(index.clone().lt(lit(self.len as i64)));
+        let safe = when(in_range.clone())
+            .then(index)
+            .otherwise(lit(0_i64))
+            .cast(IDX_DTYPE);
+        let before =
+            lit(self.days_before.clone()).gather(safe.clone(), false) * lit(self.day_seconds);
+        let working = lit(self.is_working.clone()).gather(safe, false);
+        let elapsed = self
+            .intervals
+            .iter()
+            .map(|&(start, length)| {
+                (second_of_day.clone() - lit(start)).clip(lit(0_i64), lit(length))
+            })
+            .reduce(|a, b| a + b)
+            .unwrap_or(lit(0_i64));
+        when(in_range)
+            .then(before + when(working).then(elapsed).otherwise(lit(0_i64)))
+            .otherwise(lit(NULL).cast(DataType::Int64))
     }
 }
 
