@@ -611,6 +611,16 @@ mod tests {
         column_str(&text_timestamps(df).expect("text"), "t")
     }
 
+    /// The same column written by polars' `strftime` (the reference).
+    fn strftime_texts(df: &DataFrame) -> PolarsResult<Vec<Option<String>>> {
+        let out = df
+            .clone()
+            .lazy()
+            .select([col("t").dt().strftime("%Y-%m-%d %H:%M:%S")])
+            .collect()?;
+        Ok(column_str(&out, "t"))
+    }
+
     #[test]
     fn timestamps_as_text_from_the_tables() -> PolarsResult<()> {
         // 1900-03-01 00:00:00, 1969-12-31 23:59:59.999, 1970-01-01 00:00:00,
@@ -642,12 +652,7 @@ mod tests {
         want.push(None);
         assert_eq!(texts(&df), want);
         // The same as strftime.
-        let strftime = df
-            .clone()
-            .lazy()
-            .select([col("t").dt().strftime("%Y-%m-%d %H:%M:%S")])
-            .collect()?;
-        assert_eq!(texts(&df), column_str(&strftime, "t"));
+        assert_eq!(texts(&df), strftime_texts(&df)?);
         Ok(())
     }
 
@@ -656,12 +661,7 @@ mod tests {
         // 0800-01-01 and 2400-01-01: 584,388 days apart, more than the table may hold.
         let df = frame(&[Some(-36_921_657_600_000), Some(13_569_465_600_000)])?;
         assert!(timestamp_text(&df, "t")?.is_none());
-        let strftime = df
-            .clone()
-            .lazy()
-            .select([col("t").dt().strftime("%Y-%m-%d %H:%M:%S")])
-            .collect()?;
-        assert_eq!(texts(&df), column_str(&strftime, "t"));
+        assert_eq!(texts(&df), strftime_texts(&df)?);
         assert_eq!(texts(&df)[1].as_deref(), Some("2400-01-01 00:00:00"));
         Ok(())
     }

@@ -302,6 +302,17 @@ mod tests {
         t.and_utc().timestamp_millis()
     }
 
+    /// The clock column `c` of a result, every value present.
+    fn clock_values(out: &DataFrame) -> Vec<i64> {
+        out.column("c")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect()
+    }
+
     /// A frame of (from, to) timestamps as Datetime(ms), with the working hours and days
     /// between them computed by the vectorized clock.
     fn between(cal: &Calendar, pairs: &[(&str, &str)]) -> (Vec<f64>, Vec<f64>) {
@@ -452,14 +463,7 @@ mod tests {
             .select([clock.field_seconds("d", FieldType::Date).alias("c")])
             .collect()
             .unwrap();
-        let c: Vec<i64> = out
-            .column("c")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .iter()
-            .map(Option::unwrap)
-            .collect();
+        let c = clock_values(&out);
         // 10-05 -> 10-12: 6 working days x 27,000 s; 09-28 -> 10-05: 3 working days.
         assert_eq!(c[1] - c[0], 6 * 27_000);
         assert_eq!(c[0] - c[2], 3 * 27_000);
@@ -500,14 +504,7 @@ mod tests {
                 .select([clock.field_seconds("t", FieldType::DateTime).alias("c")])
                 .collect()
                 .unwrap();
-            let got: Vec<i64> = out
-                .column("c")
-                .unwrap()
-                .i64()
-                .unwrap()
-                .iter()
-                .map(Option::unwrap)
-                .collect();
+            let got = clock_values(&out);
             assert_eq!(got.len(), 4320);
             for (t, c) in instants.iter().zip(got) {
                 assert_eq!(c, cal.working_seconds_at(*t), "at {t} ({}s)", t.second());
@@ -541,14 +538,7 @@ mod tests {
             .select([pre.field_seconds("t", FieldType::DateTime).alias("c")])
             .collect()
             .unwrap();
-        let got: Vec<i64> = out
-            .column("c")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .iter()
-            .map(Option::unwrap)
-            .collect();
+        let got = clock_values(&out);
         let want: Vec<i64> = times
             .iter()
             .map(|t| cal.working_seconds_at(at(t)))
