@@ -134,13 +134,11 @@ pub fn evaluate(
 
     phases.done("  expr rules");
     // The working clock of every field a working-time rule reads, once, as columns.
-    let mut clock_fields: Vec<(String, crate::schema::FieldType)> = rules
+    let clock_fields: Vec<(String, crate::schema::FieldType)> = rules
         .rules
         .iter()
         .flat_map(|r| r.kind.clock_fields())
         .collect();
-    clock_fields.sort_by(|a, b| a.0.cmp(&b.0));
-    clock_fields.dedup_by(|a, b| a.0 == b.0);
     let (clock, clock_columns) = match ctx.clock {
         Some(c) if !clock_fields.is_empty() => {
             let (c, exprs) = c.precompute(&clock_fields);
@@ -148,11 +146,6 @@ pub fn evaluate(
         }
         _ => (None, Vec::new()),
     };
-    let clock_names: Vec<String> = clock_fields
-        .iter()
-        .filter(|_| clock.is_some())
-        .map(|(f, _)| WorkingClock::column_name(f))
-        .collect();
     let ctx = &CompileCtx {
         catalog: ctx.catalog,
         authority: ctx.authority,
@@ -180,6 +173,12 @@ pub fn evaluate(
     phases.done("  statuses");
     let findings = findings::gather(&frame, &rules.rules, &checks, ctx)?;
     phases.done("  findings");
+    let clock_names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .filter(|c| WorkingClock::is_clock_column(c))
+        .map(ToString::to_string)
+        .collect();
     let frame = frame.drop_many(clock_names);
     Ok(Evaluation { frame, findings })
 }

@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use super::compile::{Check, CompileCtx, display_expr};
 use super::evaluate::status_column;
+use super::working_time::WorkingClock;
 use crate::input::ROW;
 use crate::rules::{Rule, message_placeholders};
 
@@ -74,7 +75,7 @@ pub fn gather(
         frame
             .get_column_names()
             .iter()
-            .filter(|c| c.starts_with("__wc_") || c.starts_with("__script"))
+            .filter(|c| WorkingClock::is_clock_column(c) || c.starts_with("__script"))
             .map(ToString::to_string),
     );
     needed.sort();

@@ -28,6 +28,8 @@ use crate::calendar::Calendar;
 use crate::schema::FieldType;
 
 const MS_PER_DAY: i64 = 86_400_000;
+/// The prefix of the precomputed clock columns ([`WorkingClock::precompute`]).
+const CLOCK_COLUMN_PREFIX: &str = "__wc_";
 /// Days from 1970-01-01 (polars' day 0) to 0001-01-01's day count used by chrono.
 const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
 
@@ -86,7 +88,13 @@ impl WorkingClock {
     /// The column holding the clock of a field, once [`Self::precompute`]d.
     #[must_use]
     pub fn column_name(field: &str) -> String {
-        format!("__wc_{field}")
+        format!("{CLOCK_COLUMN_PREFIX}{field}")
+    }
+
+    /// Whether a column is one of [`Self::precompute`]'s clock columns.
+    #[must_use]
+    pub fn is_clock_column(name: &str) -> bool {
+        name.starts_with(CLOCK_COLUMN_PREFIX)
     }
 
     /// A clock whose [`field_seconds`](Self::field_seconds) of `fields` reads a column

@@ -277,7 +277,7 @@ pub fn read_table(
         } else {
             lit(NULL).cast(DataType::String)
         };
-        raw_cols.push(source.alias(format!("__raw_{}", m.field).as_str()));
+        raw_cols.push(source.alias(raw_name(&m.field).as_str()));
     }
     let key_raw = if present.contains(&key_column) {
         col(key_column.as_str()).cast(DataType::String)
@@ -304,19 +304,20 @@ pub fn read_table(
     // fields where that leaves a value unread are parsed again with every fallback (see
     // `parse_expr`), and only their unreadable values are listed.
     let schema = base.schema().clone();
-    let is_text = |m: &Mapping| {
+    let raw = |m: &Mapping| col(raw_name(&m.field).as_str());
+    // The source column is text (CSV, or a text column of a Parquet file), not typed.
+    let from_text = |m: &Mapping| {
         matches!(
-            schema.get(format!("__raw_{}", m.field).as_str()),
+            schema.get(raw_name(&m.field).as_str()),
             Some(DataType::String) | None
         )
     };
     let typed: Vec<Expr> = mappings
         .iter()
         .map(|m| {
-            let raw = col(format!("__raw_{}", m.field).as_str());
-            match schema.get(format!("__raw_{}", m.field).as_str()) {
-                Some(DataType::String) | None => fast_parse_expr(raw, m.ty, map),
-                Some(dt) => convert_expr(raw, dt, m.ty, map),
+            match schema.get(raw_name(&m.field).as_str()) {
+                Some(DataType::String) | None => fast_parse_expr(raw(m), m.ty, map),
+                Some(dt) => convert_expr(raw(m), dt, m.ty, map),
             }
             .alias(m.field.as_str())
         })
@@ -326,19 +327,14 @@ pub fn read_table(
     phases.done("  parsed");
     // A value is bad when there was text and the parse gave nothing; a text value needs the
     // second step when it is blank or has spaces around it.
-    let bad_expr = |m: &Mapping| {
-        col(format!("__raw_{}", m.field).as_str())
-            .is_not_null()
-            .and(col(m.field.as_str()).is_null())
-    };
+    let bad_expr = |m: &Mapping| raw(m).is_not_null().and(col(m.field.as_str()).is_null());
     let retry_expr = |m: &Mapping| {
-        let raw = col(format!("__raw_{}", m.field).as_str());
         if m.ty == FieldType::Text {
-            raw.clone()
+            raw(m)
                 .str()
                 .len_bytes()
-                .neq(raw.clone().str().strip_chars(lit(NULL)).str().len_bytes())
-                .or(raw.eq(lit("")))
+                .neq(raw(m).str().strip_chars(lit(NULL)).str().len_bytes())
+                .or(raw(m).eq(lit("")))
         } else {
             bad_expr(m)
         }
@@ -367,7 +363,7 @@ pub fn read_table(
             .map(|m| column_u64(&counts, &m.field).first().copied().unwrap_or(0))
             .collect())
     };
-    let parsed: Vec<&Mapping> = mappings.iter().filter(|m| is_text(m)).collect();
+    let parsed: Vec<&Mapping> = mappings.iter().filter(|m| from_text(m)).collect();
     let retry: Vec<&Mapping> = parsed
         .iter()
         .zip(counts(&wide, &parsed).map_err(err)?)
@@ -381,8 +377,7 @@ pub fn read_table(
                 retry
                     .iter()
                     .map(|m| {
-                        let careful =
-                            parse_expr(col(format!("__raw_{}", m.field).as_str()), m.ty, map);
+                        let careful = parse_expr(raw(m), m.ty, map);
                         if m.ty == FieldType::Text {
                             careful
                         } else {
@@ -399,7 +394,7 @@ pub fn read_table(
     let suspects: Vec<&Mapping> = mappings
         .iter()
         .filter(|m| {
-            m.ty != FieldType::Text && (!is_text(m) || retry.iter().any(|r| r.field == m.field))
+            m.ty != FieldType::Text && (!from_text(m) || retry.iter().any(|r| r.field == m.field))
         })
         .collect();
     let counts = counts(&wide, &suspects).map_err(err)?;
@@ -408,7 +403,7 @@ pub fn read_table(
         if n == 0 {
             continue;
         }
-        let rawname = format!("__raw_{}", m.field);
+        let rawname = raw_name(&m.field);
         let rows = wide
             .clone()
             .lazy()
@@ -450,6 +445,11 @@ pub fn read_table(
         issues,
         file: name,
     })
+}
+
+/// The column holding a field's value as read, before parsing.
+fn raw_name(field: &str) -> String {
+    format!("__raw_{field}")
 }
 
 fn expected_text(m: &Mapping, map: &ColumnMap) -> String {

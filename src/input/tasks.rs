@@ -425,6 +425,13 @@ fn stage_codes(tasks: &DataFrame) -> PolarsResult<(Expr, u32)> {
     Ok((expr, n + 1))
 }
 
+/// True on the first row of each case of the case-sorted task list (`__g` changes).
+fn case_starts() -> Expr {
+    col("__g")
+        .neq(col("__g").shift(lit(1)))
+        .fill_null(lit(true))
+}
+
 /// An Int64 column packed with the case number `__g` into one Int64 key that orders by case
 /// first and value second: `__g × span + (value − low)`, `i64::MAX` (an open visit's end)
 /// packed as `high + 1 − low`. A running maximum of the key over the whole sorted task list
@@ -572,11 +579,7 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
     let per_case = sorted
         .clone()
         .lazy()
-        .filter(
-            col("__g")
-                .neq(col("__g").shift(lit(1)))
-                .fill_null(lit(true)),
-        )
+        .filter(case_starts())
         .select([col("__g"), col("case_id")])
         .join(
             case_lookup(cases),
@@ -604,14 +607,10 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
     // an earlier row (a null running maximum on the previous row, e.g. an open task, carries
     // the one before); the row holding that end; the stage of the next stage visit.
     let running: Vec<Expr> = if let Some((done, vend)) = packed {
-        let first_pos = when(
-            col("__g")
-                .neq(col("__g").shift(lit(1)))
-                .fill_null(lit(true)),
-        )
-        .then(col("__pos"))
-        .otherwise(lit(NULL).cast(IDX_DTYPE))
-        .fill_null_with_strategy(ffill);
+        let first_pos = when(case_starts())
+            .then(col("__pos"))
+            .otherwise(lit(NULL).cast(IDX_DTYPE))
+            .fill_null_with_strategy(ffill);
         // The latest value of a key on an earlier row (of any case).
         let earlier = |e: Expr| e.shift(lit(1)).fill_null_with_strategy(ffill);
         let vend_key = vend.pack(col("__vend"));
