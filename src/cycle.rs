@@ -22,7 +22,7 @@ use crate::input::tasks::{
 };
 use crate::input::{
     DataIssue, DataSources, InputError, ROW, TableData, case_id_issues, column_str, column_u64,
-    read_table,
+    read_table, read_table_fields,
 };
 use crate::metrics::cycle_times;
 use crate::metrics::status::{StatusReport, status};
@@ -180,6 +180,19 @@ fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue
         .collect())
 }
 
+/// The case fields `cycle` and `status` measure, besides the time limits' fields.
+const CASE_FIELDS: [&str; 9] = [
+    "case_id",
+    "received_at",
+    "bound_at",
+    "change_type",
+    "branch",
+    "query_opened_at",
+    "query_closed_at",
+    "referred_at",
+    "referral_returned_at",
+];
+
 /// Reads and checks everything a cycle or status run needs. `day` is a date the clock must
 /// cover besides the data (the status report's day).
 pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunError> {
@@ -203,7 +216,19 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     needed.sort();
     needed.dedup();
     phases.done("config");
-    let cases = read_table(&cases_path, Table::Cases, &map, &needed)?;
+    // With a task list or event log, only the case fields measured here are read: the
+    // others are neither parsed nor checked (`check` reports their unreadable values).
+    // Tasks derived from the cases need the stage fields, so then every field is read.
+    let mut only = needed.clone();
+    only.extend(CASE_FIELDS.map(String::from));
+    let has_task_list = opts.sources.tasks.is_some() || opts.sources.events.is_some();
+    let cases = read_table_fields(
+        &cases_path,
+        Table::Cases,
+        &map,
+        &needed,
+        has_task_list.then_some(only.as_slice()),
+    )?;
     phases.done("read cases");
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));

@@ -280,7 +280,8 @@ pub struct CycleArgs {
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// The instant open cases and tasks are aged to, `YYYY-MM-DD HH:MM[:SS]` (default: the
-    /// latest timestamp in the data, so that reruns give the same output). Bound cases keep
+    /// latest timestamp in the data read: the task list and the cases' fields measured, so
+    /// that reruns give the same output). Bound cases keep
     /// their cycle; an open case received after it gets empty cycle columns.
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
     pub as_of: Option<chrono::NaiveDateTime>,

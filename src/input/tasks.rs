@@ -512,6 +512,128 @@ pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> 
     prepare_with(tasks, cases, false)
 }
 
+/// How far the rows already are in the order [`prepare`] works in: by case id, then `__key`,
+/// then [`ROW`], empty values last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TaskOrder {
+    /// In that order.
+    Sorted,
+    /// Each case's rows together and the cases in order (rows without a case in task
+    /// order), but some case's tasks out of time order.
+    CasesTogether,
+    /// Neither.
+    Unsorted,
+}
+
+fn task_order(keyed: &DataFrame) -> PolarsResult<TaskOrder> {
+    if keyed.height() < 2 {
+        return Ok(TaskOrder::Sorted);
+    }
+    let prev_case = col("case_id").shift(lit(1));
+    let later_case = col("case_id").is_null().or(prev_case
+        .clone()
+        .is_not_null()
+        .and(col("case_id").gt(prev_case)));
+    let all_rows = |e: Expr, name: &str| {
+        e.slice(lit(1), lit(keyed.height() as u64))
+            .all(false)
+            .alias(name)
+    };
+    let out = keyed
+        .clone()
+        .lazy()
+        .select([
+            all_rows(
+                when(same_case())
+                    .then(later_task())
+                    .otherwise(later_case.clone()),
+                "sorted",
+            ),
+            all_rows(
+                when(same_case().and(col("case_id").is_not_null()))
+                    .then(lit(true))
+                    .when(same_case())
+                    .then(later_task())
+                    .otherwise(later_case),
+                "together",
+            ),
+        ])
+        .collect()?;
+    let holds =
+        |name: &str| -> PolarsResult<bool> { Ok(out.column(name)?.bool()?.get(0) == Some(true)) };
+    Ok(if holds("sorted")? {
+        TaskOrder::Sorted
+    } else if holds("together")? {
+        TaskOrder::CasesTogether
+    } else {
+        TaskOrder::Unsorted
+    })
+}
+
+/// The row has the same case id as the one before (both empty counts as the same).
+fn same_case() -> Expr {
+    col("case_id").eq_missing(col("case_id").shift(lit(1)))
+}
+
+/// The row comes after the one before in task order: a later `__key` (empty last), or the
+/// same and a later [`ROW`].
+fn later_task() -> Expr {
+    let prev = |c: &str| col(c).shift(lit(1));
+    let key = col("__key");
+    let later_row = col(ROW).gt(prev(ROW));
+    when(key.clone().is_null())
+        .then(prev("__key").is_not_null().or(later_row.clone()))
+        .otherwise(
+            prev("__key").is_not_null().and(
+                key.clone()
+                    .gt(prev("__key"))
+                    .or(key.eq(prev("__key")).and(later_row)),
+            ),
+        )
+}
+
+/// Puts the tasks of each case whose tasks are out of time order in order, in place
+/// ([`TaskOrder::CasesTogether`]; `__g` numbers the cases): only those cases' rows are
+/// sorted, then the frame is gathered once.
+fn sort_within_cases(numbered: &DataFrame) -> PolarsResult<DataFrame> {
+    let order = SortMultipleOptions::default()
+        .with_nulls_last(true)
+        .with_maintain_order(true);
+    let numbered = numbered.with_row_index("__at".into(), None)?;
+    let out_of_order = same_case().and(later_task().not()).fill_null(lit(false));
+    let disordered = numbered
+        .clone()
+        .lazy()
+        .filter(out_of_order)
+        .select([col("__g").unique()])
+        .collect()?
+        .column("__g")?
+        .as_materialized_series()
+        .clone();
+    // Their rows: where they are (in place, by case) and where they should come from.
+    let rows = numbered
+        .clone()
+        .lazy()
+        .select([col("__at"), col("__g"), col("__key"), col(ROW)])
+        .filter(col("__g").is_in(lit(disordered).implode(false), false))
+        .collect()?;
+    let slots = rows.column("__at")?.idx()?.clone();
+    let sources = rows
+        .lazy()
+        .sort(["__g", "__key", ROW], order)
+        .collect()?
+        .column("__at")?
+        .idx()?
+        .clone();
+    let mut index: Vec<IdxSize> = (0..numbered.height() as IdxSize).collect();
+    for (slot, source) in slots.into_no_null_iter().zip(sources.into_no_null_iter()) {
+        index[slot as usize] = source;
+    }
+    numbered
+        .drop("__at")?
+        .take(&IdxCa::from_vec("__at".into(), index))
+}
+
 /// [`prepare`]; `windows` forces the per-case windows (to compare the two in tests).
 fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsResult<DataFrame> {
     let mut phases = crate::timing::Phases::new();
@@ -539,7 +661,7 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
                 .fill_null(lit(i64::MAX)),
         );
     let (stage_code, codes) = stage_codes(tasks)?;
-    let mut sorted = tasks
+    let keyed = tasks
         .clone()
         .lazy()
         .with_columns([
@@ -550,23 +672,32 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
             visit_start.alias("__vstart"),
             visit_end.alias("__vend"),
         ])
-        .sort(
-            ["case_id", "__key", ROW],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )
-        // The case number: cheaper to work with than the case id text.
-        .with_column(
-            col("case_id")
-                .neq(col("case_id").shift(lit(1)))
-                .fill_null(lit(true))
-                .cast(DataType::UInt32)
-                .cum_sum(false)
-                .alias("__g"),
-        )
-        .with_row_index("__pos", None)
         .collect()?;
+    // The case number: cheaper to work with than the case id text.
+    let case_number = col("case_id")
+        .neq(col("case_id").shift(lit(1)))
+        .fill_null(lit(true))
+        .cast(DataType::UInt32)
+        .cum_sum(false)
+        .alias("__g");
+    let order = SortMultipleOptions::default()
+        .with_nulls_last(true)
+        .with_maintain_order(true);
+    // Exports usually list a case's tasks together, in time order: such a list is not
+    // sorted on the case id text again (checking costs one pass, that sort several), only
+    // its cases' tasks on their numbers.
+    let mut sorted = match task_order(&keyed)? {
+        TaskOrder::Sorted => keyed.lazy().with_column(case_number),
+        TaskOrder::CasesTogether => {
+            sort_within_cases(&keyed.lazy().with_column(case_number).collect()?)?.lazy()
+        }
+        TaskOrder::Unsorted => keyed
+            .lazy()
+            .sort(["case_id", "__key", ROW], order)
+            .with_column(case_number),
+    }
+    .with_row_index("__pos", None)
+    .collect()?;
     let g = sorted
         .column("__g")?
         .as_materialized_series()
@@ -1343,6 +1474,85 @@ mod tests {
                 true, true, true, true, true, true, true, true, true, true, true, false, false,
                 false
             ]
+        );
+        Ok(())
+    }
+
+    /// The tasks of [`frames`] in the order of their file rows `rows`.
+    fn in_row_order(tasks: &DataFrame, rows: &[u64]) -> PolarsResult<DataFrame> {
+        let at: Vec<IdxSize> = rows.iter().map(|r| (*r - 2) as IdxSize).collect();
+        tasks.take(&IdxCa::from_vec("at".into(), at))
+    }
+
+    #[test]
+    fn tasks_in_any_order_are_prepared_alike() -> PolarsResult<()> {
+        let (tasks, cases) = frames()?;
+        let reference = prepare(&tasks, &cases)?;
+        // Already in task order (the order `running_values_by_hand` derives); the cases
+        // together and in order but C1's review (row 4) after its query (row 5) and C2's
+        // unnamed stage (15) after scanning (11); the file's own order (C2 first).
+        let orders: [&[u64]; 3] = [
+            &[3, 4, 5, 6, 7, 8, 9, 2, 10, 15, 11, 12, 14, 13],
+            &[3, 5, 4, 6, 7, 8, 9, 2, 10, 11, 15, 12, 14, 13],
+            &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+        ];
+        for rows in orders {
+            let p = prepare(&in_row_order(&tasks, rows)?, &cases)?;
+            for (a, b) in p.columns().iter().zip(reference.columns()) {
+                assert!(
+                    a.as_materialized_series()
+                        .equals_missing(b.as_materialized_series()),
+                    "rows {rows:?}, {}: {a:?} vs {b:?}",
+                    a.name()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn task_order_is_told_apart() -> PolarsResult<()> {
+        let order = |cases: &[Option<&str>], keys: &[Option<i64>], rows: &[u64]| {
+            task_order(&df!(
+                "case_id" => cases,
+                "__key" => keys,
+                ROW => rows,
+            )?)
+        };
+        let (c1, c2) = (Some("C1"), Some("C2"));
+        // Sorted: cases in order, times in order (empty last), equal times by row, rows
+        // without a case last.
+        assert_eq!(
+            order(
+                &[c1, c1, c1, c1, c2, None],
+                &[Some(1), Some(2), Some(2), None, Some(0), Some(5)],
+                &[2, 3, 4, 5, 6, 7]
+            )?,
+            TaskOrder::Sorted
+        );
+        // One case's tasks out of time order, or equal times out of row order, or an empty
+        // time before a set one: the cases are still together.
+        for (keys, rows) in [
+            ([Some(2), Some(1), Some(0)], [2, 3, 4]),
+            ([Some(1), Some(1), Some(0)], [3, 2, 4]),
+            ([None, Some(1), Some(0)], [2, 3, 4]),
+        ] {
+            assert_eq!(
+                order(&[c1, c1, c2], &keys, &rows)?,
+                TaskOrder::CasesTogether
+            );
+        }
+        // Cases out of order, split, or a task without a case before one with a case.
+        for cases in [[c2, c1, c1], [c1, c2, c1], [None, c1, c2]] {
+            assert_eq!(
+                order(&cases, &[Some(0), Some(1), Some(2)], &[2, 3, 4])?,
+                TaskOrder::Unsorted
+            );
+        }
+        // Tasks without a case out of time order: sorted only by the full sort.
+        assert_eq!(
+            order(&[c1, None, None], &[Some(0), Some(2), Some(1)], &[2, 3, 4])?,
+            TaskOrder::Unsorted
         );
         Ok(())
     }

@@ -188,3 +188,48 @@ fn strict_stops_on_a_bad_task_and_writes_nothing() {
     );
     assert!(!r.out.exists());
 }
+
+/// With a task list, `cycle` reads only the case fields it measures: an unreadable premium
+/// is `check`'s business, an unreadable receipt time is reported here (and the case is
+/// still counted); a missing measured column still stops the run.
+#[test]
+fn only_the_measured_case_fields_are_read() {
+    let dir = copy_fixture("cycle");
+    let path = dir.path().join("cases.csv");
+    let mut t = Table::read(&path);
+    t.set(0, "premium_charged", "12,50 EUR");
+    t.set(1, "received_at", "yesterday");
+    t.write(&path);
+    let rules = cycle_rules();
+    let r = run("cycle", dir.path(), &["--rules", rules.as_str()]);
+    r.assert_code(0);
+    let data = r.table("data_findings.csv");
+    let cases: Vec<_> = data.find(&[("table", "cases")]);
+    // Unreadable, and so the cycle cannot be measured.
+    assert_eq!(cases.len(), 2, "{:?}", data.rows);
+    for hit in &cases {
+        assert_eq!(
+            (hit["row"].as_str(), hit["field"].as_str()),
+            ("3", "received_at")
+        );
+    }
+    assert_eq!(cases[1]["value"], "yesterday");
+    assert_eq!(r.table("case_times.csv").rows.len(), 12);
+    let check = run("check", dir.path(), &["--rules", rules.as_str()]);
+    let premium = check
+        .table("data_findings.csv")
+        .find(&[("field", "premium_charged")])
+        .len();
+    assert_eq!(premium, 1, "check reports the premium");
+
+    let mut t = Table::read(&path);
+    t.drop_column("received_at");
+    t.write(&path);
+    let r = run("cycle", dir.path(), &["--rules", rules.as_str()]);
+    r.assert_code(2);
+    assert!(
+        squash(&r.stderr).contains("column`received_at`forfield`received_at`"),
+        "{}",
+        r.stderr
+    );
+}
