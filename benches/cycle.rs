@@ -227,6 +227,7 @@ fn generate(dir: &Path, n: usize, cal: &Calendar) -> usize {
 }
 
 fn main() {
+    policyqc::alloc::keep_freed_memory();
     let n = env_usize("POLICYQC_BENCH_CASES", 1_000_000);
     let runs = env_usize("POLICYQC_BENCH_RUNS", 3);
     let cal = Calendar::from_spec(&CalendarSpec {
@@ -275,7 +276,7 @@ fn main() {
         if given.is_none() {
             assert_eq!(result.case_times.height(), n);
         }
-        counts = (result.case_times.height(), result.inputs.tasks.df.height());
+        counts = (result.case_times.height(), result.inputs.prepared.height());
         times.push(total);
     }
     times.sort_by(f64::total_cmp);

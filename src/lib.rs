@@ -22,6 +22,7 @@
 //! println!("{} cases, {} with findings", result.cases_read, result.case_rates.with_findings);
 //! ```
 
+pub mod alloc;
 pub mod calendar;
 pub mod check;
 pub mod cli;

@@ -5,5 +5,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    policyqc::alloc::keep_freed_memory();
     std::process::exit(policyqc::cli::main());
 }
