@@ -18,7 +18,8 @@ use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;
 use crate::input::reference::Roster;
 use crate::input::tasks::{
-    PROBLEM_KINDS, TaskList, TaskProblem, TaskSource, prepare, read_task_list, validate,
+    PROBLEM_KINDS, TaskList, TaskProblem, TaskSource, prepare, prepare_with_case_fields,
+    read_task_list, validate,
 };
 use crate::input::{
     DataIssue, DataSources, InputError, ROW, TableData, case_id_issues, column_str, column_u64,
@@ -244,7 +245,13 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     let tasks = read_task_list(&opts.sources, &map, &cases)?;
     phases.done("read tasks");
     issues.extend(tasks.issues.iter().cloned());
-    let prepared = prepare(&tasks.df, &cases.df)?;
+    // `cycle` needs only the change type of each task's case (its stage times carry it);
+    // the status report needs every case field per task.
+    let prepared = if day.is_some() {
+        prepare(&tasks.df, &cases.df)?
+    } else {
+        prepare_with_case_fields(&tasks.df, &cases.df, &["change_type"])?
+    };
     phases.done("prepare");
     let task_problems = validate(&tasks, &prepared)?;
     phases.done("check tasks");

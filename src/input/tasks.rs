@@ -354,24 +354,18 @@ fn derive_from_cases(cases: &DataFrame) -> PolarsResult<DataFrame> {
 
 /// One row per distinct case id (the first row of a duplicated id) with the fields the task
 /// computations need, and `__known` (true) to tell the task list's unknown cases.
-fn case_lookup(cases: &DataFrame) -> LazyFrame {
+fn case_lookup(cases: &DataFrame, fields: &[&str]) -> LazyFrame {
     cases
         .clone()
         .lazy()
         .filter(col("case_id").is_not_null())
         .unique_stable(Some(cols(["case_id"])), UniqueKeepStrategy::First)
-        .select([
-            col("case_id"),
-            col("received_at"),
-            col("bound_at"),
-            col("change_type"),
-            col("branch"),
-            col("query_opened_at"),
-            col("query_closed_at"),
-            col("referred_at"),
-            col("referral_returned_at"),
-            lit(true).alias("__known"),
-        ])
+        .select(
+            std::iter::once(col("case_id"))
+                .chain(fields.iter().map(|f| col(*f)))
+                .chain([lit(true).alias("__known")])
+                .collect::<Vec<_>>(),
+        )
 }
 
 /// A stage's position in the process (0-5), null for waits and unknown stages.
@@ -509,7 +503,30 @@ impl Packing {
 /// that is kept only when it comes from the same case. Only when the values span too long a
 /// range to pack do they run as windows over each case (same results, much slower).
 pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
-    prepare_with(tasks, cases, false)
+    prepare_with(tasks, cases, &CASE_FIELDS_PER_TASK, false)
+}
+
+/// The case fields [`prepare`] gives every task.
+pub const CASE_FIELDS_PER_TASK: [&str; 8] = [
+    "received_at",
+    "bound_at",
+    "change_type",
+    "branch",
+    "query_opened_at",
+    "query_closed_at",
+    "referred_at",
+    "referral_returned_at",
+];
+
+/// [`prepare`], giving every task only the case fields `case_fields` (of
+/// [`CASE_FIELDS_PER_TASK`], in that order; `received_at` is always read, for the ready
+/// time): each is a column as long as the task list.
+pub fn prepare_with_case_fields(
+    tasks: &DataFrame,
+    cases: &DataFrame,
+    case_fields: &[&str],
+) -> PolarsResult<DataFrame> {
+    prepare_with(tasks, cases, case_fields, false)
 }
 
 /// How far the rows already are in the order [`prepare`] works in: by case id, then `__key`,
@@ -635,7 +652,16 @@ fn sort_within_cases(numbered: &DataFrame) -> PolarsResult<DataFrame> {
 }
 
 /// [`prepare`]; `windows` forces the per-case windows (to compare the two in tests).
-fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsResult<DataFrame> {
+fn prepare_with(
+    tasks: &DataFrame,
+    cases: &DataFrame,
+    case_fields: &[&str],
+    windows: bool,
+) -> PolarsResult<DataFrame> {
+    let case_fields: Vec<&str> = CASE_FIELDS_PER_TASK
+        .into_iter()
+        .filter(|f| *f == "received_at" || case_fields.contains(f))
+        .collect();
     let mut phases = crate::timing::Phases::new();
     let ffill = FillNullStrategy::Forward(None);
     let key = coalesce(&[col("assigned_at"), col("started_at"), col("completed_at")]);
@@ -713,7 +739,7 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
         .filter(case_starts())
         .select([col("__g"), col("case_id")])
         .join(
-            case_lookup(cases),
+            case_lookup(cases, &case_fields),
             [col("case_id")],
             [col("case_id")],
             JoinArgs::new(JoinType::Left),
@@ -848,33 +874,33 @@ fn prepare_with(tasks: &DataFrame, cases: &DataFrame, windows: bool) -> PolarsRe
             .alias("__prev_row"),
             col("__known").fill_null(lit(false)),
         ])
-        .select([
-            col(ROW),
-            col("case_id"),
-            col("stage"),
-            col("operator"),
-            col("assigned_at"),
-            col("started_at"),
-            col("completed_at"),
-            col("outcome"),
-            col("received_at"),
-            col("bound_at"),
-            col("change_type"),
-            col("branch"),
-            col("query_opened_at"),
-            col("query_closed_at"),
-            col("referred_at"),
-            col("referral_returned_at"),
-            col("ready_at"),
-            col("stage_index"),
-            col("visit"),
-            col("rework"),
-            col("returned"),
-            col("__known"),
-            col("__prev_row"),
-            col("__g"),
-            col("__stage_code"),
-        ])
+        .select(
+            [
+                ROW,
+                "case_id",
+                "stage",
+                "operator",
+                "assigned_at",
+                "started_at",
+                "completed_at",
+                "outcome",
+            ]
+            .into_iter()
+            .chain(case_fields.iter().copied())
+            .chain([
+                "ready_at",
+                "stage_index",
+                "visit",
+                "rework",
+                "returned",
+                "__known",
+                "__prev_row",
+                "__g",
+                "__stage_code",
+            ])
+            .map(col)
+            .collect::<Vec<_>>(),
+        )
         .collect()?;
     phases.done("  running values");
     // The rows are in case order: group-bys on the case number can take it by slices.
@@ -1362,7 +1388,7 @@ mod tests {
     fn whole_column_running_values_match_the_per_case_windows() -> PolarsResult<()> {
         let (tasks, cases) = frames()?;
         let fast = prepare(&tasks, &cases)?;
-        let windows = prepare_with(&tasks, &cases, true)?;
+        let windows = prepare_with(&tasks, &cases, &CASE_FIELDS_PER_TASK, true)?;
         assert_eq!(fast.height(), 14);
         assert_eq!(fast.schema(), windows.schema());
         for (a, b) in fast.columns().iter().zip(windows.columns()) {

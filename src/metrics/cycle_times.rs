@@ -589,7 +589,8 @@ pub fn summary(
         ("elapsed_working_hours", "elapsed_s"),
     ];
     let completed = with_team(tasks.filter(col("open").not()), roster)?.cache();
-    let sla_lf = with_team(sla.clone().lazy(), roster)?;
+    // Joined with the teams once: every dimension's compliance reads it.
+    let sla_lf = with_team(sla.clone().lazy(), roster)?.cache();
     for (dimension, group) in [
         ("all", lit("all")),
         ("change_type", col("change_type")),
