@@ -18,8 +18,8 @@ use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;
 use crate::input::reference::Roster;
 use crate::input::tasks::{
-    PROBLEM_KINDS, TaskList, TaskProblem, TaskSource, prepare, prepare_with_case_fields,
-    read_task_list, validate,
+    CASE_FIELDS_PER_TASK, PROBLEM_KINDS, TaskList, TaskProblem, TaskSource,
+    prepare_with_case_fields, read_task_list, validate,
 };
 use crate::input::{
     DataIssue, DataSources, InputError, ROW, TableData, case_id_issues, column_str, column_u64,
@@ -242,16 +242,24 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         }
         None => None,
     };
-    let tasks = read_task_list(&opts.sources, &map, &cases)?;
+    let mut tasks = read_task_list(&opts.sources, &map, &cases)?;
     phases.done("read tasks");
     issues.extend(tasks.issues.iter().cloned());
+    let latest = latest_timestamp(&[&cases.df, &tasks.df])?;
+    let mut extra: Vec<NaiveDate> = Vec::new();
+    extra.extend(day.map(|d| d + Duration::days(1)));
+    extra.extend(opts.as_of.map(|t| t.date()));
+    // Reported after the data findings (as `--strict` would stop first).
+    let clock = WorkingClock::covering(calendar, &[&cases.df, &tasks.df], &extra);
     // `cycle` needs only the change type of each task's case (its stage times carry it);
-    // the status report needs every case field per task.
-    let prepared = if day.is_some() {
-        prepare(&tasks.df, &cases.df)?
+    // the status report needs every case field per task. `prepared` holds every task from
+    // here on: the frame as read is handed over (and let go), not kept beside it.
+    let case_fields: &[&str] = if day.is_some() {
+        &CASE_FIELDS_PER_TASK
     } else {
-        prepare_with_case_fields(&tasks.df, &cases.df, &["change_type"])?
+        &["change_type"]
     };
+    let prepared = prepare_with_case_fields(std::mem::take(&mut tasks.df), &cases.df, case_fields)?;
     phases.done("prepare");
     let task_problems = validate(&tasks, &prepared)?;
     phases.done("check tasks");
@@ -266,15 +274,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         }
         .into());
     }
-    let latest = latest_timestamp(&[&cases.df, &tasks.df])?;
-    let mut extra: Vec<NaiveDate> = Vec::new();
-    extra.extend(day.map(|d| d + Duration::days(1)));
-    extra.extend(opts.as_of.map(|t| t.date()));
-    let clock = WorkingClock::covering(calendar, &[&cases.df, &tasks.df], &extra)?;
-    // `prepared` holds every task from here on: the frame as read is let go (a sorted task
-    // list is a second copy, about 1 GB for 7M tasks).
-    let mut tasks = tasks;
-    tasks.df = DataFrame::empty();
+    let clock = clock?;
     Ok(Inputs {
         map,
         rules,

@@ -503,7 +503,7 @@ impl Packing {
 /// that is kept only when it comes from the same case. Only when the values span too long a
 /// range to pack do they run as windows over each case (same results, much slower).
 pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
-    prepare_with(tasks, cases, &CASE_FIELDS_PER_TASK, false)
+    prepare_with(tasks.clone(), cases, &CASE_FIELDS_PER_TASK, false)
 }
 
 /// The case fields [`prepare`] gives every task.
@@ -520,9 +520,11 @@ pub const CASE_FIELDS_PER_TASK: [&str; 8] = [
 
 /// [`prepare`], giving every task only the case fields `case_fields` (of
 /// [`CASE_FIELDS_PER_TASK`], in that order; `received_at` is always read, for the ready
-/// time): each is a column as long as the task list.
+/// time): each is a column as long as the task list. The task list is taken, not
+/// borrowed: a list out of order is put in order column by column, each column as read let
+/// go once copied, so that the list is never held twice.
 pub fn prepare_with_case_fields(
-    tasks: &DataFrame,
+    tasks: DataFrame,
     cases: &DataFrame,
     case_fields: &[&str],
 ) -> PolarsResult<DataFrame> {
@@ -612,11 +614,15 @@ fn later_task() -> Expr {
 /// Puts the tasks of each case whose tasks are out of time order in order, in place
 /// ([`TaskOrder::CasesTogether`]; `__g` numbers the cases): only those cases' rows are
 /// sorted, then the frame is gathered once.
-fn sort_within_cases(numbered: &DataFrame) -> PolarsResult<DataFrame> {
+fn sort_within_cases(mut numbered: DataFrame) -> PolarsResult<DataFrame> {
     let order = SortMultipleOptions::default()
         .with_nulls_last(true)
         .with_maintain_order(true);
-    let numbered = numbered.with_row_index("__at".into(), None)?;
+    let height = numbered.height();
+    numbered.hstack_mut(&[Column::new(
+        "__at".into(),
+        (0..height as IdxSize).collect::<Vec<_>>(),
+    )])?;
     let out_of_order = same_case().and(later_task().not()).fill_null(lit(false));
     let disordered = numbered
         .clone()
@@ -646,14 +652,20 @@ fn sort_within_cases(numbered: &DataFrame) -> PolarsResult<DataFrame> {
     for (slot, source) in slots.into_no_null_iter().zip(sources.into_no_null_iter()) {
         index[slot as usize] = source;
     }
-    numbered
-        .drop("__at")?
-        .take(&IdxCa::from_vec("__at".into(), index))
+    let index = IdxCa::from_vec("__at".into(), index);
+    // Column by column, each as read dropped once gathered: the list is not held twice.
+    numbered.drop_in_place("__at")?;
+    let columns = numbered
+        .into_columns()
+        .into_iter()
+        .map(|c| c.take(&index))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(height, columns)
 }
 
 /// [`prepare`]; `windows` forces the per-case windows (to compare the two in tests).
 fn prepare_with(
-    tasks: &DataFrame,
+    tasks: DataFrame,
     cases: &DataFrame,
     case_fields: &[&str],
     windows: bool,
@@ -686,9 +698,8 @@ fn prepare_with(
                 .cast(DataType::Int64)
                 .fill_null(lit(i64::MAX)),
         );
-    let (stage_code, codes) = stage_codes(tasks)?;
+    let (stage_code, codes) = stage_codes(&tasks)?;
     let keyed = tasks
-        .clone()
         .lazy()
         .with_columns([
             key.cast(DataType::Int64).alias("__key"),
@@ -715,7 +726,7 @@ fn prepare_with(
     let mut sorted = match task_order(&keyed)? {
         TaskOrder::Sorted => keyed.lazy().with_column(case_number),
         TaskOrder::CasesTogether => {
-            sort_within_cases(&keyed.lazy().with_column(case_number).collect()?)?.lazy()
+            sort_within_cases(keyed.lazy().with_column(case_number).collect()?)?.lazy()
         }
         TaskOrder::Unsorted => keyed
             .lazy()
@@ -1388,7 +1399,7 @@ mod tests {
     fn whole_column_running_values_match_the_per_case_windows() -> PolarsResult<()> {
         let (tasks, cases) = frames()?;
         let fast = prepare(&tasks, &cases)?;
-        let windows = prepare_with(&tasks, &cases, &CASE_FIELDS_PER_TASK, true)?;
+        let windows = prepare_with(tasks.clone(), &cases, &CASE_FIELDS_PER_TASK, true)?;
         assert_eq!(fast.height(), 14);
         assert_eq!(fast.schema(), windows.schema());
         for (a, b) in fast.columns().iter().zip(windows.columns()) {
