@@ -181,19 +181,6 @@ fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue
         .collect())
 }
 
-/// The case fields `cycle` and `status` measure, besides the time limits' fields.
-const CASE_FIELDS: [&str; 9] = [
-    "case_id",
-    "received_at",
-    "bound_at",
-    "change_type",
-    "branch",
-    "query_opened_at",
-    "query_closed_at",
-    "referred_at",
-    "referral_returned_at",
-];
-
 /// Reads and checks everything a cycle or status run needs. `day` is a date the clock must
 /// cover besides the data (the status report's day).
 pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunError> {
@@ -220,8 +207,11 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     // With a task list or event log, only the case fields measured here are read: the
     // others are neither parsed nor checked (`check` reports their unreadable values).
     // Tasks derived from the cases need the stage fields, so then every field is read.
+    // The case fields measured: those a task can carry (the status report's), the key and
+    // the time limits' fields.
     let mut only = needed.clone();
-    only.extend(CASE_FIELDS.map(String::from));
+    only.extend(CASE_FIELDS_PER_TASK.map(String::from));
+    only.push(String::from("case_id"));
     let has_task_list = opts.sources.tasks.is_some() || opts.sources.events.is_some();
     let cases = read_table_fields(
         &cases_path,

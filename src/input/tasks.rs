@@ -886,31 +886,22 @@ fn prepare_with(
             col("__known").fill_null(lit(false)),
         ])
         .select(
-            [
-                ROW,
-                "case_id",
-                "stage",
-                "operator",
-                "assigned_at",
-                "started_at",
-                "completed_at",
-                "outcome",
-            ]
-            .into_iter()
-            .chain(case_fields.iter().copied())
-            .chain([
-                "ready_at",
-                "stage_index",
-                "visit",
-                "rework",
-                "returned",
-                "__known",
-                "__prev_row",
-                "__g",
-                "__stage_code",
-            ])
-            .map(col)
-            .collect::<Vec<_>>(),
+            std::iter::once(ROW)
+                .chain(TASK_COLUMNS)
+                .chain(case_fields.iter().copied())
+                .chain([
+                    "ready_at",
+                    "stage_index",
+                    "visit",
+                    "rework",
+                    "returned",
+                    "__known",
+                    "__prev_row",
+                    "__g",
+                    "__stage_code",
+                ])
+                .map(col)
+                .collect::<Vec<_>>(),
         )
         .collect()?;
     phases.done("  running values");
@@ -1401,15 +1392,7 @@ mod tests {
         let fast = prepare(&tasks, &cases)?;
         let windows = prepare_with(tasks.clone(), &cases, &CASE_FIELDS_PER_TASK, true)?;
         assert_eq!(fast.height(), 14);
-        assert_eq!(fast.schema(), windows.schema());
-        for (a, b) in fast.columns().iter().zip(windows.columns()) {
-            assert!(
-                a.as_materialized_series()
-                    .equals_missing(b.as_materialized_series()),
-                "{}: {a:?} vs {b:?}",
-                a.name()
-            );
-        }
+        assert_same_frame(&fast, &windows, "windows");
         Ok(())
     }
 
@@ -1515,6 +1498,20 @@ mod tests {
         Ok(())
     }
 
+    /// The same columns with the same values, empty values included.
+    #[track_caller]
+    fn assert_same_frame(a: &DataFrame, b: &DataFrame, what: &str) {
+        assert_eq!(a.schema(), b.schema(), "{what}");
+        for (x, y) in a.columns().iter().zip(b.columns()) {
+            assert!(
+                x.as_materialized_series()
+                    .equals_missing(y.as_materialized_series()),
+                "{what}, {}: {x:?} vs {y:?}",
+                x.name()
+            );
+        }
+    }
+
     /// The tasks of [`frames`] in the order of their file rows `rows`.
     fn in_row_order(tasks: &DataFrame, rows: &[u64]) -> PolarsResult<DataFrame> {
         let at: Vec<IdxSize> = rows.iter().map(|r| (*r - 2) as IdxSize).collect();
@@ -1535,14 +1532,7 @@ mod tests {
         ];
         for rows in orders {
             let p = prepare(&in_row_order(&tasks, rows)?, &cases)?;
-            for (a, b) in p.columns().iter().zip(reference.columns()) {
-                assert!(
-                    a.as_materialized_series()
-                        .equals_missing(b.as_materialized_series()),
-                    "rows {rows:?}, {}: {a:?} vs {b:?}",
-                    a.name()
-                );
-            }
+            assert_same_frame(&p, &reference, &format!("rows {rows:?}"));
         }
         Ok(())
     }
