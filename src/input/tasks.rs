@@ -420,7 +420,7 @@ fn stage_codes(tasks: &DataFrame) -> PolarsResult<(Expr, u32)> {
 }
 
 /// True on the first row of each case of the case-sorted task list (`__g` changes).
-fn case_starts() -> Expr {
+pub(crate) fn case_starts() -> Expr {
     col("__g")
         .neq(col("__g").shift(lit(1)))
         .fill_null(lit(true))

@@ -37,7 +37,7 @@ use crate::engine::compile::{CompileCtx, status_expr};
 use crate::engine::working_time::{WorkingClock, hours};
 use crate::input::ROW;
 use crate::input::reference::Roster;
-use crate::input::tasks::stage_index;
+use crate::input::tasks::{case_starts, stage_index};
 use crate::rules::Rule;
 use crate::rules::kinds::duration::waits;
 use crate::schema::{FieldType, WAIT_STEPS};
@@ -267,14 +267,36 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
         .then(col("__g").max() + lit(1_u32))
         .otherwise(col("__g"))
         .cast(DataType::UInt64);
-    let codes = col("__stage_code").max().cast(DataType::UInt64) + lit(1_u64);
     let mut phases = crate::timing::Phases::new();
+    // The texts of a group (case id, change type, stage) follow from its key: they are
+    // looked up once per case and per stage code afterwards, not carried through the sort
+    // and taken per group.
+    let tasks = tasks.cache();
+    let per_case = tasks
+        .clone()
+        .filter(case_starts())
+        .select([col("case_id"), col("change_type")])
+        .collect()?;
+    let per_code = tasks
+        .clone()
+        .group_by([col("__stage_code")])
+        .agg([col("stage").first()])
+        .sort(["__stage_code"], SortMultipleOptions::default())
+        .collect()?;
+    // Stage names by code (a code no task has stays empty); the case texts by case number
+    // - 1, then an empty one for the tasks without a case id (one number past the last).
+    let code_of = per_code.column("__stage_code")?.u32()?.clone();
+    let stage_of = per_code.column("stage")?.str()?.clone();
+    let mut names: Vec<Option<String>> = vec![None; code_of.max().map_or(0, |m| m as usize + 1)];
+    for (code, name) in code_of.iter().zip(stage_of.iter()) {
+        if let Some(code) = code {
+            names[code as usize] = name.map(str::to_owned);
+        }
+    }
+    let codes = lit(names.len() as u64);
     let mut sorted = tasks
         .select([
-            (case * codes + col("__stage_code").cast(DataType::UInt64)).alias("__k"),
-            col("case_id"),
-            col("stage"),
-            col("change_type"),
+            (case * codes.clone() + col("__stage_code").cast(DataType::UInt64)).alias("__k"),
             col("operator"),
             col("ready_at"),
             col("completed_at"),
@@ -296,13 +318,22 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
     k.set_sorted_flag(polars::series::IsSorted::Ascending);
     sorted.with_column(k)?;
     phases.done("  sort by case, stage");
+    let case_text = |c: &str| {
+        lit(per_case
+            .column(c)
+            .expect("case column")
+            .as_materialized_series()
+            .extend_constant(AnyValue::Null, 1)
+            .expect("one more"))
+        .gather(
+            (col("__k") / codes.clone()).cast(IDX_DTYPE) - lit(1).cast(IDX_DTYPE),
+            false,
+        )
+    };
     let r = sorted
         .lazy()
         .group_by([col("__k")])
         .agg([
-            col("case_id").first().alias("case_id"),
-            col("stage").first().alias("stage"),
-            col("change_type").first().alias("change_type"),
             len().cast(DataType::UInt32).alias("visits"),
             col("operator").last().alias("operator"),
             col("ready_at").min().alias("first_ready_at"),
@@ -325,6 +356,13 @@ pub fn stage_times(tasks: LazyFrame) -> PolarsResult<DataFrame> {
             col(ROW).min().alias("first_row"),
         ])
         .sort(["__k"], SortMultipleOptions::default())
+        .with_columns([
+            case_text("case_id").alias("case_id"),
+            case_text("change_type").alias("change_type"),
+            lit(Series::new("stage".into(), names))
+                .gather((col("__k") % codes.clone()).cast(IDX_DTYPE), false)
+                .alias("stage"),
+        ])
         .select(STAGE_COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
         .collect();
     phases.done("  group");
@@ -588,7 +626,21 @@ pub fn summary(
         ("handling_working_hours", "handling_s"),
         ("elapsed_working_hours", "elapsed_s"),
     ];
-    let completed = with_team(tasks.filter(col("open").not()), roster)?.cache();
+    // Only what the operator and team rows read: the task frame has 30-odd columns, and the
+    // cache would hold them all.
+    let completed = with_team(
+        tasks
+            .select([
+                col("operator"),
+                col("open"),
+                col("waiting_s"),
+                col("handling_s"),
+                col("elapsed_s"),
+            ])
+            .filter(col("open").not()),
+        roster,
+    )?
+    .cache();
     // Joined with the teams once: every dimension's compliance reads it.
     let sla_lf = with_team(sla.clone().lazy(), roster)?.cache();
     for (dimension, group) in [
