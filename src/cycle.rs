@@ -204,11 +204,10 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     needed.sort();
     needed.dedup();
     phases.done("config");
-    // With a task list or event log, only the case fields measured here are read: the
-    // others are neither parsed nor checked (`check` reports their unreadable values).
-    // Tasks derived from the cases need the stage fields, so then every field is read.
-    // The case fields measured: those a task can carry (the status report's), the key and
-    // the time limits' fields.
+    // With a task list or event log, only the case fields measured here are read (the key,
+    // those a task can carry and the time limits' fields): the others are neither parsed
+    // nor checked (`check` reports their unreadable values). Tasks derived from the cases
+    // need the stage fields, so then every field is read.
     let mut only = needed.clone();
     only.extend(CASE_FIELDS_PER_TASK.map(String::from));
     only.push(String::from("case_id"));

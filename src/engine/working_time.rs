@@ -310,6 +310,16 @@ mod tests {
         t.and_utc().timestamp_millis()
     }
 
+    /// A frame with one `Datetime(ms)` column `t` of these milliseconds (None: empty).
+    fn instants_frame(values: Vec<Option<i64>>) -> DataFrame {
+        df!("t" => values)
+            .unwrap()
+            .lazy()
+            .with_column(col("t").cast(DataType::Datetime(TimeUnit::Milliseconds, None)))
+            .collect()
+            .unwrap()
+    }
+
     /// The clock column `c` of a result, every value present.
     fn clock_values(out: &DataFrame) -> Vec<i64> {
         out.column("c")
@@ -500,12 +510,7 @@ mod tests {
             let instants: Vec<NaiveDateTime> = (0..(21 * 24 * 60 / 7))
                 .map(|i| start + Duration::minutes(7 * i))
                 .collect();
-            let df = df!("t" => instants.iter().map(|t| ms(*t)).collect::<Vec<_>>())
-                .unwrap()
-                .lazy()
-                .with_column(col("t").cast(DataType::Datetime(TimeUnit::Milliseconds, None)))
-                .collect()
-                .unwrap();
+            let df = instants_frame(instants.iter().map(|t| Some(ms(*t))).collect());
             let clock = WorkingClock::covering(cal.clone(), &[&df], &[]).unwrap();
             let out = df
                 .lazy()
@@ -527,12 +532,7 @@ mod tests {
     fn precomputed_clock_columns_hold_the_clock_and_are_read_back() {
         let cal = october();
         let times = ["2026-09-28 11:00", "2026-10-09 16:30", "2026-10-10 10:00"];
-        let df = df!("t" => times.iter().map(|t| ms(at(t))).collect::<Vec<_>>())
-            .unwrap()
-            .lazy()
-            .with_column(col("t").cast(DataType::Datetime(TimeUnit::Milliseconds, None)))
-            .collect()
-            .unwrap();
+        let df = instants_frame(times.iter().map(|t| Some(ms(at(t)))).collect());
         let clock = WorkingClock::covering(cal.clone(), &[&df], &[]).unwrap();
         let (pre, exprs) = clock.precompute(&[("t".into(), FieldType::DateTime)]);
         assert_eq!(exprs.len(), 1);
@@ -564,12 +564,7 @@ mod tests {
         let inside = ms(at("2026-10-05 10:00"));
         let before = ms(at("2026-09-30 10:00"));
         let after = ms(at("2026-11-01 00:00"));
-        let df = df!("t" => [Some(inside), None, Some(before), Some(after)])
-            .unwrap()
-            .lazy()
-            .with_column(col("t").cast(DataType::Datetime(TimeUnit::Milliseconds, None)))
-            .collect()
-            .unwrap();
+        let df = instants_frame(vec![Some(inside), None, Some(before), Some(after)]);
         let out = df
             .lazy()
             .select([clock.field_seconds("t", FieldType::DateTime).alias("c")])

@@ -856,15 +856,18 @@ mod tests {
             "C4,yesterday,2026-13-45,-0.5,N,,HQ\n",
         ));
         let df = &t.df;
-        let dt: Vec<Option<i64>> = df
-            .column("received_at")
-            .unwrap()
-            .cast(&DataType::Int64)
-            .unwrap()
-            .i64()
-            .unwrap()
-            .iter()
-            .collect();
+        // A column's values as numbers (dates as days, timestamps as milliseconds).
+        let numbers = |name: &str| -> Vec<Option<i64>> {
+            df.column(name)
+                .unwrap()
+                .cast(&DataType::Int64)
+                .unwrap()
+                .i64()
+                .unwrap()
+                .iter()
+                .collect()
+        };
+        let dt = numbers("received_at");
         assert_eq!(
             dt,
             [
@@ -885,13 +888,7 @@ mod tests {
             .iter()
             .collect();
         assert_eq!(seal, [Some(true), Some(true), None, Some(false)]);
-        let docs: Vec<Option<i64>> = df
-            .column("docs_required")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .iter()
-            .collect();
+        let docs = numbers("docs_required");
         assert_eq!(docs, [Some(3), Some(4), None, None]);
         assert_eq!(
             column_str(df, "branch"),
@@ -902,15 +899,7 @@ mod tests {
                 Some("HQ".into())
             ]
         );
-        let dates: Vec<Option<i32>> = df
-            .column("application_date")
-            .unwrap()
-            .cast(&DataType::Int32)
-            .unwrap()
-            .i32()
-            .unwrap()
-            .iter()
-            .collect();
+        let dates = numbers("application_date");
         // 2026-10-01 is day 20,727 since 1970-01-01; the empty value is empty, not bad.
         assert_eq!(dates, [Some(20_727), Some(20_728), None, None]);
         let mut bad: Vec<(u64, &str, &str)> = t

@@ -648,7 +648,7 @@ fn sort_within_cases(mut numbered: DataFrame) -> PolarsResult<DataFrame> {
         .column("__at")?
         .idx()?
         .clone();
-    let mut index: Vec<IdxSize> = (0..numbered.height() as IdxSize).collect();
+    let mut index: Vec<IdxSize> = (0..height as IdxSize).collect();
     for (slot, source) in slots.into_no_null_iter().zip(sources.into_no_null_iter()) {
         index[slot as usize] = source;
     }
