@@ -2,7 +2,9 @@
 //! the way an analyst fluent in polars would write them. Same input (text CSV parsed into
 //! types), same semantics (rules/README.md), same output (the failing case/rule pairs,
 //! written as CSV). The engine's time divided by this one is the engine/baseline ratio.
-//! The `expr` rule (rhai) is left out here and timed on its own.
+//! The `expr` rule (rhai) is left out here and timed on its own. The three working-time
+//! limits (`cycle_time`) count working seconds with a day table built here from the data
+//! folder's `calendar.yaml` (only the file's reading is policyqc's).
 
 #![allow(
     clippy::similar_names,
@@ -78,8 +80,112 @@ fn is(c: &str, values: &[&str]) -> Expr {
         .unwrap()
 }
 
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// Working seconds since 2000-01-01 at each instant: working seconds before the day (a
+/// cumulative sum over a day table, looked up by day number) plus the seconds of the day's
+/// working intervals elapsed.
+struct WorkClock {
+    first_day: i64,
+    before: Series,
+    working: Series,
+    intervals: Vec<(i64, i64)>,
+    day_seconds: i64,
+}
+
+impl WorkClock {
+    fn new(dir: &Path) -> PolarsResult<Self> {
+        let calendar = policyqc::check::load_calendar(Some(&dir.join("calendar.yaml")))
+            .map_err(|e| polars_err!(ComputeError: "calendar.yaml: {e}"))?;
+        let intervals: Vec<(i64, i64)> = calendar
+            .intervals()
+            .iter()
+            .map(|&(s, e)| (i64::from(s) * 60, i64::from(e - s) * 60))
+            .collect();
+        let day_seconds: i64 = intervals.iter().map(|(_, l)| l).sum();
+        let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+        let last = chrono::NaiveDate::from_ymd_opt(2100, 1, 1).expect("date");
+        let (mut before, mut working, mut sum) = (Vec::new(), Vec::new(), 0_i64);
+        for day in first.iter_days().take_while(|d| *d <= last) {
+            let w = calendar.is_working_day(day);
+            before.push(sum);
+            working.push(w);
+            sum += if w { day_seconds } else { 0 };
+        }
+        Ok(Self {
+            first_day: (first - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("date"))
+                .num_days(),
+            before: Series::new("before".into(), before),
+            working: Series::new("working".into(), working),
+            intervals,
+            day_seconds,
+        })
+    }
+
+    /// The clock of a timestamp column (null where it is null).
+    fn of(&self, c: &str) -> Expr {
+        let ms = col(c).cast(DataType::Int64);
+        let day = ms.clone().floor_div(lit(MS_PER_DAY));
+        let second = (ms - day.clone() * lit(MS_PER_DAY)).floor_div(lit(1000_i64));
+        let index = (day - lit(self.first_day)).cast(IDX_DTYPE);
+        let elapsed = self
+            .intervals
+            .iter()
+            .map(|&(start, len)| (second.clone() - lit(start)).clip(lit(0_i64), lit(len)))
+            .reduce(|a, b| a + b)
+            .unwrap_or(lit(0_i64));
+        lit(self.before.clone()).gather(index.clone(), false)
+            + when(lit(self.working.clone()).gather(index, false))
+                .then(elapsed)
+                .otherwise(lit(0_i64))
+    }
+}
+
+/// The clock column of a timestamp field (computed once per field, see `run`).
+fn k(c: &str) -> Expr {
+    col(format!("k_{c}").as_str())
+}
+
+/// A wait (`open` to `close`) within `start..stop` in working seconds: its part inside the
+/// span, running to `stop` while not closed; its low and high ends, and its length (0 with
+/// no `open`).
+fn wait(open: &str, close: &str, start: &Expr, stop: &Expr) -> (Expr, Expr, Expr) {
+    let lo = polars::lazy::dsl::max_horizontal([k(open), start.clone()]).expect("max");
+    let hi = polars::lazy::dsl::min_horizontal([k(close).fill_null(stop.clone()), stop.clone()])
+        .expect("min");
+    let len = when(col(open).is_null())
+        .then(lit(0_i64))
+        .otherwise((hi.clone() - lo.clone()).clip_min(lit(0_i64)));
+    (lo, hi, len)
+}
+
+/// Net working seconds from `from` to `to`, less the customer wait and, with `referral`, the
+/// referral wait (their overlap counted once).
+fn net(from: &str, to: &str, referral: bool) -> Expr {
+    let (start, stop) = (k(from), k(to));
+    let (qlo, qhi, customer) = wait("query_opened_at", "query_closed_at", &start, &stop);
+    let gross = stop.clone() - start.clone();
+    if !referral {
+        return gross - customer;
+    }
+    let (rlo, rhi, referral) = wait("referred_at", "referral_returned_at", &start, &stop);
+    let overlap = when(
+        col("query_opened_at")
+            .is_not_null()
+            .and(col("referred_at").is_not_null()),
+    )
+    .then(
+        (polars::lazy::dsl::min_horizontal([qhi, rhi]).expect("min")
+            - polars::lazy::dsl::max_horizontal([qlo, rlo]).expect("max"))
+        .clip_min(lit(0_i64)),
+    )
+    .otherwise(lit(0_i64));
+    gross - customer - referral + overlap
+}
+
 /// Runs the baseline over a data folder; returns the number of failing (case, rule) pairs.
 pub fn run(dir: &Path, out: &Path) -> PolarsResult<usize> {
+    let clock = WorkClock::new(dir)?;
     let cases = text_csv(&dir.join("cases.csv"))?;
     let roster = text_csv(&dir.join("operators.csv"))?.lazy().select([
         col("operator_id"),
@@ -177,6 +283,18 @@ pub fn run(dir: &Path, out: &Path) -> PolarsResult<usize> {
         "maturity_payment",
     ];
     let rules: Vec<(&str, Expr)> = vec![
+        (
+            "intake.registration_late",
+            (k("registered_at") - k("received_at")).gt(lit(2 * 3600_i64)),
+        ),
+        (
+            "review.review_late",
+            net("registered_at", "reviewed_at", false).gt(lit(6 * clock.day_seconds)),
+        ),
+        (
+            "entry.entry_late",
+            net("reviewed_at", "entered_at", true).gt(lit(4 * clock.day_seconds)),
+        ),
         (
             "intake.application_date_missing",
             col("application_date").is_null(),
@@ -378,7 +496,20 @@ pub fn run(dir: &Path, out: &Path) -> PolarsResult<usize> {
             args
         })
     };
-    let typed = cases.lazy().with_columns(parse);
+    let clocks: Vec<Expr> = [
+        "received_at",
+        "registered_at",
+        "reviewed_at",
+        "entered_at",
+        "query_opened_at",
+        "query_closed_at",
+        "referred_at",
+        "referral_returned_at",
+    ]
+    .iter()
+    .map(|c| clock.of(c).alias(format!("k_{c}").as_str()))
+    .collect();
+    let typed = cases.lazy().with_columns(parse).with_columns(clocks);
     let typed = join(join(typed, "entry_operator", "e"), "checker", "c")
         .with_column(required.alias("required"));
     let flagged = typed
