@@ -220,11 +220,10 @@ pub fn run_check_with_progress(
     progress(CheckPhase::Metrics);
     let case_rates = metrics::case_rates(&evaluation.frame, &rules.rules)?;
     phases.done("  case rates");
-    let rule_rates = metrics::rule_rates(&evaluation.frame, &rules.rules)?;
-    phases.done("  rule rates");
     let operator_groups = metrics::operator_groups(&evaluation.frame, &rules.rules)?;
+    let rule_rates = metrics::rule_rates_from(&operator_groups, &rules.rules)?;
     let operator_rates = metrics::operator_rates_from(&operator_groups)?;
-    phases.done("  oper. rates");
+    phases.done("  rule and operator rates");
     let counter = |t: &crate::config::thresholds::Threshold| {
         cases_matching(
             &evaluation.frame,
