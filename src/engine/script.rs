@@ -81,39 +81,55 @@ pub fn compile(source: &str, catalog: &FieldCatalog) -> Result<(rhai::AST, Vec<S
     Ok((ast, fields))
 }
 
-/// One column's values as rhai values (`None` = empty).
-fn column_values(df: &DataFrame, name: &str, ty: FieldType) -> PolarsResult<Vec<Option<Dynamic>>> {
-    let s = df.column(name)?.as_materialized_series();
-    Ok(match ty {
-        FieldType::Text => s
-            .str()?
-            .iter()
-            .map(|v| v.map(|v| Dynamic::from(v.to_owned())))
-            .collect(),
-        FieldType::Integer => s.i64()?.iter().map(|v| v.map(Dynamic::from_int)).collect(),
-        FieldType::Money => s
-            .i64()?
-            .iter()
-            .map(|v| v.map(|c| Dynamic::from_decimal(Decimal::new(c, 2))))
-            .collect(),
-        FieldType::Bool => s
-            .bool()?
-            .iter()
-            .map(|v| v.map(Dynamic::from_bool))
-            .collect(),
-        FieldType::Date => s
-            .cast(&DataType::String)?
-            .str()?
-            .iter()
-            .map(|v| v.map(|v| Dynamic::from(v.to_owned())))
-            .collect(),
-        FieldType::DateTime => {
-            let text = s.datetime()?.to_string("%Y-%m-%d %H:%M:%S")?;
-            text.iter()
-                .map(|v| v.map(|v| Dynamic::from(v.to_owned())))
-                .collect()
+/// One column, ready to give any row's value as a rhai value: values are converted only for
+/// the rows a rule is evaluated on, inside the parallel loop (converting whole columns
+/// first, one text copy per case, took longer than the scripts).
+enum Values {
+    /// Text; dates and timestamps as their text (`2026-10-05`, `2026-10-05 09:30:00`).
+    Text(StringChunked),
+    Integer(Int64Chunked),
+    /// Integer cents, given to scripts as exact decimals.
+    Money(Int64Chunked),
+    Bool(BooleanChunked),
+}
+
+impl Values {
+    fn of(df: &DataFrame, name: &str, ty: FieldType) -> PolarsResult<Self> {
+        let s = df.column(name)?.as_materialized_series().rechunk();
+        Ok(match ty {
+            FieldType::Text => Values::Text(s.str()?.clone()),
+            FieldType::Integer => Values::Integer(s.i64()?.clone()),
+            FieldType::Money => Values::Money(s.i64()?.clone()),
+            FieldType::Bool => Values::Bool(s.bool()?.clone()),
+            FieldType::Date => Values::Text(s.cast(&DataType::String)?.str()?.clone()),
+            FieldType::DateTime => Values::Text(
+                s.datetime()?
+                    .to_string("%Y-%m-%d %H:%M:%S")?
+                    .rechunk()
+                    .into_owned(),
+            ),
+        })
+    }
+
+    /// The value of a row (`None` = empty).
+    fn get(&self, row: usize) -> Option<Dynamic> {
+        match self {
+            Values::Text(c) => c.get(row).map(|v| Dynamic::from(v.to_owned())),
+            Values::Integer(c) => c.get(row).map(Dynamic::from_int),
+            Values::Money(c) => c
+                .get(row)
+                .map(|cents| Dynamic::from_decimal(Decimal::new(cents, 2))),
+            Values::Bool(c) => c.get(row).map(Dynamic::from_bool),
         }
-    })
+    }
+
+    fn is_null(&self, row: usize) -> bool {
+        match self {
+            Values::Text(c) => c.get(row).is_none(),
+            Values::Integer(c) | Values::Money(c) => c.get(row).is_none(),
+            Values::Bool(c) => c.get(row).is_none(),
+        }
+    }
 }
 
 /// A script that failed on a case (other than returning false).
@@ -134,11 +150,11 @@ pub fn evaluate(
     catalog: &FieldCatalog,
     applies: &BooleanChunked,
 ) -> Result<BooleanChunked, ScriptError> {
-    let columns: Vec<(String, Vec<Option<Dynamic>>)> = fields
+    let columns: Vec<(String, Values)> = fields
         .iter()
         .map(|f| {
             let ty = catalog.get(f).unwrap_or(FieldType::Text);
-            column_values(df, f, ty)
+            Values::of(df, f, ty)
                 .map(|v| (f.clone(), v))
                 .map_err(|e| ScriptError {
                     row: 0,
@@ -156,14 +172,13 @@ pub fn evaluate(
             let mut scope = Scope::new();
             let mut out = Vec::with_capacity(chunk);
             for row in c * chunk..((c + 1) * chunk).min(n) {
-                if !applies[row] || columns.iter().any(|(_, v)| v[row].is_none()) {
+                if !applies[row] || columns.iter().any(|(_, v)| v.is_null(row)) {
                     out.push(None);
                     continue;
                 }
                 scope.clear();
                 for (name, values) in &columns {
-                    scope
-                        .push_dynamic(name.as_str(), values[row].clone().expect("checked present"));
+                    scope.push_dynamic(name.as_str(), values.get(row).expect("checked present"));
                 }
                 match engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast) {
                     Ok(v) => match v.as_bool() {
