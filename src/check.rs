@@ -11,7 +11,7 @@ use crate::config::diagnostics::{Diagnostics, SourceFile};
 use crate::engine::compile::CompileCtx;
 use crate::engine::evaluate::status_column;
 use crate::engine::working_time::WorkingClock;
-use crate::engine::{EngineError, Evaluation, evaluate};
+use crate::engine::{EngineError, Evaluation, evaluate_with};
 use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
 use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate};
@@ -215,15 +215,17 @@ pub fn run_check_with_progress(
     };
     phases.done("reference");
     progress(CheckPhase::Evaluate);
-    let evaluation = evaluate(&rules, &cases.df, &ctx)?;
+    // The rates are computed while the findings are gathered.
+    let (evaluation, (case_rates, rule_rates, operator_groups, operator_rates)) =
+        evaluate_with(&rules, &cases.df, &ctx, |frame| {
+            let case_rates = metrics::case_rates(frame, &rules.rules)?;
+            let operator_groups = metrics::operator_groups(frame, &rules.rules)?;
+            let rule_rates = metrics::rule_rates_from(&operator_groups, &rules.rules)?;
+            let operator_rates = metrics::operator_rates_from(&operator_groups)?;
+            Ok((case_rates, rule_rates, operator_groups, operator_rates))
+        })?;
     phases.done("evaluate");
     progress(CheckPhase::Metrics);
-    let case_rates = metrics::case_rates(&evaluation.frame, &rules.rules)?;
-    phases.done("  case rates");
-    let operator_groups = metrics::operator_groups(&evaluation.frame, &rules.rules)?;
-    let rule_rates = metrics::rule_rates_from(&operator_groups, &rules.rules)?;
-    let operator_rates = metrics::operator_rates_from(&operator_groups)?;
-    phases.done("  rule and operator rates");
     let counter = |t: &crate::config::thresholds::Threshold| {
         cases_matching(
             &evaluation.frame,

@@ -75,6 +75,18 @@ pub fn evaluate(
     cases: &DataFrame,
     ctx: &CompileCtx<'_>,
 ) -> Result<Evaluation, EngineError> {
+    evaluate_with(rules, cases, ctx, |_| Ok(())).map(|(evaluation, ())| evaluation)
+}
+
+/// [`evaluate`], and `alongside` run on the cases with their status columns while the
+/// findings are gathered (the metrics: the findings are a few small queries that leave a core
+/// idle).
+pub fn evaluate_with<T: Send>(
+    rules: &RuleSet,
+    cases: &DataFrame,
+    ctx: &CompileCtx<'_>,
+    alongside: impl FnOnce(&DataFrame) -> PolarsResult<T> + Send,
+) -> Result<(Evaluation, T), EngineError> {
     check_reference_tables(&rules.rules, ctx)?;
     let mut phases = crate::timing::Phases::new();
     let mut frame = cases.clone();
@@ -171,8 +183,12 @@ pub fn evaluate(
         .with_columns(statuses)
         .collect()?;
     phases.done("  statuses");
-    let findings = findings::gather(&frame, &rules.rules, &checks, ctx)?;
-    phases.done("  findings");
+    let (findings, other) = rayon::join(
+        || findings::gather(&frame, &rules.rules, &checks, ctx),
+        || alongside(&frame),
+    );
+    let (findings, other) = (findings?, other?);
+    phases.done("  findings and metrics");
     let clock_names: Vec<String> = frame
         .get_column_names()
         .iter()
@@ -180,7 +196,7 @@ pub fn evaluate(
         .map(ToString::to_string)
         .collect();
     let frame = frame.drop_many(clock_names);
-    Ok(Evaluation { frame, findings })
+    Ok((Evaluation { frame, findings }, other))
 }
 
 /// The display side of an `expr` rule: actual = the named fields with their values.

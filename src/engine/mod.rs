@@ -7,4 +7,4 @@ pub mod findings;
 pub mod script;
 pub mod working_time;
 
-pub use evaluate::{EngineError, Evaluation, evaluate};
+pub use evaluate::{EngineError, Evaluation, evaluate, evaluate_with};
