@@ -122,14 +122,6 @@ impl Values {
             Values::Bool(c) => c.get(row).map(Dynamic::from_bool),
         }
     }
-
-    fn is_null(&self, row: usize) -> bool {
-        match self {
-            Values::Text(c) => c.get(row).is_none(),
-            Values::Integer(c) | Values::Money(c) => c.get(row).is_none(),
-            Values::Bool(c) => c.get(row).is_none(),
-        }
-    }
 }
 
 /// A script that failed on a case (other than returning false).
@@ -171,14 +163,20 @@ pub fn evaluate(
         .map(|c| {
             let mut scope = Scope::new();
             let mut out = Vec::with_capacity(chunk);
+            let mut values = Vec::with_capacity(columns.len());
             for row in c * chunk..((c + 1) * chunk).min(n) {
-                if !applies[row] || columns.iter().any(|(_, v)| v.is_null(row)) {
+                values.clear();
+                if applies[row] {
+                    values.extend(columns.iter().map_while(|(_, v)| v.get(row)));
+                }
+                // Not applicable, or a field is empty.
+                if values.len() < columns.len() || !applies[row] {
                     out.push(None);
                     continue;
                 }
                 scope.clear();
-                for (name, values) in &columns {
-                    scope.push_dynamic(name.as_str(), values.get(row).expect("checked present"));
+                for ((name, _), value) in columns.iter().zip(values.drain(..)) {
+                    scope.push_dynamic(name.as_str(), value);
                 }
                 match engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast) {
                     Ok(v) => match v.as_bool() {

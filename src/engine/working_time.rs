@@ -28,6 +28,7 @@ use crate::calendar::Calendar;
 use crate::schema::FieldType;
 
 const MS_PER_DAY: i64 = 86_400_000;
+const SECONDS_PER_DAY: i64 = 86_400;
 /// The prefix of the precomputed clock columns ([`WorkingClock::precompute`]).
 const CLOCK_COLUMN_PREFIX: &str = "__wc_";
 /// Days from 1970-01-01 (polars' day 0) to 0001-01-01's day count used by chrono.
@@ -43,9 +44,10 @@ pub struct WorkingClock {
     first_day: i64,
     /// Dates in the table.
     len: usize,
-    /// Working days before each date, since the clock's epoch (Int64).
-    days_before: Series,
-    /// Whether each date is a working day (Boolean).
+    /// Working seconds before each date, since the clock's epoch (Int64), with an empty
+    /// entry first and last that stand for every date before and after the range.
+    seconds_before: Series,
+    /// Whether each date is a working day (Boolean), with the same two extra entries.
     is_working: Series,
     /// Working seconds in a working day.
     day_seconds: i64,
@@ -62,10 +64,13 @@ impl WorkingClock {
         let (from, to) = if to < from { (to, from) } else { (from, to) };
         let table = calendar.day_table(from, to);
         let minutes_per_day = i64::from(calendar.minutes_per_day());
-        let days_before: Vec<i64> = table
-            .minutes_before
-            .iter()
-            .map(|m| m / minutes_per_day)
+        let seconds_before: Vec<Option<i64>> = std::iter::once(None)
+            .chain(table.minutes_before.iter().map(|m| Some(m * 60)))
+            .chain(std::iter::once(None))
+            .collect();
+        let is_working: Vec<bool> = std::iter::once(false)
+            .chain(table.is_working.iter().copied())
+            .chain(std::iter::once(false))
             .collect();
         let intervals = calendar
             .intervals()
@@ -76,8 +81,8 @@ impl WorkingClock {
             first: from,
             first_day: i64::from(from.num_days_from_ce()) - UNIX_EPOCH_DAYS_FROM_CE,
             len: table.len(),
-            days_before: Series::new("days_before".into(), days_before),
-            is_working: Series::new("is_working".into(), table.is_working),
+            seconds_before: Series::new("seconds_before".into(), seconds_before),
+            is_working: Series::new("is_working".into(), is_working),
             day_seconds: minutes_per_day * 60,
             intervals,
             calendar,
@@ -218,20 +223,16 @@ impl WorkingClock {
 
     /// The clock at instants given as Int64 milliseconds since 1970-01-01 00:00 local time.
     pub fn seconds_from_ms(&self, ms: Expr) -> Expr {
-        let day = ms.clone().floor_div(lit(MS_PER_DAY));
-        let second_of_day = (ms - day.clone() * lit(MS_PER_DAY)).floor_div(lit(1000_i64));
-        let index = day - lit(self.first_day);
-        let in_range = index
-            .clone()
-            .gt_eq(lit(0_i64))
-            .and(index.clone().lt(lit(self.len as i64)));
-        let safe = when(in_range.clone())
-            .then(index)
-            .otherwise(lit(0_i64))
+        let seconds = ms.floor_div(lit(1000_i64));
+        let day = seconds.clone().floor_div(lit(SECONDS_PER_DAY));
+        let second_of_day = seconds - day.clone() * lit(SECONDS_PER_DAY);
+        // The tables' first and last entries (empty) stand for the days outside the range, so
+        // the clock is null there without a range test.
+        let index = (day - lit(self.first_day - 1))
+            .clip(lit(0_i64), lit(self.len as i64 + 1))
             .cast(IDX_DTYPE);
-        let before =
-            lit(self.days_before.clone()).gather(safe.clone(), false) * lit(self.day_seconds);
-        let working = lit(self.is_working.clone()).gather(safe, false);
+        let before = lit(self.seconds_before.clone()).gather(index.clone(), false);
+        let working = lit(self.is_working.clone()).gather(index, false);
         let elapsed = self
             .intervals
             .iter()
@@ -240,9 +241,7 @@ impl WorkingClock {
             })
             .reduce(|a, b| a + b)
             .unwrap_or(lit(0_i64));
-        when(in_range)
-            .then(before + when(working).then(elapsed).otherwise(lit(0_i64)))
-            .otherwise(lit(NULL).cast(DataType::Int64))
+        before + when(working).then(elapsed).otherwise(lit(0_i64))
     }
 }
 
