@@ -938,6 +938,41 @@ mod tests {
         );
     }
 
+    /// Text fields are trimmed of any white space `str::trim` knows (tabs, no-break and
+    /// ideographic spaces too), a value of only spaces is empty; a clean column is kept as it
+    /// is, and one bad value anywhere in a column is found.
+    #[test]
+    fn text_with_white_space_at_either_end_is_trimmed() {
+        let t = read(concat!(
+            "case_id,branch,reviewer,policy_no\n",
+            "C1,HQ,\tbranch,P123456789\n",
+            "C2,HQ,post\u{a0},P123456790\n",
+            "C3,HQ,\u{3000}email,   \n",
+        ));
+        assert_eq!(column_str(&t.df, "branch"), vec![Some(String::from("HQ")); 3]);
+        assert_eq!(
+            column_str(&t.df, "reviewer"),
+            [
+                Some("branch".into()),
+                Some("post".into()),
+                Some("email".into())
+            ]
+        );
+        assert_eq!(
+            column_str(&t.df, "policy_no"),
+            [Some("P123456789".into()), Some("P123456790".into()), None]
+        );
+        assert!(t.issues.is_empty(), "trimming is not a data finding");
+        let column = |values: &[Option<&str>]| Column::new("t".into(), values);
+        assert!(!needs_trimming(&column(&[Some("HQ"), None, Some("a b")])));
+        for bad in [" HQ", "HQ ", "", "\tHQ", "HQ\u{a0}", "\u{2003}HQ"] {
+            assert!(
+                needs_trimming(&column(&[Some("HQ"), None, Some(bad)])),
+                "{bad:?}"
+            );
+        }
+    }
+
     #[test]
     fn case_ids_in_order_or_not_are_checked_for_duplicates_and_blanks() {
         let map = ColumnMap::default();
