@@ -136,12 +136,13 @@ fn main() {
     let (mut t_csv, mut t_base, mut findings, mut pairs) = (f64::INFINITY, f64::INFINITY, 0, 0);
     let mut ratios = Vec::new();
     for _ in 0..runs {
-        let (e, f) = best_of(1, || check(&csv_dir, &tmp.path().join("out-csv"), cases));
-        let (b, p) = best_of(1, || {
+        let (engine, found) = best_of(1, || check(&csv_dir, &tmp.path().join("out-csv"), cases));
+        let (base, base_pairs) = best_of(1, || {
             baseline::run(&csv_dir, &tmp.path().join("baseline.csv")).expect("baseline runs")
         });
-        (t_csv, t_base, findings, pairs) = (t_csv.min(e), t_base.min(b), f, p);
-        ratios.push(e / b);
+        (t_csv, t_base) = (t_csv.min(engine), t_base.min(base));
+        (findings, pairs) = (found, base_pairs);
+        ratios.push(engine / base);
     }
     println!(
         "  check from CSV      {t_csv:>8.3} s  {:>10.0} cases/s  ({findings} findings)",

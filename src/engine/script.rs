@@ -164,13 +164,13 @@ pub fn evaluate(
             let mut scope = Scope::new();
             let mut out = Vec::with_capacity(chunk);
             let mut values = Vec::with_capacity(columns.len());
-            for row in c * chunk..((c + 1) * chunk).min(n) {
+            for (row, &applies) in applies.iter().enumerate().skip(c * chunk).take(chunk) {
                 values.clear();
-                if applies[row] {
+                if applies {
                     values.extend(columns.iter().map_while(|(_, v)| v.get(row)));
                 }
                 // Not applicable, or a field is empty.
-                if values.len() < columns.len() || !applies[row] {
+                if values.len() < columns.len() || !applies {
                     out.push(None);
                     continue;
                 }

@@ -394,10 +394,7 @@ pub fn read_table_fields(
         parsed.iter().partition(|m| m.ty == FieldType::Text);
     let mut retry: Vec<&Mapping> = texts
         .par_iter()
-        .filter(|m| {
-            wide.column(&raw_name(&m.field))
-                .is_ok_and(|c| needs_trimming(c))
-        })
+        .filter(|m| wide.column(&raw_name(&m.field)).is_ok_and(needs_trimming))
         .copied()
         .collect();
     retry.extend(
@@ -949,7 +946,10 @@ mod tests {
             "C2,HQ,post\u{a0},P123456790\n",
             "C3,HQ,\u{3000}email,   \n",
         ));
-        assert_eq!(column_str(&t.df, "branch"), vec![Some(String::from("HQ")); 3]);
+        assert_eq!(
+            column_str(&t.df, "branch"),
+            vec![Some(String::from("HQ")); 3]
+        );
         assert_eq!(
             column_str(&t.df, "reviewer"),
             [
