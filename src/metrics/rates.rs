@@ -209,15 +209,13 @@ pub fn operator_groups(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<Vec<Op
     if fields.is_empty() {
         return Ok(Vec::new());
     }
-    let types = if has_type {
-        distinct_values(frame, "change_type")?
+    let (types, type_code) = if has_type {
+        let types = distinct_values(frame, "change_type")?;
+        let code = code_expr("change_type", &types);
+        (types, code)
     } else {
-        Series::new_empty("change_type".into(), &DataType::String)
-    };
-    let type_code = if has_type {
-        code_expr("change_type", &types)
-    } else {
-        lit(0_u32)
+        let none = Series::new_empty("change_type".into(), &DataType::String);
+        (none, lit(0_u32))
     };
     // The operators, the change type numbers and the statuses: all the group-bys read.
     let keyed = frame
@@ -232,11 +230,11 @@ pub fn operator_groups(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<Vec<Op
                 .collect::<Vec<_>>(),
         )
         .collect()?;
-    let any_failed = (0..rules.len())
-        .map(|i| col(status_column(i).as_str()).fill_null(lit(false)))
-        .reduce(Expr::or)
-        .unwrap_or(lit(false));
-    let failing = keyed.clone().lazy().filter(any_failed).collect()?;
+    let failing = keyed
+        .clone()
+        .lazy()
+        .filter(any_failed(rules.iter().enumerate()))
+        .collect()?;
     let mut types_with_empty = types.clone();
     types_with_empty.append(&Series::full_null("".into(), 1, &DataType::String))?;
     let group = |field: &&str| -> PolarsResult<OperatorGroups> {
