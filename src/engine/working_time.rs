@@ -563,7 +563,20 @@ mod tests {
         let inside = ms(at("2026-10-05 10:00"));
         let before = ms(at("2026-09-30 10:00"));
         let after = ms(at("2026-11-01 00:00"));
-        let df = instants_frame(vec![Some(inside), None, Some(before), Some(after)]);
+        // The range's first and last days are inside; years away is outside too.
+        let first = ms(at("2026-10-01 09:30"));
+        let last = ms(at("2026-10-31 23:59"));
+        let far = [ms(at("1990-01-02 10:00")), ms(at("2100-06-01 10:00"))];
+        let df = instants_frame(vec![
+            Some(inside),
+            None,
+            Some(before),
+            Some(after),
+            Some(first),
+            Some(last),
+            Some(far[0]),
+            Some(far[1]),
+        ]);
         let out = df
             .lazy()
             .select([clock.field_seconds("t", FieldType::DateTime).alias("c")])
@@ -576,7 +589,11 @@ mod tests {
                 Some(october().working_seconds_at(at("2026-10-05 10:00"))),
                 None,
                 None,
-                None
+                None,
+                Some(october().working_seconds_at(at("2026-10-01 09:30"))),
+                Some(october().working_seconds_at(at("2026-10-31 23:59"))),
+                None,
+                None,
             ]
         );
         assert_eq!(
