@@ -224,7 +224,7 @@ fn main() {
     let catalog = policyqc::config::columns::ColumnMap::default().catalog();
     let all = BooleanChunked::full("all".into(), true, frame.height());
     let (t_expr, _) = best_of(runs, || {
-        policyqc::engine::script::evaluate(frame, &p.ast, &p.fields, &catalog, &all)
+        policyqc::engine::script::evaluate(frame, &p.source, &p.fields, &catalog, &all)
             .expect("expr runs")
     });
     let evaluated = frame

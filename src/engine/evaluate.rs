@@ -116,7 +116,7 @@ pub fn evaluate_with<T: Send>(
             .collect()?;
         for (i, rule, p) in &script_rules {
             let applies = whens.column(&format!("__when{i}"))?.bool()?.clone();
-            let status = script::evaluate(&frame, &p.ast, &p.fields, ctx.catalog, &applies)
+            let status = script::evaluate(&frame, &p.source, &p.fields, ctx.catalog, &applies)
                 .map_err(|e| {
                     let case = crate::input::column_str(&frame, "case_id")
                         .get(e.row)

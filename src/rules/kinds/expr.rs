@@ -1,8 +1,6 @@
 //! `expr`: a free-form condition in rhai over the case's fields, for what the structured kinds
 //! cannot say. Evaluated per case by [`crate::engine::script`], in parallel and sandboxed.
 
-use std::sync::Arc;
-
 use super::{Kind, KindInfo};
 use crate::config::reader::MapReader;
 use crate::engine::script;
@@ -12,8 +10,6 @@ use crate::engine::script;
 pub struct Params {
     /// The expression as written.
     pub source: String,
-    /// The compiled script, shared by all worker threads.
-    pub ast: Arc<rhai::AST>,
     /// The fields the expression names, in catalogue order.
     pub fields: Vec<String>,
     /// The field the finding is about (optional; defaults to the named fields).
@@ -63,9 +59,10 @@ fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
     };
     let (source, span) = source?;
     match script::compile(&source, r.catalog) {
-        Ok((ast, fields)) => Some(Kind::Expr(Params {
+        // Compiled here to report errors at load time; each worker of the evaluation compiles
+        // its own copy (`script::evaluate`).
+        Ok((_, fields)) => Some(Kind::Expr(Params {
             source,
-            ast: Arc::new(ast),
             fields,
             field,
         })),
