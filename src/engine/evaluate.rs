@@ -144,6 +144,8 @@ pub fn evaluate_with<T: Send>(
         }
     }
 
+    // Each `expr` result is one chunk; cut it like the cases' columns (`align_chunks`).
+    crate::input::align_chunks(&mut frame)?;
     phases.done("  expr rules");
     // The working clock of every field a working-time rule reads, once, as columns.
     let clock_fields: Vec<(String, crate::schema::FieldType)> = rules
