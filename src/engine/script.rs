@@ -285,9 +285,7 @@ mod tests {
     /// premium empty on every tenth case.
     fn cases() -> DataFrame {
         let ids: Vec<String> = (0..6000).map(|i| format!("C{}", i % 3000)).collect();
-        let premium: Vec<Option<i64>> = (0..6000)
-            .map(|i| (i % 10 != 9).then_some(100))
-            .collect();
+        let premium: Vec<Option<i64>> = (0..6000).map(|i| (i % 10 != 9).then_some(100)).collect();
         df!("case_id" => ids, "premium_charged" => premium).expect("frame")
     }
 
