@@ -228,6 +228,7 @@ fn generate(dir: &Path, n: usize, cal: &Calendar) -> usize {
 
 fn main() {
     policyqc::alloc::keep_freed_memory();
+    policyqc::alloc::no_huge_pages();
     let n = env_usize("POLICYQC_BENCH_CASES", 1_000_000);
     let runs = env_usize("POLICYQC_BENCH_RUNS", 3);
     let cal = Calendar::from_spec(&CalendarSpec {

@@ -6,5 +6,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     policyqc::alloc::keep_freed_memory();
+    policyqc::alloc::no_huge_pages();
     std::process::exit(policyqc::cli::main());
 }
