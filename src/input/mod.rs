@@ -489,11 +489,20 @@ pub fn read_table_fields(
     })
 }
 
+/// Chunks shorter than this on average (a Parquet file of many small row groups: the
+/// generator writes one a day, 354 of about 2,800 rows at 1M cases) and a table is made one
+/// chunk instead: every step over small chunks pays per chunk (`check` from that file spent
+/// 0.9-1.0 s on its statuses and 1.5 s on findings and rates; in one chunk 0.7 s and 0.45 s,
+/// for 0.17 s of copying). The CSV reader's chunks are about 30,000 rows; copying those
+/// (raw text) into one chunk made `check` slower and took 450 MB more.
+const MIN_CHUNK_ROWS: usize = 10_000;
+
 /// Gives every column of `df` the chunk layout of its most-chunked column, by slicing the
 /// others (no copy). A file is read in chunks, but a column made over the whole frame at once
 /// (the row numbers, a parsed flag, an `expr` rule's result) has one: polars copies every
 /// column of a frame whose chunks are not aligned into one chunk before a filter or a
 /// group-by, which at 1M cases cost about 0.4 s per affected step (mostly fresh memory).
+/// Small chunks are merged instead ([`MIN_CHUNK_ROWS`]).
 pub fn align_chunks(df: &mut DataFrame) -> PolarsResult<()> {
     let layout = |c: &Column| -> Vec<usize> {
         c.as_materialized_series()
@@ -503,6 +512,10 @@ pub fn align_chunks(df: &mut DataFrame) -> PolarsResult<()> {
     let Some(reference) = df.columns().iter().map(layout).max_by_key(Vec::len) else {
         return Ok(());
     };
+    if reference.len() > 1 && df.height() / reference.len() < MIN_CHUNK_ROWS {
+        df.rechunk_mut_par();
+        return Ok(());
+    }
     if df.columns().iter().all(|c| layout(c) == reference) {
         return Ok(());
     }
@@ -896,37 +909,66 @@ mod tests {
         read_table(&path, Table::Cases, &ColumnMap::default(), &[]).expect("read")
     }
 
-    /// A text column in three chunks (2, 3 and 1 rows), a number column in one and a flag
-    /// column in two (3 and 3): all end up cut 2-3-1, with the same values in the same order.
+    /// Three columns of 37,000 rows: text in chunks of 10,000, 15,000 and 12,000 rows (as a
+    /// CSV is read), numbers in one chunk, flags in two. All end up cut like the text, with
+    /// the same values in the same order.
     #[test]
     fn align_chunks_cuts_every_column_like_the_most_chunked_one() {
+        let lengths = [10_000_usize, 15_000, 12_000];
+        let texts: Vec<String> = (0..37_000).map(|i| format!("t{i}")).collect();
+        let mut text = Series::new("t".into(), &texts[..10_000]);
+        text.append(&Series::new("t".into(), &texts[10_000..25_000]))
+            .unwrap();
+        text.append(&Series::new("t".into(), &texts[25_000..]))
+            .unwrap();
+        let numbers: Vec<i64> = (0..37_000).collect();
+        let flags: Vec<Option<bool>> = (0..37_000)
+            .map(|i| (i % 3 != 2).then_some(i % 3 == 0))
+            .collect();
+        let mut flag = Series::new("b".into(), &flags[..20_000]);
+        flag.append(&Series::new("b".into(), &flags[20_000..]))
+            .unwrap();
+        let mut df = DataFrame::new(
+            37_000,
+            vec![
+                text.into(),
+                Series::new("n".into(), &numbers).into(),
+                flag.into(),
+            ],
+        )
+        .unwrap();
+        align_chunks(&mut df).unwrap();
+        for c in df.columns() {
+            let got: Vec<usize> = c.as_materialized_series().chunk_lengths().collect();
+            assert_eq!(got, lengths, "{}", c.name());
+        }
+        let got_texts: Vec<String> = column_str(&df, "t").into_iter().flatten().collect();
+        assert_eq!(got_texts, texts);
+        let n: Vec<Option<i64>> = df.column("n").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(n, numbers.into_iter().map(Some).collect::<Vec<_>>());
+        let b: Vec<Option<bool>> = df.column("b").unwrap().bool().unwrap().iter().collect();
+        assert_eq!(b, flags);
+        // polars sees the frame as aligned: nothing left to copy before a filter.
+        assert!(!df.should_rechunk());
+    }
+
+    /// Chunks of 2, 3 and 1 rows (below `MIN_CHUNK_ROWS`) are merged: one chunk per column.
+    #[test]
+    fn align_chunks_merges_small_chunks_into_one() {
         let mut text = Series::new("t".into(), ["a", "b"]);
         text.append(&Series::new("t".into(), ["c", "d", "e"]))
             .unwrap();
         text.append(&Series::new("t".into(), ["f"])).unwrap();
         let number = Series::new("n".into(), [1_i64, 2, 3, 4, 5, 6]);
-        let mut flag = Series::new("b".into(), [Some(true), None, Some(false)]);
-        flag.append(&Series::new("b".into(), [Some(false), Some(true), None]))
-            .unwrap();
-        let mut df = DataFrame::new(6, vec![text.into(), number.into(), flag.into()]).unwrap();
+        let mut df = DataFrame::new(6, vec![text.into(), number.into()]).unwrap();
         align_chunks(&mut df).unwrap();
         for c in df.columns() {
-            let lengths: Vec<usize> = c.as_materialized_series().chunk_lengths().collect();
-            assert_eq!(lengths, [2, 3, 1], "{}", c.name());
+            assert_eq!(c.as_materialized_series().n_chunks(), 1, "{}", c.name());
         }
         assert_eq!(
             column_str(&df, "t"),
             ["a", "b", "c", "d", "e", "f"].map(|v| Some(v.to_owned()))
         );
-        let n: Vec<Option<i64>> = df.column("n").unwrap().i64().unwrap().iter().collect();
-        assert_eq!(n, [1, 2, 3, 4, 5, 6].map(Some));
-        let b: Vec<Option<bool>> = df.column("b").unwrap().bool().unwrap().iter().collect();
-        assert_eq!(
-            b,
-            [Some(true), None, Some(false), Some(false), Some(true), None]
-        );
-        // polars sees the frame as aligned: nothing left to copy before a filter.
-        assert!(!df.should_rechunk());
     }
 
     fn ms(s: &str) -> i64 {
