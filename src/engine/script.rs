@@ -60,25 +60,25 @@ fn parse_day(s: &str) -> Result<NaiveDate, Box<rhai::EvalAltResult>> {
     parse_instant(s).map(|t| t.date())
 }
 
-/// Compiles an expression; returns it with the catalogue fields it names.
-pub fn compile(source: &str, catalog: &FieldCatalog) -> Result<(rhai::AST, Vec<String>), String> {
+/// Compiles an expression to check it (rhai's message on failure); returns the catalogue
+/// fields it names. The evaluation compiles it again, once per worker ([`evaluate`]).
+pub fn compile(source: &str, catalog: &FieldCatalog) -> Result<Vec<String>, String> {
     let mut scope = Scope::new();
     for name in catalog.names() {
         scope.push_dynamic(name.to_owned(), Dynamic::UNIT);
     }
-    let ast = engine()
+    engine()
         .compile_with_scope(&scope, source)
         .map_err(|e| e.to_string())?;
     let idents: std::collections::HashSet<&str> = source
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
         .collect();
-    let fields = catalog
+    Ok(catalog
         .names()
         .filter(|n| idents.contains(n))
         .map(str::to_owned)
-        .collect();
-    Ok((ast, fields))
+        .collect())
 }
 
 /// One column, ready to give any row's value as a rhai value: values are converted only for
@@ -291,7 +291,7 @@ mod tests {
 
     fn run(source: &str) -> Vec<Option<bool>> {
         let catalog = crate::config::columns::ColumnMap::default().catalog();
-        let (_, fields) = compile(source, &catalog).expect("compiles");
+        let fields = compile(source, &catalog).expect("compiles");
         let df = cases();
         let all = BooleanChunked::full("all".into(), true, df.height());
         evaluate(&df, source, &fields, &catalog, &all)

@@ -59,9 +59,7 @@ fn read(r: &mut MapReader<'_, '_>) -> Option<Kind> {
     };
     let (source, span) = source?;
     match script::compile(&source, r.catalog) {
-        // Compiled here to report errors at load time; each worker of the evaluation compiles
-        // its own copy (`script::evaluate`).
-        Ok((_, fields)) => Some(Kind::Expr(Params {
+        Ok(fields) => Some(Kind::Expr(Params {
             source,
             fields,
             field,
