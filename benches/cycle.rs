@@ -227,8 +227,7 @@ fn generate(dir: &Path, n: usize, cal: &Calendar) -> usize {
 }
 
 fn main() {
-    policyqc::alloc::keep_freed_memory();
-    policyqc::alloc::no_huge_pages();
+    policyqc::alloc::configure();
     let n = env_usize("POLICYQC_BENCH_CASES", 1_000_000);
     let runs = env_usize("POLICYQC_BENCH_RUNS", 3);
     let cal = Calendar::from_spec(&CalendarSpec {

@@ -7,6 +7,13 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// `mi_option_allow_thp`, likewise.
 const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
+/// The allocator settings of the binary and the benches: `keep_freed_memory` and
+/// `no_huge_pages`. Call first thing in `main`.
+pub fn configure() {
+    keep_freed_memory();
+    no_huge_pages();
+}
+
 /// Keeps freed memory for reuse instead of handing it back to the OS after a second
 /// (mimalloc's `purge_delay` set to -1). A run frees and allocates gigabytes of column
 /// buffers; memory handed back is zeroed again by the kernel when it is touched next, and
@@ -14,7 +21,7 @@ const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 /// that the process keeps its peak memory until it exits. `MIMALLOC_PURGE_DELAY`, when set,
 /// still decides.
 #[allow(unsafe_code)]
-pub fn keep_freed_memory() {
+fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: `mi_option_set` stores an option value; it takes no pointers and is safe to
         // call at any time from any thread.
@@ -30,7 +37,7 @@ pub fn keep_freed_memory() {
 /// `check` took 3.2-4.0 s instead of 4.4-6.3 s, with 140 MB less peak memory (BENCHMARKS.md).
 /// `MIMALLOC_ALLOW_THP`, when set, still decides.
 #[allow(unsafe_code)]
-pub fn no_huge_pages() {
+fn no_huge_pages() {
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_some() {
         return;
     }

@@ -5,7 +5,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    policyqc::alloc::keep_freed_memory();
-    policyqc::alloc::no_huge_pages();
+    policyqc::alloc::configure();
     std::process::exit(policyqc::cli::main());
 }

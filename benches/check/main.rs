@@ -107,8 +107,7 @@ fn check(dir: &Path, out: &Path, cases: usize) -> usize {
 }
 
 fn main() {
-    policyqc::alloc::keep_freed_memory();
-    policyqc::alloc::no_huge_pages();
+    policyqc::alloc::configure();
     let cases = env_usize("POLICYQC_BENCH_CASES", 100_000);
     let runs = env_usize("POLICYQC_BENCH_RUNS", 3);
     let tmp = tempfile::tempdir().expect("tempdir");
