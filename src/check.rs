@@ -16,6 +16,8 @@ use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
 use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate};
 use crate::report::{Format, write_table};
+use crate::config::settings::{self, Settings};
+use crate::rules::needs::{self, NotEvaluated};
 use crate::rules::{RuleSet, load_embedded, load_rule_dir};
 use crate::schema::Table;
 
@@ -34,6 +36,13 @@ pub enum RunError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Engine(#[from] EngineError),
+    /// `--strict` and some rules cannot be evaluated on the data given.
+    #[error("{} rule(s) not evaluated and --strict is set:\n{}", .0.len(), crate::rules::needs::grouped_lines(.0).join("\n"))]
+    #[diagnostic(
+        code(policyqc::not_evaluated),
+        help("add the missing table or column (SCHEMA.md), set the setting in settings.yaml (rules/README.md), or run without --strict to have them listed and the rest evaluated")
+    )]
+    NotEvaluated(Vec<NotEvaluated>),
 }
 
 impl From<PolarsError> for RunError {
@@ -77,6 +86,9 @@ pub struct CheckResult {
     pub operator_groups: Vec<metrics::OperatorGroups>,
     /// Breached thresholds.
     pub alerts: Vec<Alert>,
+    /// Rules of the rule set left out because the data lacks a table, a column or a
+    /// setting they need (`rules` holds only the evaluated ones).
+    pub not_evaluated: Vec<NotEvaluated>,
 }
 
 /// Reads the column map of a data folder (defaults when there is none).
@@ -102,14 +114,35 @@ pub fn load_calendar(path: Option<&Path>) -> Result<crate::calendar::Calendar, R
     })
 }
 
-/// Loads and validates a rule set (the embedded pack when `dir` is `None`).
-pub fn load_rules(dir: Option<&Path>, map: &ColumnMap) -> Result<RuleSet, RunError> {
+/// Reads the insurer settings (`settings.yaml`; every setting at its default when there is
+/// none), reporting every problem in the file.
+pub fn load_settings(path: Option<&Path>) -> Result<Settings, RunError> {
+    settings::load(path).map_err(|e| match e {
+        settings::LoadError::Io { path, source } => RunError::Input(InputError::Io { path, source }),
+        settings::LoadError::Invalid(d) => RunError::Config(d),
+    })
+}
+
+/// Loads and validates a rule set (the embedded pack when `dir` is `None`) with the insurer
+/// settings its rules refer to.
+pub fn load_rules(
+    dir: Option<&Path>,
+    map: &ColumnMap,
+    settings: &Settings,
+) -> Result<RuleSet, RunError> {
     let catalog = map.catalog();
     match dir {
-        Some(d) => load_rule_dir(d, &catalog),
-        None => load_embedded(&catalog),
+        Some(d) => load_rule_dir(d, &catalog, settings),
+        None => load_embedded(&catalog, settings),
     }
     .map_err(RunError::Config)
+}
+
+/// The calendar file of a run: the one given (or the folder's `calendar.yaml`), else the one
+/// the settings name.
+#[must_use]
+pub fn calendar_path(sources: &DataSources, settings: &Settings) -> Option<PathBuf> {
+    sources.calendar.clone().or_else(|| settings.calendar_file())
 }
 
 /// Runs the whole check.
@@ -150,8 +183,9 @@ pub fn run_check_with_progress(
 ) -> Result<CheckResult, RunError> {
     let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
-    let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
-    let calendar = load_calendar(opts.sources.calendar.as_deref())?;
+    let settings = load_settings(opts.sources.settings.as_deref())?;
+    let all_rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
+    let calendar = load_calendar(calendar_path(&opts.sources, &settings).as_deref())?;
     let cases_path = opts
         .sources
         .cases
@@ -162,19 +196,10 @@ pub fn run_check_with_progress(
                 |d| d.display().to_string(),
             ),
         })?;
-    let needed: Vec<String> = {
-        let mut f: Vec<String> = rules
-            .rules
-            .iter()
-            .flat_map(crate::rules::Rule::fields)
-            .collect();
-        f.sort();
-        f.dedup();
-        f
-    };
     phases.done("config");
     progress(CheckPhase::ReadCases);
-    let cases = read_table(&cases_path, Table::Cases, &map, &needed)?;
+    // Only the key is required: a rule whose columns are absent is not evaluated.
+    let cases = read_table(&cases_path, Table::Cases, &map, &[])?;
     phases.done("read cases");
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
@@ -196,6 +221,17 @@ pub fn run_check_with_progress(
         None => None,
     };
     issues.sort();
+    let (rules, not_evaluated) = needs::split(
+        &all_rules,
+        &needs::Available {
+            absent_fields: &cases.absent,
+            roster: roster.is_some(),
+            authority: authority.is_some(),
+        },
+    );
+    if opts.strict && !not_evaluated.is_empty() {
+        return Err(RunError::NotEvaluated(not_evaluated));
+    }
     if opts.strict
         && let Some(first) = issues.first()
     {
@@ -260,6 +296,7 @@ pub fn run_check_with_progress(
         operator_rates,
         operator_groups,
         alerts,
+        not_evaluated,
     })
 }
 
@@ -414,7 +451,12 @@ impl CheckResult {
             "cases_file": self.cases_file,
             "rules": self.rules.origin,
             "rule_set_sha256": self.rules.hash,
-            "rule_count": self.rules.rules.len(),
+            "rule_count": self.rules.rules.len() + self.not_evaluated.len(),
+            "rules_evaluated": self.rules.rules.len(),
+            "rules_not_evaluated": self.not_evaluated.iter().map(|n| serde_json::json!({
+                "rule_id": n.rule_id,
+                "needs": n.needs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
             "cases_read": self.cases_read,
             "cases_accounted_for": c.cases,
             "cases_with_findings": c.with_findings,

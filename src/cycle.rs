@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
-use crate::check::{RunError, load_calendar, load_column_map, load_rules};
+use crate::check::{RunError, calendar_path, load_calendar, load_column_map, load_rules, load_settings};
 use crate::config::columns::ColumnMap;
 use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;
@@ -186,8 +186,11 @@ fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue
 pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunError> {
     let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
-    let rules = load_rules(opts.rules_dir.as_deref(), &map)?;
-    let calendar = load_calendar(opts.sources.calendar.as_deref())?;
+    let settings = load_settings(opts.sources.settings.as_deref())?;
+    let mut rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
+    // A time limit whose setting is unset is not a limit here either.
+    rules.rules.retain(|r| r.unset_settings.is_empty());
+    let calendar = load_calendar(calendar_path(&opts.sources, &settings).as_deref())?;
     let cases_path = opts
         .sources
         .cases

@@ -225,6 +225,11 @@ pub struct DataArgs {
     /// The column map (overrides the folder's columns.yaml).
     #[arg(long, value_name = "FILE")]
     pub columns: Option<PathBuf>,
+    /// The insurer settings (overrides the folder's settings.yaml): policy-number format,
+    /// referral change types, payout limits, time limits, office time zone, calendar file.
+    /// rules/README.md lists every setting and its default.
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
 }
 
 /// `policyqc check`.
@@ -243,7 +248,8 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', default_value = "csv")]
     pub format: Vec<Format>,
     /// Stop (exit 2) on any data finding (a value that cannot be read, an empty or duplicate
-    /// case id) instead of reporting it in `data_findings.csv` and going on.
+    /// case id) or any rule not evaluated (its table, column or setting is missing) instead of
+    /// reporting it and going on.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.
@@ -345,6 +351,10 @@ pub struct ValidateArgs {
     /// A column map whose custom fields rules may use.
     #[arg(long, value_name = "FILE")]
     pub columns: Option<PathBuf>,
+    /// Insurer settings the rules refer to (`settings.yaml`); every unknown or mistyped
+    /// setting is reported with its file:line:column.
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
 }
 
 /// `policyqc rules`.

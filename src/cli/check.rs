@@ -33,6 +33,7 @@ pub(crate) fn data_sources(data: &DataArgs, command: &str) -> miette::Result<Dat
     set!(operators);
     set!(authority);
     set!(columns);
+    set!(settings);
     Ok(sources)
 }
 

@@ -11,7 +11,12 @@ pub fn run(a: &RulesArgs) -> miette::Result<i32> {
         return Ok(EXIT_OK);
     }
     let map = load_column_map(None).map_err(report_run_error)?;
-    let set = load_rules(a.rules_dir.as_deref(), &map).map_err(report_run_error)?;
+    let set = load_rules(
+        a.rules_dir.as_deref(),
+        &map,
+        &crate::config::settings::Settings::default(),
+    )
+    .map_err(report_run_error)?;
     println!(
         "{:<44} {:<13} {:>3} {:<9} {:<11} title",
         "id", "checkpoint", "EP", "severity", "kind"

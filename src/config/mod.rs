@@ -1,9 +1,10 @@
 //! Configuration files: the spanned YAML tree, diagnostics, the column map, the working
-//! calendar, thresholds.
+//! calendar, insurer settings, thresholds.
 
 pub mod calendar;
 pub mod columns;
 pub mod diagnostics;
 pub mod reader;
+pub mod settings;
 pub mod thresholds;
 pub mod yaml;

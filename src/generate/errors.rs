@@ -901,8 +901,12 @@ mod tests {
     #[test]
     fn rule_fields_are_those_of_the_default_pack() {
         use crate::rules::Condition;
-        let set = crate::check::load_rules(None, &crate::config::columns::ColumnMap::default())
-            .expect("default pack");
+        let set = crate::check::load_rules(
+            None,
+            &crate::config::columns::ColumnMap::default(),
+            &crate::config::settings::Settings::default(),
+        )
+        .expect("default pack");
         assert_eq!(set.rules.len(), RULE_FIELDS.len());
         for r in &set.rules {
             let mut want: Vec<String> = r.kind.fields();

@@ -2,8 +2,9 @@
 //! errors are known in advance.
 //!
 //! A generated folder holds `cases`, `tasks`, `operators`, `authority` (CSV, or Parquet with
-//! `--format parquet`), `calendar.yaml`, `labels.csv` (every planted error) and
-//! `operator_profiles.csv` (each operator's planted speed and error propensity).
+//! `--format parquet`), `calendar.yaml`, `settings.yaml` (its insurer settings: the policy-number
+//! format), `labels.csv` (every planted error) and `operator_profiles.csv` (each operator's
+//! planted speed and error propensity).
 //!
 //! The modules follow the concerns: [`roster`] (branches, teams, operators, authority
 //! matrix), [`calendar`] (working time, arrivals), [`cases`] (a clean case, its timeline, the
@@ -47,6 +48,11 @@ use self::errors::{Env, Label, MUTATIONS, Rates};
 use self::roster::Roster;
 use self::writer::{CaseOut, GenFormat, Output, WriteError};
 use crate::calendar::{Calendar, CalendarSpec};
+
+/// The generated insurer's conventions (`config::settings`): its policy numbers are a `P` and
+/// nine digits. That is this generator's convention, not the QC standard, so it is a setting of
+/// the folder, not part of the rule pack.
+pub const SETTINGS_YAML: &str = "# Insurer settings of this generated folder (rules/README.md lists every setting).\n# Policy numbers of the generated insurer: a P and nine digits.\npolicy_no_format: \"^P[0-9]{9}$\"\n";
 
 /// Cases generated and written at a time (bounds memory).
 pub const CHUNK: usize = 8192;
@@ -385,6 +391,7 @@ pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(u64)) -> Result<Summar
         &mut writer::authority_frame().map_err(polars_err)?,
     )?;
     out.write_file("calendar.yaml", yaml.as_bytes())?;
+    out.write_file("settings.yaml", SETTINGS_YAML.as_bytes())?;
     out.write_file("operator_profiles.csv", &writer::profiles_csv(&g.roster))?;
 
     let mut summary = Summary {

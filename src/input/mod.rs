@@ -155,6 +155,9 @@ pub struct TableData {
     pub issues: Vec<DataIssue>,
     /// The file it came from.
     pub file: String,
+    /// Fields whose column is not in the file (read as empty), with the column's name: rules
+    /// that need them are not evaluated (`rules::needs`).
+    pub absent: Vec<(String, String)>,
 }
 
 /// Where a data folder's files are.
@@ -178,12 +181,14 @@ pub struct DataSources {
     pub columns: Option<PathBuf>,
     /// calendar.yaml.
     pub calendar: Option<PathBuf>,
+    /// settings.yaml (the insurer settings, `config::settings`).
+    pub settings: Option<PathBuf>,
 }
 
 impl DataSources {
     /// Finds the files of a data folder: `<table>.csv` or `<table>.parquet` (including
     /// `events`, an event log), `columns.yaml`,
-    /// `calendar.yaml`.
+    /// `calendar.yaml`, `settings.yaml`.
     #[must_use]
     pub fn from_folder(dir: &Path) -> Self {
         let find = |stem: &str| {
@@ -203,6 +208,7 @@ impl DataSources {
             events: find("events"),
             columns: file("columns.yaml"),
             calendar: file("calendar.yaml"),
+            settings: file("settings.yaml"),
         }
     }
 
@@ -280,9 +286,13 @@ pub fn read_table_fields(
             .collect()
     });
     let mut missing = Vec::new();
+    let mut absent = Vec::new();
     for m in &mappings {
         let required =
             table.field(&m.field).is_some_and(|f| f.required) || needed.contains(&m.field);
+        if !present.contains(&m.column) {
+            absent.push((m.field.clone(), m.column.clone()));
+        }
         if required && !present.contains(&m.column) {
             missing.push(format!(
                 "  - column `{}` for field `{}` ({})",
@@ -486,6 +496,7 @@ pub fn read_table_fields(
         df,
         issues,
         file: name,
+        absent,
     })
 }
 

@@ -25,6 +25,17 @@ pub fn summary(r: &CheckResult) -> String {
         r.rules.origin,
         r.cases_file
     );
+    if !r.not_evaluated.is_empty() {
+        let total = r.rules.rules.len() + r.not_evaluated.len();
+        let _ = writeln!(
+            s,
+            "rules evaluated     {:>8}  of {total}; findings, the QC sheet and every rate count only these",
+            r.rules.rules.len()
+        );
+        for line in crate::rules::needs::grouped_lines(&r.not_evaluated) {
+            let _ = writeln!(s, "  {line}");
+        }
+    }
     let _ = writeln!(s, "cases read          {:>8}", r.cases_read);
     let _ = writeln!(
         s,

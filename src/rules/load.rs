@@ -1,13 +1,14 @@
 //! Loading a rule set: every YAML file of a rule directory (or the embedded default pack),
 //! parsed and validated in full before any data is read. All problems are collected.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::registry::{self, COMMON_KEYS};
 use super::{Rule, RuleSource, Severity, message_placeholders, read_when};
 use crate::config::diagnostics::{Diagnostics, Problem, SourceFile, suggest};
 use crate::config::reader::{FieldCatalog, MapReader};
+use crate::config::settings::{self, SettingType, SettingValue, Settings};
 use crate::config::thresholds::{self, Threshold};
 use crate::config::yaml::{self, Node, Value};
 use crate::schema::{FieldType, STAGES};
@@ -55,18 +56,22 @@ pub struct RuleSet {
     pub origin: String,
 }
 
-/// Loads the embedded default pack.
-pub fn load_embedded(catalog: &FieldCatalog) -> Result<RuleSet, Diagnostics> {
+/// Loads the embedded default pack, with the insurer `settings` its rules refer to.
+pub fn load_embedded(catalog: &FieldCatalog, settings: &Settings) -> Result<RuleSet, Diagnostics> {
     let files: Vec<SourceFile> = EMBEDDED_PACK
         .iter()
         .map(|(name, text)| SourceFile::new(*name, *text))
         .collect();
-    load_sources(&files, catalog, "embedded default pack")
+    load_sources(&files, catalog, settings, "embedded default pack")
 }
 
 /// Loads every `*.yaml`/`*.yml` file of `dir` (sorted by name); `thresholds.yaml` holds the
 /// alert thresholds, every other file holds rules.
-pub fn load_rule_dir(dir: &Path, catalog: &FieldCatalog) -> Result<RuleSet, Diagnostics> {
+pub fn load_rule_dir(
+    dir: &Path,
+    catalog: &FieldCatalog,
+    settings: &Settings,
+) -> Result<RuleSet, Diagnostics> {
     let mut diags = Diagnostics::default();
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -112,18 +117,36 @@ pub fn load_rule_dir(dir: &Path, catalog: &FieldCatalog) -> Result<RuleSet, Diag
     if diags.has_errors() {
         return Err(diags);
     }
-    load_sources(&files, catalog, &dir.display().to_string())
+    load_sources(&files, catalog, settings, &dir.display().to_string())
 }
 
 fn load_sources(
     files: &[SourceFile],
     catalog: &FieldCatalog,
+    settings: &Settings,
     origin: &str,
 ) -> Result<RuleSet, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut rules = Vec::new();
     let mut thresholds = Vec::new();
     let mut hasher = crate::hash::Hasher::new();
+    // Settings values are checked in their own file first; a rule using a bad one is not
+    // reported again (`SettingsCtx::bad`).
+    settings::check_values(settings, &check_setting_value, &mut diags);
+    let bad: BTreeSet<String> = settings
+        .written_names()
+        .filter(|n| {
+            settings.written(n).is_some_and(|(_, v)| {
+                !matches!(v.value, Value::Null)
+                    && settings::find(n).is_some_and(|d| check_setting_value(d.ty, v).is_err())
+            })
+        })
+        .map(str::to_owned)
+        .collect();
+    let sctx = SettingsCtx {
+        settings,
+        bad: &bad,
+    };
     for file in files {
         hasher.update(file.name.rsplit('/').next().unwrap_or_default().as_bytes());
         hasher.update(file.text.as_bytes());
@@ -137,8 +160,13 @@ fn load_sources(
         if file.name.ends_with(THRESHOLDS_FILE) {
             thresholds.extend(thresholds::read(&root, file, &mut diags));
         } else {
-            read_rule_file(&root, file, catalog, &mut diags, &mut rules);
+            read_rule_file(&root, file, catalog, &sctx, &mut diags, &mut rules);
         }
+    }
+    // The settings file decides findings as much as the rules do: it is part of the hash.
+    if let Some((name, text)) = settings.text_for_hash() {
+        hasher.update(name.as_bytes());
+        hasher.update(text.as_bytes());
     }
     check_duplicate_ids(&rules, files, &mut diags);
     if diags.has_errors() {
@@ -156,6 +184,7 @@ fn read_rule_file(
     root: &Node,
     file: &SourceFile,
     catalog: &FieldCatalog,
+    sctx: &SettingsCtx<'_>,
     diags: &mut Diagnostics,
     out: &mut Vec<Rule>,
 ) {
@@ -207,6 +236,7 @@ fn read_rule_file(
             item,
             file,
             catalog,
+            sctx,
             diags,
             default_checkpoint.as_ref().map(|c| c.0.as_str()),
         ) {
@@ -244,9 +274,12 @@ fn read_rule(
     item: &Node,
     file: &SourceFile,
     catalog: &FieldCatalog,
+    sctx: &SettingsCtx<'_>,
     diags: &mut Diagnostics,
     default_cp: Option<&str>,
 ) -> Option<Rule> {
+    let mut uses = SettingUses::default();
+    let item = &substitute(item, sctx, file, diags, &mut uses);
     let mut r = MapReader::new(item, file, diags, catalog);
     let id = r.req_string("id", "a unique rule id such as `entry.premium_miscomputed`");
     let title = r.req_string("title", "a one-line title");
@@ -399,7 +432,173 @@ fn read_rule(
         when,
         kind: kind?,
         message: message?.0,
+        settings: uses.used,
+        unset_settings: uses.unset,
     })
+}
+
+/// The settings of a load and the names whose written value is of the wrong type.
+struct SettingsCtx<'a> {
+    settings: &'a Settings,
+    bad: &'a BTreeSet<String>,
+}
+
+/// The settings one rule refers to.
+#[derive(Default)]
+struct SettingUses {
+    used: Vec<String>,
+    unset: Vec<String>,
+}
+
+/// The rule with every `{ setting: NAME }` replaced by the setting's value. The value takes
+/// the reference's place (so a problem with it in this rule is labelled at the reference);
+/// an unset setting, or one whose value is already reported as bad in the settings file,
+/// becomes a placeholder of its type, so that the rest of the rule is still checked and the
+/// rule is marked not evaluated.
+fn substitute(
+    node: &Node,
+    sctx: &SettingsCtx<'_>,
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+    uses: &mut SettingUses,
+) -> Node {
+    let value = match &node.value {
+        Value::Map(entries) => {
+            if let [(k, v)] = entries.as_slice()
+                && k.as_str() == Some("setting")
+            {
+                return resolve_setting(node, v, sctx, file, diags, uses);
+            }
+            Value::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), substitute(v, sctx, file, diags, uses)))
+                    .collect(),
+            )
+        }
+        Value::Seq(items) => Value::Seq(
+            items
+                .iter()
+                .map(|v| substitute(v, sctx, file, diags, uses))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Node {
+        value,
+        span: node.span,
+    }
+}
+
+fn resolve_setting(
+    reference: &Node,
+    name_node: &Node,
+    sctx: &SettingsCtx<'_>,
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+    uses: &mut SettingUses,
+) -> Node {
+    let name = name_node.as_scalar_string().unwrap_or_default();
+    let Some(def) = settings::find(&name) else {
+        let help = suggest(&name, settings::SETTINGS.iter().map(|s| s.name)).map_or_else(
+            || String::from("rules/README.md lists every setting"),
+            |s| format!("did you mean `{s}`?"),
+        );
+        diags.push(
+            Problem::error(
+                "rules::unknown-setting",
+                file,
+                name_node.span,
+                format!("unknown setting `{name}`"),
+            )
+            .help(help),
+        );
+        return reference.clone();
+    };
+    if !uses.used.contains(&name) {
+        uses.used.push(name.clone());
+    }
+    let value = match sctx.settings.get(&name) {
+        SettingValue::Set(_) if sctx.bad.contains(&name) => None,
+        SettingValue::Set(v) | SettingValue::Default(v) => Some(v),
+        SettingValue::Unset => None,
+    };
+    let value = value.unwrap_or_else(|| {
+        if !uses.unset.contains(&name) {
+            uses.unset.push(name.clone());
+        }
+        placeholder(def.ty)
+    });
+    with_span(&value, reference.span)
+}
+
+/// A value of the type that every rule reading a setting of that type accepts.
+fn placeholder(ty: SettingType) -> Node {
+    let text = |s: &str| Node {
+        value: Value::Str(s.to_owned()),
+        span: yaml::Span::default(),
+    };
+    match ty {
+        SettingType::Regex => text(".*"),
+        SettingType::ChangeTypes => Node {
+            value: Value::Seq(vec![text("(setting unset)")]),
+            span: yaml::Span::default(),
+        },
+        SettingType::Money => text("0.00"),
+        SettingType::Duration => text("1 days"),
+        SettingType::WorkingDuration => text("1 working hours"),
+        SettingType::TimeZone | SettingType::File => text(""),
+    }
+}
+
+fn with_span(node: &Node, span: yaml::Span) -> Node {
+    let value = match &node.value {
+        Value::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (with_span(k, span), with_span(v, span)))
+                .collect(),
+        ),
+        Value::Seq(items) => Value::Seq(items.iter().map(|v| with_span(v, span)).collect()),
+        other => other.clone(),
+    };
+    Node { value, span }
+}
+
+/// Checks a setting's value with the readers the rules use (see `settings::check_values`).
+fn check_setting_value(ty: SettingType, value: &Node) -> Result<(), String> {
+    let found = || {
+        value
+            .as_scalar_string()
+            .map_or_else(|| format!("found {}", value.type_name()), |s| format!("found `{s}`"))
+    };
+    match ty {
+        SettingType::Regex => {
+            let text = value.as_str().ok_or_else(found)?;
+            regex::Regex::new(text).map(|_| ()).map_err(|e| {
+                format!(
+                    "invalid regex: {}",
+                    e.to_string().lines().last().unwrap_or_default()
+                )
+            })
+        }
+        SettingType::ChangeTypes => match &value.value {
+            Value::Str(_) => Ok(()),
+            Value::Seq(items) if !items.is_empty() && items.iter().all(|i| i.as_str().is_some()) => {
+                Ok(())
+            }
+            _ => Err(found()),
+        },
+        SettingType::Duration | SettingType::WorkingDuration => {
+            let text = value.as_scalar_string().ok_or_else(found)?;
+            let limit = super::kinds::duration::Limit::parse(&text)?;
+            if ty == SettingType::WorkingDuration && !limit.unit.is_working() {
+                return Err(format!("`{text}` is not working time"));
+            }
+            Ok(())
+        }
+        SettingType::Money | SettingType::TimeZone | SettingType::File => Ok(()),
+    }
 }
 
 fn check_duplicate_ids(rules: &[Rule], files: &[SourceFile], diags: &mut Diagnostics) {
@@ -439,7 +638,7 @@ mod tests {
 
     #[test]
     fn the_default_pack_is_valid() {
-        let set = load_embedded(&ColumnMap::default().catalog()).expect("default pack validates");
+        let set = load_embedded(&ColumnMap::default().catalog(), &Settings::default()).expect("default pack validates");
         assert!(set.rules.len() >= 30);
         assert_eq!(set.thresholds.len(), 3);
     }
@@ -455,7 +654,7 @@ mod tests {
 
     #[test]
     fn rules_readme_error_point_table_lists_every_rule_of_the_pack() {
-        let set = load_embedded(&ColumnMap::default().catalog()).expect("default pack validates");
+        let set = load_embedded(&ColumnMap::default().catalog(), &Settings::default()).expect("default pack validates");
         for rule in &set.rules {
             let row = README
                 .lines()

@@ -20,6 +20,7 @@
 
 pub mod kinds;
 pub mod load;
+pub mod needs;
 pub mod registry;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -207,6 +208,10 @@ pub struct Rule {
     pub source: RuleSource,
     /// The span of the `id` value (for diagnostics about the rule as a whole).
     pub span: Span,
+    /// The insurer settings the rule uses (`{ setting: NAME }`), in source order.
+    pub settings: Vec<String>,
+    /// Those of them that are unset for this run: the rule is not evaluated.
+    pub unset_settings: Vec<String>,
 }
 
 impl Rule {

@@ -17,39 +17,85 @@ fn edit_cases(dir: &Path, edit: impl FnOnce(&mut Table)) {
 }
 
 #[test]
-fn missing_column_names_the_column_and_the_default_mapping() {
+fn missing_column_leaves_its_rules_not_evaluated_and_strict_stops() {
     let dir = copy_fixture("basic");
     edit_cases(dir.path(), |t| t.drop_column("policy_no"));
+    // The one rule reading policy_no (intake.policy_no_format) is not evaluated; the rest run.
     let run = check(dir.path(), &[]);
-    run.assert_code(2);
-    let err = run.stderr_squashed();
-    // The column, the file, and where the name came from: there is no columns.yaml, so the
-    // reference name of SCHEMA.md is used.
-    assert!(err.contains("column`policy_no`"), "{}", run.stderr);
-    assert!(err.contains("cases.csv"), "{}", run.stderr);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert!(
-        err.contains("no`cases.policy_no`entryincolumns.yaml") && err.contains("referencename"),
-        "the message should say the mapping is the default one:\n{}",
-        run.stderr
+        run.stdout.contains(
+            "1 rule not evaluated: no policy_no column: intake.policy_no_format"
+        ),
+        "{}",
+        run.stdout
     );
-    assert!(!run.file("findings.csv").exists());
+    let summary = run.summary();
+    assert_eq!(
+        summary["rules_not_evaluated"],
+        serde_json::json!([{"rule_id": "intake.policy_no_format", "needs": ["no policy_no column"]}])
+    );
+    assert_eq!(summary["rules_evaluated"], summary["rule_count"].as_u64().unwrap() - 1);
+    let pairs = run.finding_pairs();
+    assert!(pairs.iter().all(|(_, r)| r != "intake.policy_no_format"));
+    // Every other expected finding of fixtures/basic is still found.
+    let want: std::collections::BTreeSet<(String, String)> = crate::util::expected_pairs("basic")
+        .into_iter()
+        .filter(|(_, r)| r != "intake.policy_no_format")
+        .collect();
+    assert_eq!(pairs, want);
+    assert!(
+        run.table("rule_rates.csv")
+            .records()
+            .iter()
+            .all(|r| r["rule_id"] != "intake.policy_no_format"),
+        "rates count only evaluated rules"
+    );
+    // --strict: exit 2 with the same list, nothing written.
+    let strict = check(dir.path(), &["--strict"]);
+    strict.assert_code(2);
+    let err = strict.stderr_squashed();
+    assert!(
+        err.contains("1rule(s)notevaluatedand--strictisset")
+            && err.contains("nopolicy_nocolumn:intake.policy_no_format"),
+        "{}",
+        strict.stderr
+    );
+    assert!(!strict.file("findings.csv").exists());
 }
 
 #[test]
-fn missing_mapped_column_names_it_and_the_columns_yaml_line() {
+fn missing_mapped_column_is_named_in_the_rules_not_evaluated() {
     let dir = copy_fixture("basic");
     edit_cases(dir.path(), |t| t.drop_column("policy_no"));
     let columns = dir.path().join("columns.yaml");
     // Line 2 maps policy_no to PolicyNumber, which the file does not have.
     std::fs::write(&columns, "cases:\n  policy_no: PolicyNumber\n").expect("columns.yaml");
     let run = check(dir.path(), &[]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "1 rule not evaluated: no `PolicyNumber` column (field policy_no): intake.policy_no_format"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn missing_case_id_column_still_stops_with_the_column_and_the_default_mapping() {
+    let dir = copy_fixture("basic");
+    edit_cases(dir.path(), |t| t.drop_column("case_id"));
+    let run = check(dir.path(), &[]);
     run.assert_code(2);
     let err = run.stderr_squashed();
-    assert!(err.contains("column`PolicyNumber`"), "{}", run.stderr);
-    assert!(err.contains("field`policy_no`"), "{}", run.stderr);
+    // The column, the file, and where the name came from: there is no columns.yaml, so the
+    // reference name of SCHEMA.md is used.
+    assert!(err.contains("column`case_id`"), "{}", run.stderr);
+    assert!(err.contains("cases.csv"), "{}", run.stderr);
     assert!(
-        err.contains(&squash(&format!("{}:2", columns.display()))),
-        "the message should point at columns.yaml line 2:\n{}",
+        err.contains("no`cases.case_id`entryincolumns.yaml") && err.contains("referencename"),
+        "the message should say the mapping is the default one:\n{}",
         run.stderr
     );
     assert!(!run.file("findings.csv").exists());

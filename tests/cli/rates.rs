@@ -88,6 +88,12 @@ fn tiny_folder() -> TempDir {
          sum_increase,,2\n",
     )
     .expect("authority.csv");
+    // The insurer's policy-number format (a setting; unset, its rule is not evaluated).
+    std::fs::write(
+        tmp.path().join("settings.yaml"),
+        "policy_no_format: \"^P[0-9]{9}$\"\n",
+    )
+    .expect("settings.yaml");
     tmp
 }
 

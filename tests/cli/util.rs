@@ -270,6 +270,7 @@ pub fn copy_fixture(name: &str) -> TempDir {
         "operators.csv",
         "authority.csv",
         "calendar.yaml",
+        "settings.yaml",
     ] {
         let src = fixture(name).join(f);
         if src.is_file() {

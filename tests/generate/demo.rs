@@ -27,6 +27,7 @@ fn fixtures_demo_is_what_its_command_writes() {
         "operators.csv",
         "authority.csv",
         "calendar.yaml",
+        "settings.yaml",
         "labels.csv",
         "operator_profiles.csv",
     ] {

@@ -50,8 +50,9 @@ fn same_arguments_give_byte_identical_files_whatever_the_thread_count() {
             &[("RAYON_NUM_THREADS", "2"), ("POLARS_MAX_THREADS", "2")],
         );
         assert_eq!((one.code, two.code), (0, 0), "{}{}", one.stderr, two.stderr);
-        // cases, tasks, operators, authority + calendar.yaml, labels.csv, operator_profiles.csv
-        assert_eq!(files(&one.dir).len(), 7, "{:?}", files(&one.dir));
+        // cases, tasks, operators, authority + calendar.yaml, settings.yaml, labels.csv,
+        // operator_profiles.csv
+        assert_eq!(files(&one.dir).len(), 8, "{:?}", files(&one.dir));
         assert_same(&one.dir, &two.dir);
     }
 }
