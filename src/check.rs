@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use crate::config::columns::{self, ColumnMap};
 use crate::config::diagnostics::{Diagnostics, SourceFile};
+use crate::config::settings::{self, Settings};
 use crate::engine::compile::CompileCtx;
 use crate::engine::evaluate::status_column;
 use crate::engine::working_time::WorkingClock;
@@ -16,7 +17,6 @@ use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
 use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate};
 use crate::report::{Format, write_table};
-use crate::config::settings::{self, Settings};
 use crate::rules::needs::{self, NotEvaluated};
 use crate::rules::{RuleSet, load_embedded, load_rule_dir};
 use crate::schema::Table;
@@ -40,7 +40,9 @@ pub enum RunError {
     #[error("{} rule(s) not evaluated and --strict is set:\n{}", .0.len(), crate::rules::needs::grouped_lines(.0).join("\n"))]
     #[diagnostic(
         code(policyqc::not_evaluated),
-        help("add the missing table or column (SCHEMA.md), set the setting in settings.yaml (rules/README.md), or run without --strict to have them listed and the rest evaluated")
+        help(
+            "add the missing table or column (SCHEMA.md), set the setting in settings.yaml (rules/README.md), or run without --strict to have them listed and the rest evaluated"
+        )
     )]
     NotEvaluated(Vec<NotEvaluated>),
 }
@@ -89,6 +91,8 @@ pub struct CheckResult {
     /// Rules of the rule set left out because the data lacks a table, a column or a
     /// setting they need (`rules` holds only the evaluated ones).
     pub not_evaluated: Vec<NotEvaluated>,
+    /// The `office_time_zone` setting, when set.
+    pub office_time_zone: Option<String>,
 }
 
 /// Reads the column map of a data folder (defaults when there is none).
@@ -117,8 +121,10 @@ pub fn load_calendar(path: Option<&Path>) -> Result<crate::calendar::Calendar, R
 /// Reads the insurer settings (`settings.yaml`; every setting at its default when there is
 /// none), reporting every problem in the file.
 pub fn load_settings(path: Option<&Path>) -> Result<Settings, RunError> {
-    settings::load(path).map_err(|e| match e {
-        settings::LoadError::Io { path, source } => RunError::Input(InputError::Io { path, source }),
+    settings::load(path, &crate::rules::load::check_setting_value).map_err(|e| match e {
+        settings::LoadError::Io { path, source } => {
+            RunError::Input(InputError::Io { path, source })
+        }
         settings::LoadError::Invalid(d) => RunError::Config(d),
     })
 }
@@ -142,7 +148,10 @@ pub fn load_rules(
 /// the settings name.
 #[must_use]
 pub fn calendar_path(sources: &DataSources, settings: &Settings) -> Option<PathBuf> {
-    sources.calendar.clone().or_else(|| settings.calendar_file())
+    sources
+        .calendar
+        .clone()
+        .or_else(|| settings.calendar_file())
 }
 
 /// Runs the whole check.
@@ -297,6 +306,7 @@ pub fn run_check_with_progress(
         operator_groups,
         alerts,
         not_evaluated,
+        office_time_zone: settings.text("office_time_zone"),
     })
 }
 
@@ -451,6 +461,7 @@ impl CheckResult {
             "cases_file": self.cases_file,
             "rules": self.rules.origin,
             "rule_set_sha256": self.rules.hash,
+            "office_time_zone": self.office_time_zone,
             "rule_count": self.rules.rules.len() + self.not_evaluated.len(),
             "rules_evaluated": self.rules.rules.len(),
             "rules_not_evaluated": self.not_evaluated.iter().map(|n| serde_json::json!({

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use polars::prelude::*;
 
-use crate::check::{RunError, calendar_path, load_calendar, load_column_map, load_rules, load_settings};
+use crate::check::{
+    RunError, calendar_path, load_calendar, load_column_map, load_rules, load_settings,
+};
 use crate::config::columns::ColumnMap;
 use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;

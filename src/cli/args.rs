@@ -365,6 +365,9 @@ pub struct RulesArgs {
     /// Print the rule-kind reference (Markdown) instead of the rule list.
     #[arg(long)]
     pub kinds: bool,
+    /// Print the insurer settings reference (Markdown: every setting, its type and default).
+    #[arg(long, conflicts_with = "kinds")]
+    pub settings: bool,
 }
 
 /// `policyqc scorecard`.

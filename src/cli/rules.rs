@@ -10,6 +10,10 @@ pub fn run(a: &RulesArgs) -> miette::Result<i32> {
         print!("{}", crate::rules::registry::kinds_markdown());
         return Ok(EXIT_OK);
     }
+    if a.settings {
+        print!("{}", crate::config::settings::settings_markdown());
+        return Ok(EXIT_OK);
+    }
     let map = load_column_map(None).map_err(report_run_error)?;
     let set = load_rules(
         a.rules_dir.as_deref(),

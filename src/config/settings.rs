@@ -66,7 +66,9 @@ impl SettingType {
             Self::ChangeTypes => "a list of change types",
             Self::Money => "an amount (at most two decimals)",
             Self::Duration => "a duration (`30 days`, `36 hours`, `2 working days`)",
-            Self::WorkingDuration => "a working-time duration (`2 working hours`, `6 working days`)",
+            Self::WorkingDuration => {
+                "a working-time duration (`2 working hours`, `6 working days`)"
+            }
             Self::TimeZone => "an IANA time-zone name (`Asia/Taipei`)",
             Self::File => "a file name, relative to the settings file",
         }
@@ -187,7 +189,7 @@ pub const SETTINGS: &[SettingDef] = &[
         "office_time_zone",
         TimeZone,
         None,
-        "the office's time zone: timestamps with a UTC offset are converted to it; unset, such offsets are dropped (times are read as office-local)",
+        "the office's time zone, checked against the IANA database and recorded in summary.json; timestamps are read as office-local (a UTC offset is not yet converted to it: it is dropped)",
     ),
     def(
         "calendar",
@@ -196,6 +198,29 @@ pub const SETTINGS: &[SettingDef] = &[
         "the working calendar file (calendar.yaml format); unset, the data folder's calendar.yaml, else the office standard",
     ),
 ];
+
+/// The settings reference of `rules/README.md` (`policyqc rules --settings`): every setting
+/// with its type, default and meaning, as a Markdown table.
+#[must_use]
+pub fn settings_markdown() -> String {
+    let mut out = String::from(
+        "<!-- BEGIN GENERATED: policyqc rules --settings -->\n| setting | type | default | meaning |\n|---|---|---|---|\n",
+    );
+    for s in SETTINGS {
+        let default = s
+            .default
+            .map_or_else(|| String::from("unset"), |d| format!("`{d}`"));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            s.name,
+            s.ty.describe().replace('`', ""),
+            default,
+            s.doc
+        ));
+    }
+    out.push_str("<!-- END GENERATED -->\n");
+    out
+}
 
 /// Looks a setting up by its dotted name.
 #[must_use]
@@ -277,21 +302,34 @@ impl Settings {
     /// The text of the file, for the rule-set hash (empty without a file).
     #[must_use]
     pub fn text_for_hash(&self) -> Option<(&str, &str)> {
-        self.file
-            .as_ref()
-            .map(|f| (f.name.rsplit('/').next().unwrap_or_default(), f.text.as_str()))
+        self.file.as_ref().map(|f| {
+            (
+                f.name.rsplit('/').next().unwrap_or_default(),
+                f.text.as_str(),
+            )
+        })
     }
 }
 
 /// Reads a settings file: its structure and names (each value's type is checked where rules
 /// use it, and by [`check_values`]). Every problem is reported.
 pub fn read(file: &SourceFile, dir: Option<&Path>) -> Result<Settings, Diagnostics> {
+    let (settings, diags) = read_partial(file, dir);
+    match settings {
+        Some(s) if !diags.has_errors() => Ok(s),
+        _ => Err(diags),
+    }
+}
+
+/// [`read`], keeping the settings that could be read beside the problems (so that the values'
+/// types can be checked in the same pass and every problem reported at once).
+pub fn read_partial(file: &SourceFile, dir: Option<&Path>) -> (Option<Settings>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let root = match yaml::parse(&file.text, &file.name) {
         Ok(r) => r,
         Err(report) => {
             diags.syntax.push(report);
-            return Err(diags);
+            return (None, diags);
         }
     };
     let mut settings = Settings {
@@ -315,11 +353,7 @@ pub fn read(file: &SourceFile, dir: Option<&Path>) -> Result<Settings, Diagnosti
             .help("e.g. `policy_no_format: \"^P[0-9]{9}$\"` (rules/README.md lists every setting)"),
         ),
     }
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(settings)
-    }
+    (Some(settings), diags)
 }
 
 /// The group prefixes of the dotted names (`referral`, `time_limits`, ...).
@@ -398,7 +432,11 @@ fn flatten(
                 || {
                     format!(
                         "settings: {}",
-                        SETTINGS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                        SETTINGS
+                            .iter()
+                            .map(|s| s.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 },
                 |s| format!("did you mean `{s}`?"),
@@ -431,7 +469,9 @@ pub fn check_values(
             continue;
         }
         let Some(def) = find(name) else { continue };
-        if let Err(message) = check_builtin(def.ty, value, settings).and_then(|()| check(def.ty, value)) {
+        if let Err(message) =
+            check_builtin(def.ty, value, settings).and_then(|()| check(def.ty, value))
+        {
             diags.push(
                 Problem::error(
                     "settings::bad-value",
@@ -449,7 +489,9 @@ pub fn check_values(
 fn check_builtin(ty: SettingType, value: &Node, settings: &Settings) -> Result<(), String> {
     match ty {
         SettingType::TimeZone => {
-            let name = value.as_str().ok_or_else(|| format!("found {}", value.type_name()))?;
+            let name = value
+                .as_str()
+                .ok_or_else(|| format!("found {}", value.type_name()))?;
             if name.parse::<chrono_tz::Tz>().is_ok() {
                 return Ok(());
             }
@@ -458,7 +500,9 @@ fn check_builtin(ty: SettingType, value: &Node, settings: &Settings) -> Result<(
             Err(format!("`{name}` is not an IANA time-zone name{hint}"))
         }
         SettingType::File => {
-            let name = value.as_str().ok_or_else(|| format!("found {}", value.type_name()))?;
+            let name = value
+                .as_str()
+                .ok_or_else(|| format!("found {}", value.type_name()))?;
             let path = Path::new(name);
             let full = match &settings.dir {
                 Some(dir) if path.is_relative() => dir.join(path),
@@ -478,14 +522,19 @@ fn check_builtin(ty: SettingType, value: &Node, settings: &Settings) -> Result<(
                     |s| format!("`{s}` is not an amount with at most two decimals"),
                 )
             }),
-        SettingType::Regex | SettingType::ChangeTypes | SettingType::Duration | SettingType::WorkingDuration => {
-            Ok(())
-        }
+        SettingType::Regex
+        | SettingType::ChangeTypes
+        | SettingType::Duration
+        | SettingType::WorkingDuration => Ok(()),
     }
 }
 
-/// Loads the settings file at `path` (none: every setting at its default).
-pub fn load(path: Option<&Path>) -> Result<Settings, LoadError> {
+/// Loads the settings file at `path` (none: every setting at its default), checking every
+/// value with `check` (see [`check_values`]) and reporting every problem at once.
+pub fn load(
+    path: Option<&Path>,
+    check: &dyn Fn(SettingType, &Node) -> Result<(), String>,
+) -> Result<Settings, LoadError> {
     let Some(path) = path else {
         return Ok(Settings::default());
     };
@@ -493,11 +542,17 @@ pub fn load(path: Option<&Path>) -> Result<Settings, LoadError> {
         path: path.display().to_string(),
         source,
     })?;
-    read(
+    let (settings, mut diags) = read_partial(
         &SourceFile::new(path.display().to_string(), text),
         path.parent(),
-    )
-    .map_err(LoadError::Invalid)
+    );
+    if let Some(s) = &settings {
+        check_values(s, check, &mut diags);
+    }
+    match settings {
+        Some(s) if !diags.has_errors() => Ok(s),
+        _ => Err(LoadError::Invalid(diags)),
+    }
 }
 
 /// Why a settings file could not be loaded.
@@ -546,7 +601,10 @@ mod tests {
         assert_eq!(n.span.line, 2);
         assert!(matches!(s.get("time_limits.review"), SettingValue::Set(_)));
         // Not written: the default; no default: unset; `~`: unset.
-        assert!(matches!(s.get("time_limits.entry"), SettingValue::Default(_)));
+        assert!(matches!(
+            s.get("time_limits.entry"),
+            SettingValue::Default(_)
+        ));
         assert_eq!(s.get("office_time_zone"), SettingValue::Unset);
         assert_eq!(s.get("policy_no_format"), SettingValue::Unset);
     }
@@ -575,7 +633,10 @@ mod tests {
         );
         assert_eq!(found[3].0, "settings.yaml:6:1");
         assert_eq!(found[3].1, "`time_limits.review` is set twice");
-        assert_eq!(err.problems[3].labels[1].0.line, 5, "labelled at the first too");
+        assert_eq!(
+            err.problems[3].labels[1].0.line, 5,
+            "labelled at the first too"
+        );
     }
 
     #[test]
@@ -591,9 +652,15 @@ mod tests {
         assert_eq!(found.len(), 3, "{found:?}");
         // Sorted by name: calendar, office_time_zone, payout.max_amount.
         assert_eq!(found[0].0, "settings.yaml:4:11");
-        assert!(found[1].1.contains("did you mean `Asia/Taipei`?"), "{found:?}");
+        assert!(
+            found[1].1.contains("did you mean `Asia/Taipei`?"),
+            "{found:?}"
+        );
         assert_eq!(found[1].0, "settings.yaml:1:19");
-        assert!(found[2].1.contains("`12.345` is not an amount"), "{found:?}");
+        assert!(
+            found[2].1.contains("`12.345` is not an amount"),
+            "{found:?}"
+        );
         let ok = parse("office_time_zone: Europe/Amsterdam\npayout:\n  max_amount: 100\n").unwrap();
         let mut diags = Diagnostics::default();
         check_values(&ok, &|_, _| Ok(()), &mut diags);

@@ -566,11 +566,12 @@ fn with_span(node: &Node, span: yaml::Span) -> Node {
 }
 
 /// Checks a setting's value with the readers the rules use (see `settings::check_values`).
-fn check_setting_value(ty: SettingType, value: &Node) -> Result<(), String> {
+pub fn check_setting_value(ty: SettingType, value: &Node) -> Result<(), String> {
     let found = || {
-        value
-            .as_scalar_string()
-            .map_or_else(|| format!("found {}", value.type_name()), |s| format!("found `{s}`"))
+        value.as_scalar_string().map_or_else(
+            || format!("found {}", value.type_name()),
+            |s| format!("found `{s}`"),
+        )
     };
     match ty {
         SettingType::Regex => {
@@ -584,7 +585,9 @@ fn check_setting_value(ty: SettingType, value: &Node) -> Result<(), String> {
         }
         SettingType::ChangeTypes => match &value.value {
             Value::Str(_) => Ok(()),
-            Value::Seq(items) if !items.is_empty() && items.iter().all(|i| i.as_str().is_some()) => {
+            Value::Seq(items)
+                if !items.is_empty() && items.iter().all(|i| i.as_str().is_some()) =>
+            {
                 Ok(())
             }
             _ => Err(found()),
@@ -638,7 +641,8 @@ mod tests {
 
     #[test]
     fn the_default_pack_is_valid() {
-        let set = load_embedded(&ColumnMap::default().catalog(), &Settings::default()).expect("default pack validates");
+        let set = load_embedded(&ColumnMap::default().catalog(), &Settings::default())
+            .expect("default pack validates");
         assert!(set.rules.len() >= 30);
         assert_eq!(set.thresholds.len(), 3);
     }
@@ -653,8 +657,17 @@ mod tests {
     }
 
     #[test]
+    fn rules_readme_settings_reference_is_not_stale() {
+        assert!(
+            README.contains(&settings::settings_markdown()),
+            "rules/README.md is stale: regenerate with `policyqc rules --settings`"
+        );
+    }
+
+    #[test]
     fn rules_readme_error_point_table_lists_every_rule_of_the_pack() {
-        let set = load_embedded(&ColumnMap::default().catalog(), &Settings::default()).expect("default pack validates");
+        let set = load_embedded(&ColumnMap::default().catalog(), &Settings::default())
+            .expect("default pack validates");
         for rule in &set.rules {
             let row = README
                 .lines()

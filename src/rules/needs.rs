@@ -168,7 +168,10 @@ mod tests {
                 "a.two",
                 vec![Need::Table("operators"), Need::Table("authority")],
             ),
-            ne("b.fmt", vec![Need::Setting(String::from("policy_no_format"))]),
+            ne(
+                "b.fmt",
+                vec![Need::Setting(String::from("policy_no_format"))],
+            ),
             ne(
                 "a.three",
                 vec![Need::Table("operators"), Need::Table("authority")],

@@ -24,9 +24,8 @@ fn missing_column_leaves_its_rules_not_evaluated_and_strict_stops() {
     let run = check(dir.path(), &[]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert!(
-        run.stdout.contains(
-            "1 rule not evaluated: no policy_no column: intake.policy_no_format"
-        ),
+        run.stdout
+            .contains("1 rule not evaluated: no policy_no column: intake.policy_no_format"),
         "{}",
         run.stdout
     );
@@ -35,7 +34,10 @@ fn missing_column_leaves_its_rules_not_evaluated_and_strict_stops() {
         summary["rules_not_evaluated"],
         serde_json::json!([{"rule_id": "intake.policy_no_format", "needs": ["no policy_no column"]}])
     );
-    assert_eq!(summary["rules_evaluated"], summary["rule_count"].as_u64().unwrap() - 1);
+    assert_eq!(
+        summary["rules_evaluated"],
+        summary["rule_count"].as_u64().unwrap() - 1
+    );
     let pairs = run.finding_pairs();
     assert!(pairs.iter().all(|(_, r)| r != "intake.policy_no_format"));
     // Every other expected finding of fixtures/basic is still found.

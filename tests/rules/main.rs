@@ -8,5 +8,6 @@
 
 mod kinds;
 mod readme;
+mod settings;
 mod support;
 mod validation;
