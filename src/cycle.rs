@@ -72,6 +72,9 @@ pub struct Inputs {
     pub issues: Vec<DataIssue>,
     /// The latest timestamp in the data.
     pub latest: Option<NaiveDateTime>,
+    /// Time limits of the rule set that cannot be evaluated on this data (`rules` holds the
+    /// others).
+    pub not_evaluated: Vec<crate::rules::needs::NotEvaluated>,
 }
 
 fn no_cases(sources: &DataSources) -> InputError {
@@ -189,9 +192,15 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
     let settings = load_settings(opts.sources.settings.as_deref())?;
-    let mut rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
-    // A time limit whose setting is unset is not a limit here either.
-    rules.rules.retain(|r| r.unset_settings.is_empty());
+    let rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
+    // The time limits: the rules this command evaluates (a limit that cannot be evaluated,
+    // for an unset setting or an absent column, is listed, not applied).
+    let all_limits: Vec<String> = rules
+        .rules
+        .iter()
+        .filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit()))
+        .map(|r| r.id.clone())
+        .collect();
     let calendar = load_calendar(calendar_path(&opts.sources, &settings).as_deref())?;
     let cases_path = opts
         .sources
@@ -208,6 +217,9 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     needed.extend(["received_at", "bound_at"].map(String::from));
     needed.sort();
     needed.dedup();
+    // Only the cycle's start is required: a time limit whose fields are absent is not
+    // evaluated (`rules::needs`), and an absent stage timestamp is an empty one.
+    let required = [String::from("received_at")];
     phases.done("config");
     // With a task list or event log, only the case fields measured here are read (the key,
     // those a task can carry and the time limits' fields): the others are neither parsed
@@ -221,10 +233,22 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         &cases_path,
         Table::Cases,
         &map,
-        &needed,
+        &required,
         has_task_list.then_some(only.as_slice()),
     )?;
     phases.done("read cases");
+    let (rules, not_evaluated) = crate::rules::needs::split(
+        &rules,
+        &crate::rules::needs::Available {
+            absent_fields: &cases.absent,
+            roster: true,
+            authority: true,
+        },
+    );
+    let not_evaluated: Vec<_> = not_evaluated
+        .into_iter()
+        .filter(|n| all_limits.iter().any(|id| *id == n.rule_id))
+        .collect();
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
     issues.extend(case_issues(&cases, &map)?);
@@ -280,6 +304,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         task_problems,
         issues,
         latest,
+        not_evaluated,
     })
 }
 
@@ -497,6 +522,10 @@ impl CycleResult {
             "rules": i.rules.origin,
             "rule_set_sha256": i.rules.hash,
             "time_limit_rules": i.rules.rules.iter().filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit())).count(),
+            "time_limits_not_evaluated": i.not_evaluated.iter().map(|n| serde_json::json!({
+                "rule_id": n.rule_id,
+                "needs": n.needs.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
             "cases_read": i.cases.df.height(),
             "cases_accounted_for": self.case_times.height(),
             "cases_bound": count("bound"),

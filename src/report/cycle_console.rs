@@ -96,6 +96,9 @@ pub fn cycle(r: &CycleResult) -> String {
         j["cases_open"],
         j["calendar_working_hours_per_day"]
     );
+    for line in crate::rules::needs::grouped_lines(&r.inputs.not_evaluated) {
+        let _ = writeln!(s, "time limits: {line}");
+    }
     if !r.inputs.issues.is_empty() {
         let problems: Vec<String> = r
             .inputs

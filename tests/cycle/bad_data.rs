@@ -233,3 +233,47 @@ fn only_the_measured_case_fields_are_read() {
         r.stderr
     );
 }
+
+/// A case list with only the case id, change type and the cycle's two ends (an insurer that
+/// exports nothing else): `cycle` measures every case and lists the time limits it cannot
+/// evaluate instead of stopping. By hand, office calendar 09:00-12:00 and 13:00-17:30:
+/// C1 Monday 2026-10-05 11:00 -> 14:00 = 2.0 working hours (the lunch hour is not worked);
+/// C2 Monday 09:00 -> Tuesday 09:00 = 7.5 working hours; C3 is open.
+#[test]
+fn cases_with_only_their_cycle_ends_are_measured_and_the_time_limits_listed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("cases.csv"),
+        "case_id,change_type,received_at,bound_at\n\
+         C1,address_change,2026-10-05 11:00:00,2026-10-05 14:00:00\n\
+         C2,surrender,2026-10-05 09:00:00,2026-10-06 09:00:00\n\
+         C3,surrender,2026-10-06 10:00:00,\n",
+    )
+    .expect("cases.csv");
+    let run = run("cycle", dir.path(), &["--as-of", "2026-10-06 12:00:00"]);
+    run.assert_code(0);
+    let times = run.table("case_times.csv");
+    let hours: Vec<(String, String)> = times
+        .records()
+        .iter()
+        .map(|r| (r["case_id"].clone(), r["cycle_working_hours"].clone()))
+        .collect();
+    assert_eq!(hours[0].0, "C1");
+    assert_eq!(hours[0].1.parse::<f64>().expect("hours"), 2.0);
+    assert_eq!(hours[1].1.parse::<f64>().expect("hours"), 7.5);
+    assert_eq!(times.rows.len(), 3, "every case accounted for");
+    let summary = run.json("cycle_summary.json");
+    let left: Vec<&str> = summary["time_limits_not_evaluated"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|n| n["rule_id"].as_str().expect("id"))
+        .collect();
+    assert!(left.contains(&"review.review_late"), "{left:?}");
+    assert!(
+        run.stdout
+            .contains("time limits: 1 rule not evaluated: no intake_operator column; no registered_at column: intake.registration_late"),
+        "{}",
+        run.stdout
+    );
+}
