@@ -192,19 +192,16 @@ pub fn run_check_with_progress(
 ) -> Result<CheckResult, RunError> {
     let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
-    let settings = load_settings(opts.sources.settings.as_deref())?;
+    let sources = opts.sources.with_files(&map);
+    let settings = load_settings(sources.settings.as_deref())?;
     let all_rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
-    let calendar = load_calendar(calendar_path(&opts.sources, &settings).as_deref())?;
-    let cases_path = opts
-        .sources
-        .cases
-        .clone()
-        .ok_or_else(|| InputError::NoCases {
-            dir: opts.sources.dir.as_ref().map_or_else(
-                || String::from("(no folder given)"),
-                |d| d.display().to_string(),
-            ),
-        })?;
+    let calendar = load_calendar(calendar_path(&sources, &settings).as_deref())?;
+    let cases_path = sources.cases.clone().ok_or_else(|| InputError::NoCases {
+        dir: sources.dir.as_ref().map_or_else(
+            || String::from("(no folder given)"),
+            |d| d.display().to_string(),
+        ),
+    })?;
     phases.done("config");
     progress(CheckPhase::ReadCases);
     // Only the key is required: a rule whose columns are absent is not evaluated.
@@ -213,7 +210,7 @@ pub fn run_check_with_progress(
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
     progress(CheckPhase::ReadReference);
-    let roster = match opts.sources.operators.as_deref() {
+    let roster = match sources.operators.as_deref() {
         Some(p) => {
             let t = read_table(p, Table::Operators, &map, &[])?;
             issues.extend(t.issues.iter().cloned());
@@ -221,7 +218,7 @@ pub fn run_check_with_progress(
         }
         None => None,
     };
-    let authority = match opts.sources.authority.as_deref() {
+    let authority = match sources.authority.as_deref() {
         Some(p) => {
             let t = read_table(p, Table::Authority, &map, &[])?;
             issues.extend(t.issues.iter().cloned());

@@ -191,7 +191,8 @@ fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue
 pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunError> {
     let mut phases = crate::timing::Phases::new();
     let map = load_column_map(opts.sources.columns.as_deref())?;
-    let settings = load_settings(opts.sources.settings.as_deref())?;
+    let sources = &opts.sources.with_files(&map);
+    let settings = load_settings(sources.settings.as_deref())?;
     let rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
     // The time limits: the rules this command evaluates (a limit that cannot be evaluated,
     // for an unset setting or an absent column, is listed, not applied).
@@ -201,12 +202,8 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         .filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit()))
         .map(|r| r.id.clone())
         .collect();
-    let calendar = load_calendar(calendar_path(&opts.sources, &settings).as_deref())?;
-    let cases_path = opts
-        .sources
-        .cases
-        .clone()
-        .ok_or_else(|| no_cases(&opts.sources))?;
+    let calendar = load_calendar(calendar_path(&sources, &settings).as_deref())?;
+    let cases_path = sources.cases.clone().ok_or_else(|| no_cases(&sources))?;
     // Only the time limits are evaluated here: only their fields must be in the file.
     let mut needed: Vec<String> = rules
         .rules
@@ -228,7 +225,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     let mut only = needed.clone();
     only.extend(CASE_FIELDS_PER_TASK.map(String::from));
     only.push(String::from("case_id"));
-    let has_task_list = opts.sources.tasks.is_some() || opts.sources.events.is_some();
+    let has_task_list = sources.tasks.is_some() || sources.events.is_some();
     let cases = read_table_fields(
         &cases_path,
         Table::Cases,
@@ -252,7 +249,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
     issues.extend(case_issues(&cases, &map)?);
-    let roster = match opts.sources.operators.as_deref() {
+    let roster = match sources.operators.as_deref() {
         Some(p) => {
             let t = read_table(p, Table::Operators, &map, &[])?;
             issues.extend(t.issues.iter().cloned());
@@ -260,7 +257,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         }
         None => None,
     };
-    let mut tasks = read_task_list(&opts.sources, &map, &cases)?;
+    let mut tasks = read_task_list(&sources, &map, &cases)?;
     phases.done("read tasks");
     issues.extend(tasks.issues.iter().cloned());
     let latest = latest_timestamp(&[&cases.df, &tasks.df])?;

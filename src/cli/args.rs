@@ -211,7 +211,8 @@ fn parse_point_rate(s: &str) -> Result<(u8, f64), String> {
 #[derive(Debug, Args, Clone, Default)]
 pub struct DataArgs {
     /// The data folder: cases.csv|parquet and optionally tasks, operators, authority,
-    /// findings, calendar.yaml and columns.yaml (SCHEMA.md).
+    /// findings, calendar.yaml, settings.yaml and columns.yaml (SCHEMA.md); or a single export
+    /// file, read as the cases table with the files beside it.
     pub data_dir: Option<PathBuf>,
     /// The cases file (overrides the folder's).
     #[arg(long, value_name = "FILE")]

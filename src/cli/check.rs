@@ -5,8 +5,20 @@ use super::{EXIT_BREACH, EXIT_OK, report_run_error};
 use crate::check::{CheckOptions, run_check_with_progress};
 use crate::input::DataSources;
 
-/// The data files named by the arguments: the folder's, overridden by each file option.
+/// The data files named by the arguments: the folder's, overridden by each file option. A
+/// single export file given as the data is the cases table, and the files beside it
+/// (`columns.yaml`, `settings.yaml`, `calendar.yaml`, ...) are its folder's.
 pub(crate) fn data_sources(data: &DataArgs, command: &str) -> miette::Result<DataSources> {
+    if let Some(file) = data.data_dir.as_deref().filter(|p| p.is_file()) {
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let mut args = data.clone();
+        args.data_dir = Some(folder.to_path_buf());
+        args.cases = Some(data.cases.clone().unwrap_or_else(|| file.to_path_buf()));
+        return data_sources(&args, command);
+    }
     let mut sources = data
         .data_dir
         .as_deref()

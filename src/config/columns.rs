@@ -13,6 +13,26 @@
 //! operators:
 //!   operator_id: StaffId
 //! ```
+//!
+//! For an export as it comes out of an insurer's system (`policyqc init` drafts all of it):
+//!
+//! ```yaml
+//! encoding: big5          # utf-8 (default), big5, gb18030 (gbk); a UTF-8 BOM is always skipped
+//! header_row: 3           # the line of the header; the lines above it (a title) are skipped
+//! delimiter: ";"          # one character (default ,); "\t" for a tab
+//! files:
+//!   cases: 保全清單.csv     # a table's file in the data folder, when not <table>.csv
+//! formats:
+//!   date: "%Y/%m/%d"
+//!   true: [是]             # words read as true / false, besides true/yes/Y/1 and false/no/N/0
+//!   false: [否]
+//!   thousands: ","         # money: the thousands separator, removed before reading (1,234.50)
+//! cases:
+//!   change_type:
+//!     column: 保全項目
+//!     values:              # their value: ours; a value not listed is read as it is
+//!       地址變更: address_change
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -34,6 +54,8 @@ pub struct Mapping {
     pub custom: bool,
     /// Where in `columns.yaml` the mapping was written (`None` for defaults).
     pub line: Option<u32>,
+    /// The value map: (their value, ours), applied to the text before it is parsed.
+    pub values: Vec<(String, String)>,
 }
 
 /// The column map.
@@ -47,6 +69,20 @@ pub struct ColumnMap {
     pub datetime_formats: Vec<String>,
     /// The map's file name, for messages.
     pub file: Option<String>,
+    /// The encoding of the CSV files (`None`: UTF-8).
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The 1-based line of a CSV file's header.
+    pub header_row: usize,
+    /// The CSV field delimiter.
+    pub delimiter: u8,
+    /// File names of tables in the data folder, when not `<table>.csv`.
+    pub files: BTreeMap<Table, String>,
+    /// Extra words read as true.
+    pub true_words: Vec<String>,
+    /// Extra words read as false.
+    pub false_words: Vec<String>,
+    /// The money thousands separator, removed before reading.
+    pub thousands: Option<String>,
 }
 
 impl Default for ColumnMap {
@@ -59,6 +95,13 @@ impl Default for ColumnMap {
                 String::from("%Y-%m-%d %H:%M"),
             ],
             file: None,
+            encoding: None,
+            header_row: 1,
+            delimiter: b',',
+            files: BTreeMap::new(),
+            true_words: Vec::new(),
+            false_words: Vec::new(),
+            thousands: None,
         }
     }
 }
@@ -83,6 +126,7 @@ impl ColumnMap {
                         ty: f.ty,
                         custom: false,
                         line: None,
+                        values: Vec::new(),
                     })
             })
             .collect();
@@ -104,6 +148,15 @@ impl ColumnMap {
             }) => format!("{file}:{line}: {table}.{field}"),
             _ => format!("no `{table}.{field}` entry in {file}, so the reference name is used"),
         }
+    }
+
+    /// Whether CSV files are read as they are (UTF-8, header on the first line, commas): the
+    /// reader's fast path, with no pass over the file before polars.
+    #[must_use]
+    pub fn plain_csv(&self) -> bool {
+        self.encoding.is_none_or(|e| e == encoding_rs::UTF_8)
+            && self.header_row == 1
+            && self.delimiter == b','
     }
 
     /// The fields rules may name: the cases table's reference and custom fields.
@@ -150,13 +203,20 @@ pub fn read(file: &SourceFile) -> Result<ColumnMap, Diagnostics> {
     let sections: Vec<&str> = Table::ALL
         .iter()
         .map(|t| t.name())
-        .chain(["formats"])
+        .chain(["formats", "encoding", "header_row", "delimiter", "files"])
         .collect();
     for (key, value) in entries {
         let name = key.as_scalar_string().unwrap_or_default();
-        if name == "formats" {
-            read_formats(value, file, &mut diags, &mut map);
-            continue;
+        match name.as_str() {
+            "formats" => {
+                read_formats(value, file, &mut diags, &mut map);
+                continue;
+            }
+            "encoding" | "header_row" | "delimiter" | "files" => {
+                read_file_key(&name, value, file, &mut diags, &mut map);
+                continue;
+            }
+            _ => {}
         }
         let Some(table) = Table::from_name(&name) else {
             let hint = suggest(&name, sections.iter().copied()).map_or_else(
@@ -215,6 +275,7 @@ fn read_mapping(
             ty: f.ty,
             custom: false,
             line,
+            values: Vec::new(),
         }),
         (Value::Str(_), None) => {
             let hint = suggest(&field, table.fields().iter().map(|f| f.name)).map_or_else(
@@ -278,21 +339,26 @@ fn read_mapping(
             };
             for (k, _) in value.as_map().unwrap_or_default() {
                 let k = k.as_scalar_string().unwrap_or_default();
-                if k != "column" && k != "type" {
+                if k != "column" && k != "type" && k != "values" {
                     diags.push(Problem::error(
                         "columns::unknown-key",
                         file,
                         value.span,
-                        format!("unknown key `{k}` (use `column` and `type`)"),
+                        format!("unknown key `{k}` (use `column`, `type` and `values`)"),
                     ));
                 }
             }
+            let values = value
+                .get("values")
+                .map(|v| read_values(&field, v, file, diags))
+                .unwrap_or_default();
             Some(Mapping {
                 field,
                 column: column.to_owned(),
                 ty,
                 custom: reference.is_none(),
                 line,
+                values,
             })
         }
         _ => {
@@ -303,6 +369,149 @@ fn read_mapping(
                 format!("`{field}` must be a column name or `{{ column: ..., type: ... }}`"),
             ));
             None
+        }
+    }
+}
+
+/// A value map, `their value: ours`. A value sent to two different values is an error at
+/// both places.
+fn read_values(
+    field: &str,
+    node: &Node,
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+) -> Vec<(String, String)> {
+    let Some(entries) = node.as_map() else {
+        diags.push(
+            Problem::error(
+                "columns::wrong-type",
+                file,
+                node.span,
+                format!("`{field}.values` must map their values to ours"),
+            )
+            .help("e.g. `values: { 地址變更: address_change }`"),
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut first: BTreeMap<String, &Node> = BTreeMap::new();
+    for (k, v) in entries {
+        let (Some(theirs), Some(ours)) = (k.as_scalar_string(), v.as_scalar_string()) else {
+            diags.push(Problem::error(
+                "columns::wrong-type",
+                file,
+                v.span,
+                format!("`{field}.values`: each entry maps one value to one value"),
+            ));
+            continue;
+        };
+        if let Some(prev) = first.get(&theirs) {
+            let earlier = out
+                .iter()
+                .find(|(t, _)| *t == theirs)
+                .map(|(_, o)| o.clone())
+                .unwrap_or_default();
+            if earlier != ours {
+                diags.push(
+                    Problem::error(
+                        "columns::conflicting-value",
+                        file,
+                        k.span,
+                        format!("`{theirs}` is mapped to `{ours}` here and to `{earlier}` above"),
+                    )
+                    .also(prev.span, "first mapped here")
+                    .help(
+                        "a value of the export must stand for one reference value: keep one line",
+                    ),
+                );
+            }
+            continue;
+        }
+        first.insert(theirs.clone(), k);
+        out.push((theirs, ours));
+    }
+    out
+}
+
+/// `encoding`, `header_row`, `delimiter` and `files`: how the folder's CSV files are written.
+fn read_file_key(
+    key: &str,
+    value: &Node,
+    file: &SourceFile,
+    diags: &mut Diagnostics,
+    map: &mut ColumnMap,
+) {
+    let bad = |diags: &mut Diagnostics, message: String, help: &str| {
+        diags.push(
+            Problem::error("columns::bad-value", file, value.span, message).help(help.to_owned()),
+        );
+    };
+    match key {
+        "encoding" => {
+            let name = value.as_scalar_string().unwrap_or_default();
+            match encoding_rs::Encoding::for_label(name.trim().as_bytes()) {
+                Some(e) => map.encoding = Some(e),
+                None => bad(
+                    diags,
+                    format!("unknown encoding `{name}`"),
+                    "encodings: utf-8, big5, gb18030 (gbk), or any WHATWG label",
+                ),
+            }
+        }
+        "header_row" => match value.value {
+            Value::Int(n) if n >= 1 => map.header_row = n as usize,
+            _ => bad(
+                diags,
+                format!(
+                    "`header_row` must be a line number (1 or more), found {}",
+                    value.type_name()
+                ),
+                "the 1-based line of the header; the lines above it are skipped",
+            ),
+        },
+        "delimiter" => {
+            let text = value.as_scalar_string().unwrap_or_default();
+            let text = if text == "\\t" {
+                String::from("\t")
+            } else {
+                text
+            };
+            if text.len() == 1 && text.is_ascii() {
+                map.delimiter = text.as_bytes()[0];
+            } else {
+                bad(
+                    diags,
+                    format!("`delimiter` must be one character, found `{text}`"),
+                    "e.g. `delimiter: \";\"` or `delimiter: \"\\t\"` for a tab",
+                );
+            }
+        }
+        _ => {
+            let Some(entries) = value.as_map() else {
+                bad(
+                    diags,
+                    String::from("`files` must map tables to file names"),
+                    "e.g. `files: { cases: export.csv }`",
+                );
+                return;
+            };
+            for (k, v) in entries {
+                let name = k.as_scalar_string().unwrap_or_default();
+                match (Table::from_name(&name), v.as_scalar_string()) {
+                    (Some(t), Some(f)) => {
+                        map.files.insert(t, f);
+                    }
+                    _ => diags.push(
+                        Problem::error(
+                            "columns::bad-value",
+                            file,
+                            k.span,
+                            format!("`files.{name}` must name a table's file"),
+                        )
+                        .help("tables: cases, tasks, operators, authority, findings, events"),
+                    ),
+                }
+            }
         }
     }
 }
@@ -333,6 +542,21 @@ fn read_formats(node: &Node, file: &SourceFile, diags: &mut Diagnostics, map: &m
             ));
             continue;
         }
+        match key.as_str() {
+            "true" => {
+                map.true_words = list;
+                continue;
+            }
+            "false" => {
+                map.false_words = list;
+                continue;
+            }
+            "thousands" => {
+                map.thousands = list.into_iter().next();
+                continue;
+            }
+            _ => {}
+        }
         for f in &list {
             if chrono::format::StrftimeItems::new(f)
                 .any(|i| matches!(i, chrono::format::Item::Error))
@@ -359,7 +583,7 @@ fn read_formats(node: &Node, file: &SourceFile, diags: &mut Diagnostics, map: &m
                         k.span,
                         format!("unknown format `{other}`"),
                     )
-                    .help("formats: date, datetime"),
+                    .help("formats: date, datetime, true, false, thousands"),
                 );
             }
         }
@@ -395,6 +619,41 @@ mod tests {
             map.map_entry(Table::Cases, "case_id")
                 .contains("columns.yaml:2")
         );
+    }
+
+    /// One code sent to two values (`1` and `"1"` are the same text in the export) is an
+    /// error at both places; the same value twice is not. The file keys are each checked.
+    #[test]
+    fn a_value_map_sending_one_code_to_two_values_is_located_at_both() {
+        let err = parse("cases:\n  change_type:\n    column: T\n    values:\n      1: address_change\n      \"1\": surrender\n      2: surrender\nencoding: klingon\nheader_row: 0\ndelimiter: ab\n").unwrap_err();
+        let found: Vec<(String, String)> = err
+            .problems
+            .iter()
+            .map(|p| (p.location(), p.message.clone()))
+            .collect();
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(found[0].0, "columns.yaml:6:7");
+        assert_eq!(
+            found[0].1,
+            "`1` is mapped to `surrender` here and to `address_change` above"
+        );
+        assert_eq!(err.problems[0].labels[1].0.line, 5);
+        assert!(
+            found[1].1.contains("unknown encoding `klingon`"),
+            "{found:?}"
+        );
+        assert!(found[2].1.contains("header_row"), "{found:?}");
+        assert!(found[3].1.contains("one character"), "{found:?}");
+        let ok = parse("cases:\n  change_type:\n    column: T\n    values: {1: surrender, \"1\": surrender}\nencoding: BIG5\nheader_row: 3\ndelimiter: \"\\t\"\nfiles:\n  cases: 匯出.csv\n").unwrap();
+        assert_eq!(ok.encoding, Some(encoding_rs::BIG5));
+        assert_eq!((ok.header_row, ok.delimiter), (3, b'\t'));
+        assert_eq!(
+            ok.files.get(&Table::Cases).map(String::as_str),
+            Some("匯出.csv")
+        );
+        let m = ok.mappings(Table::Cases);
+        let ct = m.iter().find(|m| m.field == "change_type").unwrap();
+        assert_eq!(ct.values, [("1".to_owned(), "surrender".to_owned())]);
     }
 
     #[test]
