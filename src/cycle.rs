@@ -202,8 +202,8 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         .filter(|r| r.kind.time_limit().is_some_and(|l| l.is_processing_limit()))
         .map(|r| r.id.clone())
         .collect();
-    let calendar = load_calendar(calendar_path(&sources, &settings).as_deref())?;
-    let cases_path = sources.cases.clone().ok_or_else(|| no_cases(&sources))?;
+    let calendar = load_calendar(calendar_path(sources, &settings).as_deref())?;
+    let cases_path = sources.cases.clone().ok_or_else(|| no_cases(sources))?;
     // Only the time limits are evaluated here: only their fields must be in the file.
     let mut needed: Vec<String> = rules
         .rules
@@ -244,7 +244,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     );
     let not_evaluated: Vec<_> = not_evaluated
         .into_iter()
-        .filter(|n| all_limits.iter().any(|id| *id == n.rule_id))
+        .filter(|n| all_limits.contains(&n.rule_id))
         .collect();
     let mut issues = cases.issues.clone();
     issues.extend(case_id_issues(&cases, &map));
@@ -257,7 +257,7 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         }
         None => None,
     };
-    let mut tasks = read_task_list(&sources, &map, &cases)?;
+    let mut tasks = read_task_list(sources, &map, &cases)?;
     phases.done("read tasks");
     issues.extend(tasks.issues.iter().cloned());
     let latest = latest_timestamp(&[&cases.df, &tasks.df])?;

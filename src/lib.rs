@@ -34,6 +34,7 @@ pub mod hash;
 pub mod history;
 pub mod input;
 pub mod metrics;
+pub mod onboard;
 pub mod report;
 pub mod rules;
 pub mod sampling;

@@ -38,6 +38,25 @@ pub enum Command {
         after_help = "Example: policyqc check fixtures/demo --out policyqc-out --format csv,jsonl"
     )]
     Check(CheckArgs),
+    /// Draft columns.yaml from an insurer's export as it comes (headers in English or
+    /// Chinese, its date formats, yes/no words, codes and encoding).
+    ///
+    /// PATH is an export file, or a data folder (its cases.csv, or its only CSV/TXT file).
+    /// Detects the encoding (UTF-8, UTF-8 with BOM, Big5, GB18030), the delimiter and the
+    /// header line (title lines above it are skipped), maps each column to a field of SCHEMA.md
+    /// by header synonyms checked against the values, finds the date and timestamp formats,
+    /// yes/no words and thousands separators, and maps the change-type and referral codes to
+    /// the reference values (codes it cannot place are marked TODO). Writes columns.yaml beside
+    /// the export, each mapping commented with its evidence and two sample values; the next
+    /// `policyqc check PATH` reads it with no hand edit. An existing columns.yaml is kept
+    /// unless --force.
+    #[command(after_help = "Example:
+  policyqc init exports/2026-10-05.csv
+  policyqc validate --columns exports/columns.yaml
+  policyqc check exports/2026-10-05.csv
+
+Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.yaml exists).")]
+    Init(InitArgs),
     /// Check a rule set (and column map) without reading any data; report every problem.
     #[command(after_help = "Example: policyqc validate rules/")]
     Validate(ValidateArgs),
@@ -233,6 +252,19 @@ pub struct DataArgs {
     pub settings: Option<PathBuf>,
 }
 
+/// `policyqc init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The export file, or the data folder holding it.
+    pub path: PathBuf,
+    /// Replace an existing columns.yaml.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the draft instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 /// `policyqc check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -353,7 +385,7 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "FILE")]
     pub columns: Option<PathBuf>,
     /// Insurer settings the rules refer to (`settings.yaml`); every unknown or mistyped
-    /// setting is reported with its file:line:column.
+    /// setting is reported with its `file:line:column`.
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
 }

@@ -6,6 +6,7 @@ pub mod args;
 pub mod check;
 pub mod cycle;
 pub mod generate;
+pub mod init;
 pub mod rules;
 pub mod sample;
 pub mod scorecard;
@@ -36,6 +37,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
+        Command::Init(a) => init::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
         Command::Cycle(a) => cycle::run(&a),

@@ -33,6 +33,7 @@
 //! this file.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::diagnostics::{Diagnostics, Problem, SourceFile, suggest};
@@ -210,13 +211,14 @@ pub fn settings_markdown() -> String {
         let default = s
             .default
             .map_or_else(|| String::from("unset"), |d| format!("`{d}`"));
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
             s.name,
             s.ty.describe().replace('`', ""),
             default,
             s.doc
-        ));
+        );
     }
     out.push_str("<!-- END GENERATED -->\n");
     out
@@ -400,27 +402,26 @@ fn flatten(
             }
             out.insert(name, (key.clone(), value.clone()));
         } else if is_group(&name) {
-            match &value.value {
-                Value::Map(inner) => flatten(inner, &name, file, diags, out),
-                _ => {
-                    let members: Vec<&str> = SETTINGS
-                        .iter()
-                        .filter(|s| s.name.starts_with(&format!("{name}.")))
-                        .map(|s| &s.name[name.len() + 1..])
-                        .collect();
-                    diags.push(
-                        Problem::error(
-                            "settings::wrong-type",
-                            file,
-                            value.span,
-                            format!(
-                                "`{name}` is a group of settings, found {}",
-                                value.type_name()
-                            ),
-                        )
-                        .help(format!("write it as a mapping of {}", members.join(", "))),
-                    );
-                }
+            if let Value::Map(inner) = &value.value {
+                flatten(inner, &name, file, diags, out);
+            } else {
+                let members: Vec<&str> = SETTINGS
+                    .iter()
+                    .filter(|s| s.name.starts_with(&format!("{name}.")))
+                    .map(|s| &s.name[name.len() + 1..])
+                    .collect();
+                diags.push(
+                    Problem::error(
+                        "settings::wrong-type",
+                        file,
+                        value.span,
+                        format!(
+                            "`{name}` is a group of settings, found {}",
+                            value.type_name()
+                        ),
+                    )
+                    .help(format!("write it as a mapping of {}", members.join(", "))),
+                );
             }
         } else {
             let names = SETTINGS.iter().map(|s| s.name).chain(

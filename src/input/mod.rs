@@ -1081,6 +1081,17 @@ fn bytecount_newlines(bytes: &[u8]) -> usize {
 mod tests {
     use super::*;
 
+    /// The table's bad values as (row, field, value), sorted.
+    fn bad_values(t: &TableData) -> Vec<(u64, &str, &str)> {
+        let mut bad: Vec<(u64, &str, &str)> = t
+            .issues
+            .iter()
+            .map(|i| (i.row, i.field.as_str(), i.value.as_str()))
+            .collect();
+        bad.sort_unstable();
+        bad
+    }
+
     fn read(csv: &str) -> TableData {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("cases.csv");
@@ -1217,12 +1228,7 @@ mod tests {
         let dates = numbers("application_date");
         // 2026-10-01 is day 20,727 since 1970-01-01; the empty value is empty, not bad.
         assert_eq!(dates, [Some(20_727), Some(20_728), None, None]);
-        let mut bad: Vec<(u64, &str, &str)> = t
-            .issues
-            .iter()
-            .map(|i| (i.row, i.field.as_str(), i.value.as_str()))
-            .collect();
-        bad.sort_unstable();
+        let bad = bad_values(&t);
         assert_eq!(
             bad,
             [
@@ -1322,12 +1328,7 @@ mod tests {
         assert_eq!(amount, [Some(123_450), Some(1_250), None]);
         let rows = column_u64(&t.df, ROW);
         assert_eq!(rows, [3, 4, 5]);
-        let mut bad: Vec<(u64, &str, &str)> = t
-            .issues
-            .iter()
-            .map(|i| (i.row, i.field.as_str(), i.value.as_str()))
-            .collect();
-        bad.sort_unstable();
+        let bad = bad_values(&t);
         // 1.234 is three decimals once the separator is gone; 2026/10/07 has no time.
         assert_eq!(
             bad,

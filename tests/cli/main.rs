@@ -15,5 +15,6 @@
 mod bad_data;
 mod fixtures;
 mod input_formats;
+mod onboard;
 mod rates;
 mod util;
