@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::synonyms::{FALSE_WORDS, TRUE_WORDS, normalize};
+use super::synonyms::{YES_NO, normalize};
 
 /// Timestamp formats tried on a column (day-first before month-first: a day over 12 decides).
 pub const DATETIME_FORMATS: &[&str] = &[
@@ -159,6 +159,33 @@ fn regex_lite_money(v: &str, grouped: bool) -> bool {
     }
 }
 
+/// The true and false words of a column whose distinct values are `distinct`, if they are
+/// one pair of [`YES_NO`] (both words, or one of them).
+fn yes_no(distinct: &[&str]) -> Option<(String, String)> {
+    let same = |a: &str, b: &str| normalize(a) == normalize(b);
+    // The partner word in the case the file writes (y -> n, YES -> NO).
+    let cased = |like: &str, word: &str| {
+        if like.chars().any(char::is_uppercase) && !like.chars().any(char::is_lowercase) {
+            word.to_uppercase()
+        } else if like.chars().any(char::is_lowercase) && !like.chars().any(char::is_uppercase) {
+            word.to_lowercase()
+        } else {
+            word.to_owned()
+        }
+    };
+    YES_NO.iter().find_map(|(t, f)| {
+        let yes = distinct.iter().find(|d| same(d, t));
+        let no = distinct.iter().find(|d| same(d, f));
+        let known = usize::from(yes.is_some()) + usize::from(no.is_some());
+        (known > 0 && known == distinct.len()).then(|| match (yes, no) {
+            (Some(y), Some(n)) => ((*y).to_owned(), (*n).to_owned()),
+            (Some(y), None) => ((*y).to_owned(), cased(y, f)),
+            (None, Some(n)) => (cased(n, t), (*n).to_owned()),
+            (None, None) => unreachable!("known > 0"),
+        })
+    })
+}
+
 /// The shape of a column from its values (empty ones skipped).
 #[must_use]
 pub fn shape(values: &[&str]) -> ColumnShape {
@@ -178,22 +205,13 @@ pub fn shape(values: &[&str]) -> ColumnShape {
     let share = |ok: usize| ok as f64 / n as f64;
     let count = |f: &dyn Fn(&str) -> bool| values.iter().filter(|v| f(v)).count();
     let mut candidates: Vec<(Shape, f64)> = Vec::new();
-    // A yes/no pair: at most two distinct words, known as true and false.
+    // A yes/no pair: at most two distinct words, known as true and false; a column that holds
+    // only one of them (every seal applied) gets its partner.
     let mut distinct: Vec<&str> = values.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    if distinct.len() <= 2 {
-        let t = distinct
-            .iter()
-            .find(|d| TRUE_WORDS.contains(&normalize(d).as_str()));
-        let f = distinct
-            .iter()
-            .find(|d| FALSE_WORDS.contains(&normalize(d).as_str()));
-        if let (Some(t), Some(f)) = (t, f)
-            && t != f
-        {
-            candidates.push((Shape::YesNo((*t).to_owned(), (*f).to_owned()), 1.0));
-        }
+    if let Some((t, f)) = yes_no(&distinct) {
+        candidates.push((Shape::YesNo(t, f), 1.0));
     }
     if let Some((f, ok)) = DATETIME_FORMATS
         .iter()
@@ -274,6 +292,12 @@ mod tests {
         );
         assert_eq!(s(&["Y", "N"]), Shape::YesNo("Y".into(), "N".into()));
         assert_eq!(s(&["有", "無"]), Shape::YesNo("有".into(), "無".into()));
+        // One word of a pair: every seal applied, or none.
+        assert_eq!(s(&["是", "是"]), Shape::YesNo("是".into(), "否".into()));
+        assert_eq!(s(&["n", "n"]), Shape::YesNo("y".into(), "n".into()));
+        assert_eq!(s(&["YES"]), Shape::YesNo("YES".into(), "NO".into()));
+        // Words of two pairs are not one pair.
+        assert_eq!(s(&["是", "N"]), Shape::Text);
         assert_eq!(s(&["地址變更", "解約"]), Shape::Text);
         assert_eq!(s(&["", " "]), Shape::Empty);
         // Nine in ten is enough; fewer is text.

@@ -507,13 +507,18 @@ pub const REFERRAL_DEPTS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Words a two-valued column uses for true and false.
-pub const TRUE_WORDS: &[&str] = &[
-    "是", "有", "已", "需", "y", "yes", "true", "1", "t", "v", "✓",
-];
-/// See [`TRUE_WORDS`].
-pub const FALSE_WORDS: &[&str] = &[
-    "否", "無", "无", "未", "不需", "n", "no", "false", "0", "f", "",
+/// The true and false words of two-valued columns, as exports write them (matched after
+/// [`normalize`], so 無 and 无, `Y` and `y` are one word).
+pub const YES_NO: &[(&str, &str)] = &[
+    ("是", "否"),
+    ("有", "無"),
+    ("已", "未"),
+    ("需", "不需"),
+    ("Y", "N"),
+    ("Yes", "No"),
+    ("True", "False"),
+    ("T", "F"),
+    ("1", "0"),
 ];
 
 /// Traditional characters of export headers, with their Simplified forms.

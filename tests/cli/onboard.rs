@@ -398,3 +398,61 @@ fn a_big5_export_without_an_encoding_line_stops_naming_the_row_and_the_line_to_a
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     assert_eq!(run.summary_u64("cases_read"), 2);
 }
+
+/// The hand-made Big5 export of `fixtures/export_tw` (README.md there), as a new user runs it:
+/// init on the folder, validate the draft, check; the findings are the fixture's
+/// `expected_findings.csv`, written by hand from the planted rows.
+#[test]
+fn the_hand_made_big5_export_goes_through_init_then_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "保全受理明細_20261009.csv";
+    std::fs::copy(
+        crate::util::fixture("export_tw").join("export").join(name),
+        dir.path().join(name),
+    )
+    .expect("copy the export");
+    let (code, out, err) = init(dir.path(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("26 of 26 columns mapped"), "{out}");
+    assert!(
+        out.contains("Big5, CRLF line endings; header on line 2"),
+        "{out}"
+    );
+    let yaml = std::fs::read_to_string(dir.path().join("columns.yaml")).expect("columns.yaml");
+    for line in [
+        "encoding: big5",
+        "header_row: 2",
+        "true: [\"是\"]",
+        "thousands: \",\"",
+        "\"保單借款\": policy_loan",
+        "\"核保部\": underwriting",
+        // Every notice printed: one word of the pair is enough.
+        "notice_printed: \"通知書已列印\"",
+    ] {
+        assert!(yaml.contains(line), "{line} missing from\n{yaml}");
+    }
+    let validate = policyqc()
+        .args(["validate", "--columns"])
+        .arg(dir.path().join("columns.yaml"))
+        .output()
+        .expect("validate");
+    assert!(validate.status.success(), "{validate:?}");
+
+    let run = check(dir.path(), &[]);
+    run.assert_code(1);
+    assert_eq!(run.summary_u64("cases_read"), 10);
+    assert_eq!(run.summary_u64("cases_accounted_for"), 10);
+    assert_eq!(run.summary_u64("rules_evaluated"), 22);
+    assert_eq!(
+        run.finding_pairs(),
+        crate::util::expected_pairs("export_tw")
+    );
+    assert!(run.table("data_findings.csv").rows.is_empty());
+    // The policy-number rule is listed as not evaluated, not run against a format of ours.
+    assert!(
+        run.stdout
+            .contains("setting policy_no_format unset: intake.policy_no_format"),
+        "{}",
+        run.stdout
+    );
+}
