@@ -185,29 +185,50 @@ impl CheckPhase {
     }
 }
 
+/// The `office_time_zone` setting as a zone (validated when the settings were read).
+#[must_use]
+pub fn office_time_zone(settings: &crate::config::settings::Settings) -> Option<chrono_tz::Tz> {
+    settings
+        .text("office_time_zone")
+        .and_then(|z| z.parse().ok())
+}
+
 /// [`run_check`], calling `progress` at the start of each [`CheckPhase`].
 pub fn run_check_with_progress(
     opts: &CheckOptions,
     progress: &dyn Fn(CheckPhase),
 ) -> Result<CheckResult, RunError> {
     let mut phases = crate::timing::Phases::new();
-    let map = load_column_map(opts.sources.columns.as_deref())?;
+    let mut map = load_column_map(opts.sources.columns.as_deref())?;
     let sources = opts.sources.with_files(&map);
     let settings = load_settings(sources.settings.as_deref())?;
+    map.office_time_zone = office_time_zone(&settings);
     let all_rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
     let calendar = load_calendar(calendar_path(&sources, &settings).as_deref())?;
-    let cases_path = sources.cases.clone().ok_or_else(|| InputError::NoCases {
-        dir: sources.dir.as_ref().map_or_else(
-            || String::from("(no folder given)"),
-            |d| d.display().to_string(),
-        ),
-    })?;
+    let has_task_list = sources.tasks.is_some() || sources.events.is_some();
+    if sources.cases.is_none() && !has_task_list {
+        return Err(InputError::NoCases {
+            dir: sources.dir.as_ref().map_or_else(
+                || String::from("(no folder given)"),
+                |d| d.display().to_string(),
+            ),
+        }
+        .into());
+    }
     phases.done("config");
     progress(CheckPhase::ReadCases);
-    // Only the key is required: a rule whose columns are absent is not evaluated.
-    let cases = read_table(&cases_path, Table::Cases, &map, &[])?;
+    // Only the key is required: a rule whose columns are absent is not evaluated. Without a
+    // cases table, the cases (and the stage fields they can carry) come from the task list or
+    // event log.
+    let (cases, task_issues) = if let Some(path) = sources.cases.as_deref() {
+        (read_table(path, Table::Cases, &map, &[])?, Vec::new())
+    } else {
+        let (cases, tasks) = crate::input::tasks::read_without_cases(&sources, &map)?;
+        (cases, tasks.issues)
+    };
     phases.done("read cases");
     let mut issues = cases.issues.clone();
+    issues.extend(task_issues);
     issues.extend(case_id_issues(&cases, &map));
     progress(CheckPhase::ReadReference);
     let roster = match sources.operators.as_deref() {

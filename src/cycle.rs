@@ -14,6 +14,7 @@ use polars::prelude::*;
 
 use crate::check::{
     RunError, calendar_path, load_calendar, load_column_map, load_rules, load_settings,
+    office_time_zone,
 };
 use crate::config::columns::ColumnMap;
 use crate::engine::compile::CompileCtx;
@@ -21,7 +22,7 @@ use crate::engine::working_time::WorkingClock;
 use crate::input::reference::Roster;
 use crate::input::tasks::{
     CASE_FIELDS_PER_TASK, PROBLEM_KINDS, TaskList, TaskProblem, TaskSource,
-    prepare_with_case_fields, read_task_list, validate,
+    prepare_with_case_fields, read_task_list, read_without_cases, validate,
 };
 use crate::input::{
     DataIssue, DataSources, InputError, ROW, TableData, case_id_issues, column_str, column_u64,
@@ -75,6 +76,10 @@ pub struct Inputs {
     /// Time limits of the rule set that cannot be evaluated on this data (`rules` holds the
     /// others).
     pub not_evaluated: Vec<crate::rules::needs::NotEvaluated>,
+    /// Cases of the cases table with no task in the task list or event log (id order).
+    pub cases_without_tasks: Vec<String>,
+    /// Cases of the task list or event log that are not in the cases table (id order).
+    pub cases_not_in_table: Vec<String>,
 }
 
 fn no_cases(sources: &DataSources) -> InputError {
@@ -107,6 +112,24 @@ fn latest_timestamp(frames: &[&DataFrame]) -> PolarsResult<Option<NaiveDateTime>
         }
     }
     Ok(latest.and_then(|ms| chrono::DateTime::from_timestamp_millis(ms).map(|d| d.naive_utc())))
+}
+
+/// With a cases table and a task list or event log, where they disagree on the cases: the
+/// cases of the table with no task (just received, or missing from the log), and the cases of
+/// tasks that are not in the table (each also a data finding, `no_intake_record`); both in id
+/// order.
+fn case_set_difference(cases: &TableData, tasks: &TaskList) -> (Vec<String>, Vec<String>) {
+    if tasks.source == TaskSource::Cases {
+        return (Vec::new(), Vec::new());
+    }
+    let set = |df: &DataFrame| -> std::collections::BTreeSet<String> {
+        column_str(df, "case_id").into_iter().flatten().collect()
+    };
+    let (in_table, in_tasks) = (set(&cases.df), set(&tasks.df));
+    (
+        in_table.difference(&in_tasks).cloned().collect(),
+        in_tasks.difference(&in_table).cloned().collect(),
+    )
 }
 
 /// Cases whose cycle cannot be measured: no `received_at`, or bound before received.
@@ -190,9 +213,10 @@ fn case_issues(cases: &TableData, map: &ColumnMap) -> PolarsResult<Vec<DataIssue
 /// cover besides the data (the status report's day).
 pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunError> {
     let mut phases = crate::timing::Phases::new();
-    let map = load_column_map(opts.sources.columns.as_deref())?;
+    let mut map = load_column_map(opts.sources.columns.as_deref())?;
     let sources = &opts.sources.with_files(&map);
     let settings = load_settings(sources.settings.as_deref())?;
+    map.office_time_zone = office_time_zone(&settings);
     let rules = load_rules(opts.rules_dir.as_deref(), &map, &settings)?;
     // The time limits: the rules this command evaluates (a limit that cannot be evaluated,
     // for an unset setting or an absent column, is listed, not applied).
@@ -203,7 +227,10 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         .map(|r| r.id.clone())
         .collect();
     let calendar = load_calendar(calendar_path(sources, &settings).as_deref())?;
-    let cases_path = sources.cases.clone().ok_or_else(|| no_cases(sources))?;
+    let has_task_list = sources.tasks.is_some() || sources.events.is_some();
+    if sources.cases.is_none() && !has_task_list {
+        return Err(no_cases(sources).into());
+    }
     // Only the time limits are evaluated here: only their fields must be in the file.
     let mut needed: Vec<String> = rules
         .rules
@@ -225,14 +252,20 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
     let mut only = needed.clone();
     only.extend(CASE_FIELDS_PER_TASK.map(String::from));
     only.push(String::from("case_id"));
-    let has_task_list = sources.tasks.is_some() || sources.events.is_some();
-    let cases = read_table_fields(
-        &cases_path,
-        Table::Cases,
-        &map,
-        &required,
-        has_task_list.then_some(only.as_slice()),
-    )?;
+    // Without a cases table, the cases are those of the task list or event log.
+    let (cases, tasks) = if let Some(path) = sources.cases.as_deref() {
+        let cases = read_table_fields(
+            path,
+            Table::Cases,
+            &map,
+            &required,
+            has_task_list.then_some(only.as_slice()),
+        )?;
+        (cases, None)
+    } else {
+        let (cases, tasks) = read_without_cases(sources, &map)?;
+        (cases, Some(tasks))
+    };
     phases.done("read cases");
     let (rules, not_evaluated) = crate::rules::needs::split(
         &rules,
@@ -257,7 +290,15 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         }
         None => None,
     };
-    let mut tasks = read_task_list(sources, &map, &cases)?;
+    let mut tasks = match tasks {
+        Some(t) => t,
+        None => read_task_list(sources, &map, Some(&cases))?,
+    };
+    let (cases_without_tasks, cases_not_in_table) = if sources.cases.is_some() {
+        case_set_difference(&cases, &tasks)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     phases.done("read tasks");
     issues.extend(tasks.issues.iter().cloned());
     let latest = latest_timestamp(&[&cases.df, &tasks.df])?;
@@ -302,6 +343,8 @@ pub fn load(opts: &CycleOptions, day: Option<NaiveDate>) -> Result<Inputs, RunEr
         issues,
         latest,
         not_evaluated,
+        cases_without_tasks,
+        cases_not_in_table,
     })
 }
 
@@ -316,6 +359,57 @@ impl Inputs {
             clock: Some(&self.clock),
         };
         f(&ctx)
+    }
+
+    /// The event log's activities in no stage, with their event counts.
+    #[must_use]
+    pub fn other_activities_json(&self) -> serde_json::Value {
+        self.tasks
+            .other_activities
+            .iter()
+            .map(|(a, n)| serde_json::json!({ "activity": a, "events": n }))
+            .collect()
+    }
+
+    /// One info line per event-log activity that is in no stage (counted under `other`), and
+    /// one for the cases the cases table and the task list disagree on.
+    #[must_use]
+    pub fn info_lines(&self) -> Vec<String> {
+        let list = |ids: &[String]| {
+            let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+            let more = ids.len().saturating_sub(10);
+            format!(
+                "{}{}",
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        let mut lines = Vec::new();
+        if !self.cases_without_tasks.is_empty() || !self.cases_not_in_table.is_empty() {
+            lines.push(format!(
+                "info: {} and {} disagree on the cases: {} case(s) with no task ({}); {} case(s) of tasks not in the cases table ({})",
+                self.cases.file,
+                self.tasks.file,
+                self.cases_without_tasks.len(),
+                list(&self.cases_without_tasks),
+                self.cases_not_in_table.len(),
+                list(&self.cases_not_in_table),
+            ));
+        }
+        lines.extend(self.tasks
+            .other_activities
+            .iter()
+            .map(|(a, n)| {
+                format!(
+                    "info: activity `{a}` ({n} events) is in none of the six stages: its tasks are counted under `{}` (map it in columns.yaml, events.activity.values)",
+                    crate::input::tasks::OTHER_STAGE
+                )
+            }));
+        lines
     }
 
     /// Task problems counted by kind, every kind listed.
@@ -514,6 +608,9 @@ impl CycleResult {
             "task_file": i.tasks.file,
             "task_rows_read": i.tasks.rows_read,
             "tasks": i.prepared.height(),
+            "other_activities": i.other_activities_json(),
+            "cases_without_tasks": i.cases_without_tasks,
+            "cases_not_in_cases_table": i.cases_not_in_table,
             "as_of": format_instant(self.as_of),
             "calendar_working_hours_per_day": i.clock.day_seconds() as f64 / 3600.0,
             "rules": i.rules.origin,
@@ -619,6 +716,7 @@ impl StatusResult {
             "cases_file": self.inputs.cases.file,
             "task_source": self.inputs.tasks.source.name(),
             "task_file": self.inputs.tasks.file,
+            "other_activities": self.inputs.other_activities_json(),
             "rules": self.inputs.rules.origin,
             "rule_set_sha256": self.inputs.rules.hash,
             "reconciled": self.reconciled(),

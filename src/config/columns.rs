@@ -83,6 +83,9 @@ pub struct ColumnMap {
     pub false_words: Vec<String>,
     /// The money thousands separator, removed before reading.
     pub thousands: Option<String>,
+    /// The office time zone timestamps with a UTC offset are converted to (the
+    /// `office_time_zone` setting, set by the run; `None`: UTC). See `input::time_zone`.
+    pub office_time_zone: Option<chrono_tz::Tz>,
 }
 
 impl Default for ColumnMap {
@@ -102,6 +105,7 @@ impl Default for ColumnMap {
             true_words: Vec::new(),
             false_words: Vec::new(),
             thousands: None,
+            office_time_zone: None,
         }
     }
 }

@@ -190,7 +190,7 @@ pub const SETTINGS: &[SettingDef] = &[
         "office_time_zone",
         TimeZone,
         None,
-        "the office's time zone, checked against the IANA database and recorded in summary.json; timestamps are read as office-local (a UTC offset is not yet converted to it: it is dropped)",
+        "the office's time zone (IANA tz database): timestamps with a UTC offset (`+02:00`, `Z`) are converted to it, daylight saving included; timestamps without one are office time; unset, offsets are converted to UTC",
     ),
     def(
         "calendar",

@@ -12,6 +12,7 @@
 
 pub mod reference;
 pub mod tasks;
+pub mod time_zone;
 
 use std::path::{Path, PathBuf};
 
@@ -474,6 +475,11 @@ pub fn read_table_fields(
             .map_err(err)?;
         align_chunks(&mut wide).map_err(err)?;
     }
+    let mut issues = Vec::new();
+    let offsets = offset_fields(&wide, &mappings, &from_text).map_err(err)?;
+    if !offsets.is_empty() {
+        issues.extend(to_office_time(&mut wide, &offsets, map, &name, table).map_err(err)?);
+    }
     // Typed (Parquet) columns that did not convert, and text that did not parse.
     let suspects: Vec<&Mapping> = mappings
         .iter()
@@ -484,7 +490,6 @@ pub fn read_table_fields(
     phases.done("  fallbacks");
     let counts = counts(&wide, &suspects).map_err(err)?;
     phases.done("  counted");
-    let mut issues = Vec::new();
     for (m, n) in suspects.into_iter().zip(counts) {
         if n == 0 {
             continue;
@@ -533,6 +538,149 @@ pub fn read_table_fields(
         file: name,
         absent,
     })
+}
+
+/// The timestamp fields read from text in which some value carries a UTC offset.
+fn offset_fields<'m>(
+    wide: &DataFrame,
+    mappings: &'m [Mapping],
+    from_text: &dyn Fn(&Mapping) -> bool,
+) -> PolarsResult<Vec<&'m Mapping>> {
+    let candidates: Vec<&Mapping> = mappings
+        .iter()
+        .filter(|m| {
+            m.ty == FieldType::DateTime && from_text(m) && wide.column(&raw_name(&m.field)).is_ok()
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts = wide
+        .clone()
+        .lazy()
+        .select(
+            candidates
+                .iter()
+                .map(|m| {
+                    time_zone::has_offset(
+                        col(raw_name(&m.field).as_str())
+                            .str()
+                            .strip_chars(lit(NULL)),
+                    )
+                    .cast(DataType::UInt64)
+                    .sum()
+                    .alias(m.field.as_str())
+                })
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    Ok(candidates
+        .into_iter()
+        .filter(|m| column_u64(&counts, &m.field).first().copied().unwrap_or(0) > 0)
+        .collect())
+}
+
+/// Converts the values with a UTC offset of `fields` to office time (`time_zone`), in place,
+/// and lists each value without an offset in those columns (a mix: read as office-local).
+fn to_office_time(
+    wide: &mut DataFrame,
+    fields: &[&Mapping],
+    map: &ColumnMap,
+    file: &str,
+    table: Table,
+) -> PolarsResult<Vec<DataIssue>> {
+    let dt = DataType::Datetime(TimeUnit::Milliseconds, None);
+    let raw = |m: &Mapping| {
+        col(raw_name(&m.field).as_str())
+            .str()
+            .strip_chars(lit(NULL))
+    };
+    let utc =
+        |m: &Mapping| col(m.field.as_str()).cast(DataType::Int64) - time_zone::offset_ms(&raw(m));
+    // The instants' range, for the zone's transitions.
+    let range = wide
+        .clone()
+        .lazy()
+        .select(
+            fields
+                .iter()
+                .flat_map(|m| {
+                    [
+                        utc(m).min().alias(format!("{}_min", m.field)),
+                        utc(m).max().alias(format!("{}_max", m.field)),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    let bound = |name: String, pick: fn(i64, i64) -> i64| {
+        fields
+            .iter()
+            .filter_map(|m| {
+                range
+                    .column(&name.replace("{}", &m.field))
+                    .ok()
+                    .and_then(|c| c.get(0).ok())
+                    .and_then(|v| v.extract::<i64>())
+            })
+            .reduce(pick)
+    };
+    let (from, to) = (
+        bound(String::from("{}_min"), i64::min).unwrap_or(0),
+        bound(String::from("{}_max"), i64::max).unwrap_or(0),
+    );
+    let (first, changes) = match map.office_time_zone {
+        Some(tz) => time_zone::transitions(tz, from, to),
+        None => (0, Vec::new()),
+    };
+    let mut issues = Vec::new();
+    for m in fields {
+        let naive = wide
+            .clone()
+            .lazy()
+            .filter(
+                raw(m)
+                    .neq(lit(""))
+                    .and(time_zone::has_offset(raw(m)).not())
+                    .and(col(m.field.as_str()).is_not_null()),
+            )
+            .select([col(ROW), col("__key"), raw(m).alias("__value")])
+            .collect()?;
+        for (row, (case, value)) in column_u64(&naive, ROW).into_iter().zip(
+            column_str(&naive, "__key")
+                .into_iter()
+                .zip(column_str(&naive, "__value")),
+        ) {
+            issues.push(DataIssue {
+                file: file.to_owned(),
+                row,
+                table: table.name().to_owned(),
+                case_id: case.unwrap_or_default(),
+                field: m.field.clone(),
+                column: m.column.clone(),
+                value: value.unwrap_or_default(),
+                problem: String::from(
+                    "no UTC offset, where other values of the column have one: read as office time",
+                ),
+            });
+        }
+    }
+    *wide = std::mem::take(wide)
+        .lazy()
+        .with_columns(
+            fields
+                .iter()
+                .map(|m| {
+                    when(time_zone::has_offset(raw(m)))
+                        .then(time_zone::to_office(utc(m), first, &changes).cast(dt.clone()))
+                        .otherwise(col(m.field.as_str()))
+                        .alias(m.field.as_str())
+                })
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    align_chunks(wide)?;
+    Ok(issues)
 }
 
 /// A column with its value map applied (their value -> ours; other values as they are).
@@ -765,20 +913,24 @@ fn parse_expr(s: Expr, ty: FieldType, map: &ColumnMap) -> Expr {
                 .collect::<Vec<_>>(),
         ),
         FieldType::DateTime => {
-            // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: times are office-local, so
-            // a `T` separator is read as a space and an offset is dropped (reference formats).
+            // `2026-10-05T09:30:00+08:00` -> `2026-10-05 09:30:00`: a `T` separator is read as
+            // a space, and the wall time of the value's own offset is read here.
             let normal =
                 s.clone()
                     .str()
                     .slice(lit(0), lit(19))
                     .str()
                     .replace_all(lit("T"), lit(" "), true);
+            // The fraction of a second (`.000` of XES logs) is kept to the millisecond; the
+            // offset is applied afterwards (`time_zone`).
+            let fraction = time_zone::fraction_ms(s.clone());
             let tries: Vec<Expr> = map
                 .datetime_formats
                 .iter()
                 .map(|f| {
                     if f.starts_with("%Y-%m-%d") {
-                        datetime_expr(normal.clone(), f)
+                        (datetime_expr(normal.clone(), f).cast(DataType::Int64) + fraction.clone())
+                            .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
                     } else {
                         datetime_expr(s.clone(), f)
                     }
@@ -1199,8 +1351,9 @@ mod tests {
             [
                 Some(ms("2026-10-05 09:00:13")),
                 Some(ms("2026-10-05 09:30:00")), // trimmed, second format (no seconds)
-                Some(ms("2026-10-05 10:00:00")), // `T` read as a space, offset dropped
-                None,                            // `yesterday`
+                // `T` read as a space; the offset converted (no office zone set: to UTC).
+                Some(ms("2026-10-05 02:00:00")),
+                None, // `yesterday`
             ]
         );
         let amount: Vec<Option<i64>> = df.column("amount").unwrap().i64().unwrap().iter().collect();
@@ -1232,6 +1385,9 @@ mod tests {
         assert_eq!(
             bad,
             [
+                // Read, and listed: the column mixes values with and without an offset.
+                (2, "received_at", "2026-10-05 09:00:13"),
+                (3, "received_at", "2026-10-05 09:30"),
                 (4, "amount", "12.345"),
                 (4, "docs_required", "x"),
                 (4, "seal_required", "maybe"),

@@ -78,9 +78,17 @@ pub struct TaskList {
     pub rows_read: u64,
     /// Values that could not be read, and events that could not be paired.
     pub issues: Vec<DataIssue>,
+    /// Event logs: the activities that are no stage or wait (after the activity map of
+    /// `columns.yaml`), with their event counts, in name order; their tasks are under
+    /// [`OTHER_STAGE`].
+    pub other_activities: Vec<(String, u64)>,
     /// The column each task field is read from, for messages.
     columns: BTreeMap<&'static str, String>,
 }
+
+/// The stage of an event log's tasks whose activity is in none of the six stages (nor a
+/// wait): counted and measured, outside the stage order.
+pub const OTHER_STAGE: &str = "other";
 
 impl TaskList {
     /// The source column of a task field, as the user knows it.
@@ -91,11 +99,11 @@ impl TaskList {
 }
 
 /// Reads the task list: `tasks` if the folder has one, else `events`, else derived from
-/// `cases` (whose typed frame is given).
+/// `cases` (whose typed frame is given; with neither file nor cases, an empty list).
 pub fn read_task_list(
     sources: &DataSources,
     map: &ColumnMap,
-    cases: &TableData,
+    cases: Option<&TableData>,
 ) -> Result<TaskList, InputError> {
     let column_of = |table: Table, field: &str| {
         map.mappings(table)
@@ -125,6 +133,7 @@ pub fn read_task_list(
             source: TaskSource::Tasks,
             file: t.file,
             issues: t.issues,
+            other_activities: Vec::new(),
             columns,
         });
     }
@@ -140,11 +149,14 @@ pub fn read_task_list(
             ("completed_at", ts),
             ("outcome", column_of(Table::Events, "outcome")),
             ("lifecycle", column_of(Table::Events, "lifecycle")),
+            ("timestamp", column_of(Table::Events, "timestamp")),
+            ("activity", column_of(Table::Events, "activity")),
         ]
         .into_iter()
         .collect();
-        let (df, issues) = pair_events(&t, &column_of(Table::Events, "lifecycle"))
-            .map_err(|e| parse_error(&t.file, &e))?;
+        let (df, issues) = pair_events(&t, &columns).map_err(|e| parse_error(&t.file, &e))?;
+        let (df, other_activities) =
+            other_stage(df, &t.df).map_err(|e| parse_error(&t.file, &e))?;
         let mut all = t.issues;
         all.extend(issues);
         return Ok(TaskList {
@@ -153,9 +165,16 @@ pub fn read_task_list(
             source: TaskSource::Events,
             file: t.file,
             issues: all,
+            other_activities,
             columns,
         });
     }
+    let Some(cases) = cases else {
+        return Err(InputError::Parse {
+            path: String::from("(no cases, tasks or events file)"),
+            message: String::from("there is nothing to derive tasks from"),
+        });
+    };
     let df = derive_from_cases(&cases.df).map_err(|e| parse_error(&cases.file, &e))?;
     let columns = [
         ("case_id", column_of(Table::Cases, "case_id")),
@@ -174,8 +193,151 @@ pub fn read_task_list(
         source: TaskSource::Cases,
         file: cases.file.clone(),
         issues: Vec::new(),
+        other_activities: Vec::new(),
         columns,
     })
+}
+
+/// Puts the tasks whose stage is no stage or wait under [`OTHER_STAGE`], and counts the events
+/// of each such activity (`events`: the event log as read).
+fn other_stage(
+    tasks: DataFrame,
+    events: &DataFrame,
+) -> PolarsResult<(DataFrame, Vec<(String, u64)>)> {
+    let known = |c: Expr| {
+        STAGES
+            .iter()
+            .chain(WAIT_STEPS.iter())
+            .map(|s| c.clone().eq(lit(*s)))
+            .reduce(Expr::or)
+            .expect("stages")
+    };
+    let counts = events
+        .clone()
+        .lazy()
+        .filter(
+            col("activity")
+                .is_not_null()
+                .and(known(col("activity")).not()),
+        )
+        .group_by([col("activity")])
+        .agg([len().alias("events")])
+        .sort(["activity"], SortMultipleOptions::default())
+        .collect()?;
+    let other: Vec<(String, u64)> = column_str(&counts, "activity")
+        .into_iter()
+        .zip(column_u64(&counts, "events"))
+        .map(|(a, n)| (a.unwrap_or_default(), n))
+        .collect();
+    let tasks = tasks
+        .lazy()
+        .with_column(
+            when(col("stage").is_not_null().and(known(col("stage")).not()))
+                .then(lit(OTHER_STAGE))
+                .otherwise(col("stage"))
+                .alias("stage"),
+        )
+        .collect()?;
+    Ok((tasks, other))
+}
+
+/// The cases of a task list or event log read without a cases table: one per case id, in the
+/// order of its first row, the row of its first task. A case is received at its first event
+/// and finished (`bound_at`) at its last, as process-mining tools measure a case; each other
+/// stage's finish field holds the stage's last completion and its operator field the operator
+/// of that task. Every other case field is absent (its rules are not evaluated).
+pub fn cases_from_tasks(list: &TaskList, map: &ColumnMap) -> PolarsResult<TableData> {
+    let dt = DataType::Datetime(TimeUnit::Milliseconds, None);
+    let earliest = polars::lazy::dsl::min_horizontal([
+        col("assigned_at"),
+        col("started_at"),
+        col("completed_at"),
+    ])?;
+    let latest = polars::lazy::dsl::max_horizontal([
+        col("assigned_at"),
+        col("started_at"),
+        col("completed_at"),
+    ])?;
+    let mut aggs = vec![
+        col(ROW).min().alias(ROW),
+        earliest.min().cast(dt.clone()).alias("received_at"),
+        latest.max().cast(dt.clone()).alias("bound_at"),
+    ];
+    let mut derived = vec!["case_id", "received_at", "bound_at"];
+    for (k, stage) in STAGES.iter().enumerate() {
+        let of_stage = col("stage").eq(lit(*stage));
+        if STAGE_FINISHED_FIELDS[k] != "bound_at" {
+            aggs.push(
+                col("completed_at")
+                    .filter(of_stage.clone())
+                    .max()
+                    .alias(STAGE_FINISHED_FIELDS[k]),
+            );
+            derived.push(STAGE_FINISHED_FIELDS[k]);
+        }
+        let done = of_stage.clone().and(col("completed_at").is_not_null());
+        aggs.push(
+            col("operator")
+                .filter(done.clone())
+                .sort_by(
+                    [col("completed_at").filter(done)],
+                    SortMultipleOptions::default().with_maintain_order(true),
+                )
+                .last()
+                .alias(STAGE_OPERATOR_FIELDS[k]),
+        );
+        derived.push(STAGE_OPERATOR_FIELDS[k]);
+    }
+    let grouped = list
+        .df
+        .clone()
+        .lazy()
+        .filter(col("case_id").is_not_null())
+        .group_by([col("case_id")])
+        .agg(aggs)
+        .sort([ROW], SortMultipleOptions::default())
+        .collect()?;
+    // Every case field, as the reader types it; those not derived are empty and absent.
+    let mut columns = vec![col(ROW)];
+    let mut absent = Vec::new();
+    for m in map.mappings(Table::Cases) {
+        if derived.contains(&m.field.as_str()) {
+            columns.push(col(m.field.as_str()));
+        } else {
+            absent.push((m.field.clone(), m.column.clone()));
+            columns.push(lit(NULL).cast(read_dtype(m.ty)).alias(m.field.as_str()));
+        }
+    }
+    let df = grouped.lazy().select(columns).collect()?;
+    Ok(TableData {
+        df,
+        issues: Vec::new(),
+        file: list.file.clone(),
+        absent,
+    })
+}
+
+/// Reads the task list or event log of a folder that has no cases table, with the cases it
+/// holds ([`cases_from_tasks`]).
+pub fn read_without_cases(
+    sources: &DataSources,
+    map: &ColumnMap,
+) -> Result<(TableData, TaskList), InputError> {
+    let tasks = read_task_list(sources, map, None)?;
+    let cases = cases_from_tasks(&tasks, map).map_err(|e| parse_error(&tasks.file, &e))?;
+    Ok((cases, tasks))
+}
+
+/// The type a field of type `ty` is held in once read (money in integer cents).
+fn read_dtype(ty: crate::schema::FieldType) -> DataType {
+    use crate::schema::FieldType;
+    match ty {
+        FieldType::Text => DataType::String,
+        FieldType::Integer | FieldType::Money => DataType::Int64,
+        FieldType::Bool => DataType::Boolean,
+        FieldType::Date => DataType::Date,
+        FieldType::DateTime => DataType::Datetime(TimeUnit::Milliseconds, None),
+    }
 }
 
 fn parse_error(file: &str, e: &PolarsError) -> InputError {
@@ -208,7 +370,11 @@ fn lifecycle_code() -> Expr {
 }
 
 /// Pairs the events of an event log into tasks (see the module docs).
-fn pair_events(t: &TableData, lifecycle_column: &str) -> PolarsResult<(DataFrame, Vec<DataIssue>)> {
+fn pair_events(
+    t: &TableData,
+    columns: &BTreeMap<&'static str, String>,
+) -> PolarsResult<(DataFrame, Vec<DataIssue>)> {
+    let lifecycle_column = columns.get("lifecycle").map_or("", String::as_str);
     let coded =
         t.df.clone()
             .lazy()
@@ -238,6 +404,64 @@ fn pair_events(t: &TableData, lifecycle_column: &str) -> PolarsResult<(DataFrame
                 "unknown lifecycle (expected assign, schedule, start or complete); the event is not paired into a task",
             ),
         });
+    }
+    // An event with no time cannot be placed in a task, one with no activity in no stage:
+    // each is listed (an unreadable time is listed by the reader already).
+    let unplaced = coded
+        .clone()
+        .lazy()
+        .filter(col("__lc").is_not_null())
+        .select([
+            col(ROW),
+            col("case_id"),
+            col("timestamp").is_null().alias("__no_time"),
+            col("activity").is_null().alias("__no_activity"),
+        ])
+        .filter(col("__no_time").or(col("__no_activity")))
+        .collect()?;
+    let unreadable: std::collections::BTreeSet<u64> = t
+        .issues
+        .iter()
+        .filter(|i| i.field == "timestamp")
+        .map(|i| i.row)
+        .collect();
+    let flags = |name: &str| -> Vec<bool> {
+        unplaced
+            .column(name)
+            .and_then(|c| c.bool().cloned())
+            .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
+            .unwrap_or_default()
+    };
+    let (no_time, no_activity) = (flags("__no_time"), flags("__no_activity"));
+    for (i, (row, case)) in column_u64(&unplaced, ROW)
+        .into_iter()
+        .zip(column_str(&unplaced, "case_id"))
+        .enumerate()
+    {
+        let mut add = |field: &str, problem: &str| {
+            issues.push(DataIssue {
+                file: t.file.clone(),
+                row,
+                table: String::from("events"),
+                case_id: case.clone().unwrap_or_default(),
+                field: field.to_owned(),
+                column: columns.get(field).cloned().unwrap_or_default(),
+                value: String::new(),
+                problem: problem.to_owned(),
+            });
+        };
+        if no_time[i] && !unreadable.contains(&row) {
+            add(
+                "timestamp",
+                "the event has no timestamp: it is not paired into a task",
+            );
+        }
+        if no_activity[i] {
+            add(
+                "activity",
+                "the event has no activity: its task is in no stage",
+            );
+        }
     }
     let group = [col("case_id"), col("activity")];
     let paired = coded
@@ -987,9 +1211,11 @@ pub fn validate(list: &TaskList, prepared: &DataFrame) -> PolarsResult<Vec<TaskP
             .strftime("%Y-%m-%d %H:%M:%S")
             .fill_null(lit("(empty)"))
     };
+    // An event log's activities outside the stages are `other`, counted, not bad data.
     let known_stage = STAGES
         .iter()
         .chain(WAIT_STEPS.iter())
+        .chain(std::iter::once(&OTHER_STAGE))
         .map(|s| col("stage").eq(lit(*s)))
         .reduce(Expr::or)
         .expect("stages");

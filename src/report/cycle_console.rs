@@ -99,6 +99,9 @@ pub fn cycle(r: &CycleResult) -> String {
     for line in crate::rules::needs::grouped_lines(&r.inputs.not_evaluated) {
         let _ = writeln!(s, "time limits: {line}");
     }
+    for line in r.inputs.info_lines() {
+        let _ = writeln!(s, "{line}");
+    }
     if !r.inputs.issues.is_empty() {
         let problems: Vec<String> = r
             .inputs
@@ -199,6 +202,9 @@ pub fn status(r: &StatusResult) -> String {
         rep.date.format("%Y-%m-%d"),
         r.inputs.tasks.source.name()
     );
+    for line in r.inputs.info_lines() {
+        let _ = writeln!(s, "{line}");
+    }
     let _ = writeln!(
         s,
         "\n  {:<14}{:>9}{:>9}{:>9}{:>9}{:>9}{:>8}",

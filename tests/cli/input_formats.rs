@@ -25,8 +25,9 @@ fn is_date(v: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-#[test]
-fn timestamps_with_t_separator_and_offset_are_read() {
+/// Rewrites every timestamp of the basic fixture with `rewrite`, sets the office time zone,
+/// and checks that the findings are the fixture's own (the times are the same instants).
+fn basic_with_timestamps(rewrite: &dyn Fn(&str) -> String, zone: &str) {
     let dir = copy_fixture("basic");
     let path = dir.path().join("cases.csv");
     let mut t = Table::read(&path);
@@ -34,14 +35,19 @@ fn timestamps_with_t_separator_and_offset_are_read() {
     for row in &mut t.rows {
         for v in row.iter_mut() {
             if is_timestamp(v) {
-                // 2026-10-05 10:42:29 -> 2026-10-05T10:42:29+08:00
-                *v = format!("{}T{}+08:00", &v[..10], &v[11..]);
+                *v = rewrite(v);
                 rewritten += 1;
             }
         }
     }
     assert!(rewritten > 1000, "only {rewritten} timestamps rewritten");
     t.write(&path);
+    let settings = dir.path().join("settings.yaml");
+    let mut text = std::fs::read_to_string(&settings).unwrap_or_default();
+    text.push_str("\noffice_time_zone: ");
+    text.push_str(zone);
+    text.push('\n');
+    std::fs::write(&settings, text).expect("settings");
     let run = check(dir.path(), &[]);
     run.assert_code(1);
     assert_eq!(
@@ -50,6 +56,30 @@ fn timestamps_with_t_separator_and_offset_are_read() {
         "every timestamp should parse"
     );
     assert_eq!(run.finding_pairs(), expected_pairs("basic"));
+    assert_eq!(run.summary()["office_time_zone"], zone);
+}
+
+#[test]
+fn timestamps_with_t_separator_and_offset_are_read() {
+    // 2026-10-05 10:42:29 -> 2026-10-05T10:42:29+08:00: Taipei time, said so.
+    basic_with_timestamps(
+        &|v| format!("{}T{}+08:00", &v[..10], &v[11..]),
+        "Asia/Taipei",
+    );
+}
+
+#[test]
+fn utc_timestamps_are_converted_to_the_office_time_zone() {
+    // 2026-10-05 10:42:29 Taipei is 2026-10-05T02:42:29Z; converted back, the same findings.
+    basic_with_timestamps(
+        &|v| {
+            let local = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S").expect("ts");
+            (local - chrono::Duration::hours(8))
+                .format("%Y-%m-%dT%H:%M:%S.000Z")
+                .to_string()
+        },
+        "Asia/Taipei",
+    );
 }
 
 #[test]
