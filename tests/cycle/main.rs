@@ -19,6 +19,7 @@ mod bad_data;
 mod case_times;
 mod derived;
 mod events;
+mod pm4py;
 mod rules;
 mod status;
 mod util;
