@@ -82,6 +82,9 @@ pub struct TaskList {
     /// `columns.yaml`), with their event counts, in name order; their tasks are under
     /// [`OTHER_STAGE`].
     pub other_activities: Vec<(String, u64)>,
+    /// Event logs: each case's first and last event time (`case_id, first, last`), whatever
+    /// the events' lifecycle: the span of a case read without a cases table.
+    pub event_span: Option<DataFrame>,
     /// The column each task field is read from, for messages.
     columns: BTreeMap<&'static str, String>,
 }
@@ -134,6 +137,7 @@ pub fn read_task_list(
             file: t.file,
             issues: t.issues,
             other_activities: Vec::new(),
+            event_span: None,
             columns,
         });
     }
@@ -157,6 +161,18 @@ pub fn read_task_list(
         let (df, issues) = pair_events(&t, &columns).map_err(|e| parse_error(&t.file, &e))?;
         let (df, other_activities) =
             other_stage(df, &t.df).map_err(|e| parse_error(&t.file, &e))?;
+        let event_span =
+            t.df.clone()
+                .lazy()
+                .filter(col("case_id").is_not_null())
+                .group_by([col("case_id")])
+                .agg([
+                    col(ROW).min().alias("__first_row"),
+                    col("timestamp").min().alias("first"),
+                    col("timestamp").max().alias("last"),
+                ])
+                .collect()
+                .map_err(|e| parse_error(&t.file, &e))?;
         let mut all = t.issues;
         all.extend(issues);
         return Ok(TaskList {
@@ -166,6 +182,7 @@ pub fn read_task_list(
             file: t.file,
             issues: all,
             other_activities,
+            event_span: Some(event_span),
             columns,
         });
     }
@@ -194,6 +211,7 @@ pub fn read_task_list(
         file: cases.file.clone(),
         issues: Vec::new(),
         other_activities: Vec::new(),
+        event_span: None,
         columns,
     })
 }
@@ -288,13 +306,32 @@ pub fn cases_from_tasks(list: &TaskList, map: &ColumnMap) -> PolarsResult<TableD
         );
         derived.push(STAGE_OPERATOR_FIELDS[k]);
     }
-    let grouped = list
+    let mut grouped = list
         .df
         .clone()
         .lazy()
         .filter(col("case_id").is_not_null())
         .group_by([col("case_id")])
-        .agg(aggs)
+        .agg(aggs);
+    // An event log's case spans every event, an unpaired one (unknown lifecycle) included,
+    // and a case whose events make no task is a case all the same.
+    if let Some(span) = &list.event_span {
+        grouped = span
+            .clone()
+            .lazy()
+            .join(
+                grouped,
+                [col("case_id")],
+                [col("case_id")],
+                JoinArgs::new(JoinType::Left),
+            )
+            .with_columns([
+                col("__first_row").alias(ROW),
+                coalesce(&[col("first"), col("received_at")]).alias("received_at"),
+                coalesce(&[col("last"), col("bound_at")]).alias("bound_at"),
+            ]);
+    }
+    let grouped = grouped
         .sort([ROW], SortMultipleOptions::default())
         .collect()?;
     // Every case field, as the reader types it; those not derived are empty and absent.

@@ -18,6 +18,7 @@
 mod bad_data;
 mod case_times;
 mod derived;
+mod event_log_alone;
 mod events;
 mod pm4py;
 mod rules;

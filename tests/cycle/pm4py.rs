@@ -120,14 +120,21 @@ fn compare(log: &str, ext: &str) {
     .expect("pm4py summary");
     let ours = r.json("cycle_summary.json");
     assert_eq!(ours["cases_read"], summary["cases"], "{log}: cases in");
-    assert_eq!(ours["cases_accounted_for"], summary["cases"], "{log}: cases out");
+    assert_eq!(
+        ours["cases_accounted_for"], summary["cases"],
+        "{log}: cases out"
+    );
     assert_eq!(ours["data_findings"], 0, "{log}: no data finding");
     // Mean and median of our per-case figures and of pm4py's list of case durations.
     let works: Vec<f64> = got.values().map(|v| v.1).collect();
     let walls: Vec<f64> = got.values().map(|v| v.0).collect();
     for (what, ours, theirs) in [
         ("working mean", mean(&works), "cycle_working_hours_mean"),
-        ("working median", median(&works), "cycle_working_hours_median"),
+        (
+            "working median",
+            median(&works),
+            "cycle_working_hours_median",
+        ),
         ("calendar mean", mean(&walls), "cycle_hours_mean"),
         ("calendar median", median(&walls), "cycle_hours_median"),
     ] {
