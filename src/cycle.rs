@@ -400,15 +400,17 @@ impl Inputs {
                 list(&self.cases_not_in_table),
             ));
         }
-        lines.extend(self.tasks
-            .other_activities
-            .iter()
-            .map(|(a, n)| {
-                format!(
-                    "info: activity `{a}` ({n} events) is in none of the six stages: its tasks are counted under `{}` (map it in columns.yaml, events.activity.values)",
-                    crate::input::tasks::OTHER_STAGE
-                )
-            }));
+        lines.extend(self.tasks.other_activities.iter().map(|(a, n)| {
+            format!(
+                "info: activity `{a}` ({n} events) is in none of the six stages: counted under `{}`",
+                crate::input::tasks::OTHER_STAGE
+            )
+        }));
+        if !self.tasks.other_activities.is_empty() {
+            lines.push(String::from(
+                "info: to place activities in stages, map them in columns.yaml: events: activity: { column: ..., values: { \"their activity\": review } }",
+            ));
+        }
         lines
     }
 
