@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::util::{Table, assert_hours, cycle_fixture, cycle_rules, fixture, num, run_env};
+use crate::util::{Run, Table, assert_hours, cycle_fixture, cycle_rules, fixture, num, run_env};
 
 /// (case, cycle working hours, wall-clock hours, working days, customer wait, referral wait,
 /// own, stage visits, reworked, status): fixtures/cycle/README.md, "`case_times.csv`". Working
@@ -329,6 +329,19 @@ fn summary_row<'a>(
         .collect()
 }
 
+/// Asserts that `cycle_summary.csv` has the median and the percentiles named after `method`
+/// (`p90_<suffix>`), and that `cycle_summary.json` names it.
+fn assert_method(run: &Run, t: &Table, method: &str, suffix: &str) {
+    let mut want = vec!["dimension", "group", "measure", "n", "median"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    want.extend(["p50", "p90", "p95"].map(|p| format!("{p}_{suffix}")));
+    want.push(String::from("mean"));
+    assert_eq!(t.header, want);
+    assert_eq!(run.json("cycle_summary.json")["percentile_method"], method);
+}
+
 /// Asserts the statistics of a `cycle_summary` row: (column, hours).
 fn assert_stats(row: &BTreeMap<&str, &str>, want: &[(&str, f64)], what: &str) {
     for (column, hours) in want {
@@ -343,24 +356,7 @@ fn assert_stats(row: &BTreeMap<&str, &str>, want: &[(&str, f64)], what: &str) {
 fn summary_percentiles_and_sla_compliance() {
     let run = cycle_fixture(&[]);
     let t = run.table("cycle_summary.csv");
-    assert_eq!(
-        t.header,
-        [
-            "dimension",
-            "group",
-            "measure",
-            "n",
-            "median",
-            "p50_nearest_rank",
-            "p90_nearest_rank",
-            "p95_nearest_rank",
-            "mean"
-        ]
-    );
-    assert_eq!(
-        run.json("cycle_summary.json")["percentile_method"],
-        "nearest-rank"
-    );
+    assert_method(&run, &t, "nearest-rank", "nearest_rank");
     // Bound cycles 6.5, 7, 8, 10.5, 27, 27.5, 31.5: the median is the 4th; nearest rank p50
     // = the 4th, p90 = p95 = the 7th.
     let all = summary_row(&t, "all", "all", "cycle_working_hours");
@@ -453,24 +449,7 @@ fn linear_percentiles_are_interpolated_and_named() {
     let run = cycle_fixture(&["--percentiles", "linear"]);
     run.assert_code(0);
     let t = run.table("cycle_summary.csv");
-    assert_eq!(
-        t.header,
-        [
-            "dimension",
-            "group",
-            "measure",
-            "n",
-            "median",
-            "p50_linear",
-            "p90_linear",
-            "p95_linear",
-            "mean"
-        ]
-    );
-    assert_eq!(
-        run.json("cycle_summary.json")["percentile_method"],
-        "linear"
-    );
+    assert_method(&run, &t, "linear", "linear");
     // h = (n - 1) q on the sorted values (0-based), README "Percentiles". Cycles 6.5, 7, 8,
     // 10.5, 27, 27.5, 31.5: p50 h = 3 -> 10.5; p90 h = 5.4 -> 27.5 + 0.4 x 4 = 29.1; p95
     // h = 5.7 -> 27.5 + 0.7 x 4 = 30.3.
