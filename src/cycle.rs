@@ -45,6 +45,8 @@ pub struct CycleOptions {
     pub as_of: Option<NaiveDateTime>,
     /// Stop on any data finding instead of reporting it.
     pub strict: bool,
+    /// How `cycle_summary`'s percentiles are computed.
+    pub percentiles: cycle_times::PercentileMethod,
 }
 
 /// Everything read for a cycle or status run.
@@ -446,6 +448,8 @@ pub struct CycleResult {
     pub operator_times: DataFrame,
     /// `cycle_summary`.
     pub summary: DataFrame,
+    /// How its percentiles were computed.
+    pub percentiles: cycle_times::PercentileMethod,
 }
 
 /// Runs `cycle`.
@@ -483,6 +487,7 @@ pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
         times,
         &sla,
         inputs.roster.as_ref(),
+        opts.percentiles,
     )?;
     phases.done("summary");
     Ok(CycleResult {
@@ -492,6 +497,7 @@ pub fn run_cycle(opts: &CycleOptions) -> Result<CycleResult, RunError> {
         stage_times,
         operator_times,
         summary,
+        percentiles: opts.percentiles,
     })
 }
 
@@ -628,6 +634,7 @@ impl CycleResult {
             "cases_open": count("open"),
             "data_findings": i.issues.len(),
             "task_problems": i.task_problem_counts(),
+            "percentile_method": self.percentiles.name(),
         })
     }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::metrics::cycle_times::PercentileMethod;
 use crate::report::Format;
 
 /// policyqc: quality control for insurance policy servicing.
@@ -75,9 +76,10 @@ Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.
     /// as_of, row`; an open case is measured to the as-of instant), `stage_times.csv` (per case
     /// and stage: visits, operator, waiting / handling / elapsed working hours, returned and
     /// rework visits), `operator_times.csv` (per stage and operator: tasks, cases, totals and
-    /// mean handling), `cycle_summary.csv` (p50/p90/p95 and SLA compliance per change type,
-    /// branch, stage, operator and team), `data_findings.csv` (unreadable values and bad tasks
-    /// with file and row) and `cycle_summary.json`. README "Cycle times" defines every column.
+    /// mean handling), `cycle_summary.csv` (median, p50/p90/p95 by --percentiles, mean and SLA
+    /// compliance per change type, branch, stage, operator and team), `data_findings.csv`
+    /// (unreadable values and bad tasks with file and row) and `cycle_summary.json`. README
+    /// "Cycle times" defines every column.
     #[command(
         after_help = "Example: policyqc cycle fixtures/cycle --out policyqc-out\n\nExit codes: 0 done, 2 usage, rule, calendar or input error."
     )]
@@ -324,6 +326,17 @@ pub struct CycleArgs {
     /// their cycle; an open case received after it gets empty cycle columns.
     #[arg(long, value_name = "TIMESTAMP", value_parser = parse_instant)]
     pub as_of: Option<chrono::NaiveDateTime>,
+    /// How `cycle_summary`'s percentiles p50, p90, p95 are computed; their columns are named
+    /// after the method (`p90_nearest_rank` or `p90_linear`), `cycle_summary.json` gives it as
+    /// `percentile_method`. The `median` column is exact with either (the middle value, or the
+    /// mean of the two middle values).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "METHOD",
+        default_value_t = PercentileMethod::NearestRank
+    )]
+    pub percentiles: PercentileMethod,
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "policyqc-out")]
     pub out: PathBuf,

@@ -49,6 +49,7 @@ pub fn run(a: &CycleArgs) -> miette::Result<i32> {
         rules_dir: a.rules.clone(),
         as_of: a.as_of,
         strict: a.strict,
+        percentiles: a.percentiles,
     };
     let result = run_cycle(&opts).map_err(report_run_error)?;
     result

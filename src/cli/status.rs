@@ -12,6 +12,8 @@ pub fn run(a: &StatusArgs) -> miette::Result<i32> {
         rules_dir: a.rules.clone(),
         as_of: None,
         strict: a.strict,
+        // The status report has no percentiles.
+        ..CycleOptions::default()
     };
     let result = run_status(&opts, a.date).map_err(report_run_error)?;
     result

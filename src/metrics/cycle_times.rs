@@ -23,9 +23,18 @@
 //!   (a *return*). A visit is **returned** when its outcome is `returned` or the case's next
 //!   stage visit is at an earlier stage. A case is `reworked` when any visit is either.
 //!   `query` and `referral` steps are waits beside the stages and take no part in the order.
-//! - **Percentiles** are nearest-rank: p90 is the smallest value with at least 90% of the
-//!   values at or below it (`x[ceil(0.9 n)]`, 1-based). Only finished work counts: bound
-//!   cases, stages without an open visit, completed tasks.
+//! - **Median**: exact, as pandas and pm4py give it: the middle value of the sorted values
+//!   for an odd count, the mean of the two middle values for an even count.
+//! - **Percentiles** (p50, p90, p95) by the [`PercentileMethod`] chosen, named in their
+//!   columns (`p90_nearest_rank`, `p90_linear`). **Nearest-rank** (the default, the QC
+//!   standard's): p90 is the smallest value with at least 90% of the values at or below it
+//!   (`x[ceil(0.9 n)]`, 1-based; polars' `Equiprobable`, not its `Nearest`, which rounds
+//!   `(n - 1) q`). **Linear** (numpy's default, pandas `quantile()`, Excel PERCENTILE.INC,
+//!   Hyndman-Fan type 7): with `h = (n - 1) q` on the sorted values (0-based),
+//!   `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`. A nearest-rank p50 is not the
+//!   median (of 1, 2, 3, 4 it is 2; the median is 2.5); the linear p50 is.
+//! - The statistics (median, percentiles, mean) count only finished work: bound cases,
+//!   stages without an open visit, completed tasks.
 //! - **SLA compliance**: the share of (case, time-limit rule) pairs within the limit, over
 //!   the rule set's processing time limits (`duration` and `cycle_time` rules between two
 //!   timestamps) that apply to the case.
@@ -42,8 +51,70 @@ use crate::rules::Rule;
 use crate::rules::kinds::duration::waits;
 use crate::schema::{FieldType, WAIT_STEPS};
 
-/// The percentiles reported, as (column, quantile).
+/// The percentiles reported, as (name, quantile); the column is the name and the method
+/// ([`PercentileMethod::column`]).
 pub const PERCENTILES: [(&str, f64); 3] = [("p50", 0.5), ("p90", 0.9), ("p95", 0.95)];
+
+/// How the percentiles are computed (see the module docs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PercentileMethod {
+    /// The smallest value with at least q of the values at or below it, `x[ceil(q n)]`
+    /// (1-based): always one of the values (the QC standard's).
+    #[default]
+    NearestRank,
+    /// Interpolated between the two nearest ranks, `h = (n - 1) q`: numpy's default, pandas
+    /// `quantile()`, Excel PERCENTILE.INC (Hyndman-Fan type 7).
+    Linear,
+}
+
+impl PercentileMethod {
+    /// The name in outputs and on the command line: `nearest-rank`, `linear`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::NearestRank => "nearest-rank",
+            Self::Linear => "linear",
+        }
+    }
+
+    /// The column of percentile `p` (e.g. `p90`): `p90_nearest_rank`, `p90_linear`.
+    #[must_use]
+    pub fn column(self, p: &str) -> String {
+        format!("{p}_{}", self.name().replace('-', "_"))
+    }
+
+    /// The polars method. Polars' `Nearest` rounds `(n - 1) q` (of 1, 2, 3, 4 its p50 is 3);
+    /// `Equiprobable` takes `x[ceil(q n)]`, the nearest rank.
+    fn quantile(self) -> QuantileMethod {
+        match self {
+            Self::NearestRank => QuantileMethod::Equiprobable,
+            Self::Linear => QuantileMethod::Linear,
+        }
+    }
+
+    /// The statistics columns of `cycle_summary` after `n`: `median`, the percentiles, `mean`.
+    #[must_use]
+    pub fn stat_columns(self) -> Vec<String> {
+        std::iter::once(String::from("median"))
+            .chain(PERCENTILES.iter().map(|(p, _)| self.column(p)))
+            .chain(std::iter::once(String::from("mean")))
+            .collect()
+    }
+
+    /// The statistics of `values` (no nulls) as aggregations named [`Self::stat_columns`].
+    fn stats(self, values: &Expr) -> Vec<Expr> {
+        std::iter::once(values.clone().median())
+            .chain(
+                PERCENTILES
+                    .iter()
+                    .map(|(_, q)| values.clone().quantile(lit(*q), self.quantile())),
+            )
+            .chain(std::iter::once(values.clone().mean()))
+            .zip(self.stat_columns())
+            .map(|(e, name)| e.alias(name))
+            .collect()
+    }
+}
 
 /// Columns of `case_times`, in output order.
 pub const CASE_COLUMNS: [&str; 16] = [
@@ -504,7 +575,7 @@ pub fn sla_checks(
 /// The dimensions of `cycle_summary`, in output order.
 pub const DIMENSIONS: [&str; 6] = ["all", "change_type", "branch", "stage", "operator", "team"];
 
-/// Percentile rows of each measure (name, value in hours) grouped by `group`: one group-by
+/// Statistics rows of each measure (name, value in hours) grouped by `group`: one group-by
 /// for all the measures of a dimension; a group without a value of a measure has no row
 /// for it.
 fn percentile_rows(
@@ -512,6 +583,7 @@ fn percentile_rows(
     dimension: &str,
     group: Expr,
     measures: &[(&str, Expr)],
+    method: PercentileMethod,
 ) -> PolarsResult<LazyFrame> {
     // Each measure's values without its empty ones, from a column without nulls (0 in their
     // place, never picked): the quantiles then gather and select in place (with nulls in a
@@ -521,7 +593,8 @@ fn percentile_rows(
             .fill_null(lit(0.0))
             .filter(col(format!("__v{i}")).is_not_null())
     };
-    let name = |stat: &str, i: usize| format!("__{stat}{i}");
+    let name = |stat: &str, i: usize| format!("__{stat}_{i}");
+    let stats = method.stat_columns();
     let mut select = vec![
         group
             .cast(DataType::String)
@@ -537,13 +610,13 @@ fn percentile_rows(
                 .alias(format!("__v{i}")),
         );
         aggs.push(v(i).count().cast(DataType::UInt64).alias(name("n", i)));
-        for (stat, q) in PERCENTILES {
-            aggs.push(
-                v(i).quantile(lit(q), QuantileMethod::Equiprobable)
-                    .alias(name(stat, i)),
-            );
-        }
-        aggs.push(v(i).mean().alias(name("mean", i)));
+        aggs.extend(
+            method
+                .stats(&v(i))
+                .into_iter()
+                .zip(&stats)
+                .map(|(e, stat)| e.alias(name(stat, i))),
+        );
     }
     let grouped = lf.select(select).group_by([col("group")]).agg(aggs).cache();
     let parts = measures
@@ -553,23 +626,29 @@ fn percentile_rows(
             grouped
                 .clone()
                 .filter(col(name("n", i)).gt(lit(0_u64)))
-                .select([
-                    lit(dimension).alias("dimension"),
-                    col("group"),
-                    lit(*measure).alias("measure"),
-                    col(name("n", i)).alias("n"),
-                    col(name("p50", i)).alias("p50"),
-                    col(name("p90", i)).alias("p90"),
-                    col(name("p95", i)).alias("p95"),
-                    col(name("mean", i)).alias("mean"),
-                ])
+                .select(
+                    [
+                        lit(dimension).alias("dimension"),
+                        col("group"),
+                        lit(*measure).alias("measure"),
+                        col(name("n", i)).alias("n"),
+                    ]
+                    .into_iter()
+                    .chain(
+                        stats
+                            .iter()
+                            .map(|stat| col(name(stat, i)).alias(stat.as_str())),
+                    )
+                    .collect::<Vec<_>>(),
+                )
         })
         .collect::<Vec<_>>();
     concat(parts, UnionArgs::default())
 }
 
-/// SLA rows: n = (case, rule) pairs judged, mean = share within the limit.
-fn sla_rows(lf: LazyFrame, dimension: &str, group: Expr) -> LazyFrame {
+/// SLA rows: n = (case, rule) pairs judged, mean = share within the limit (median and
+/// percentiles empty).
+fn sla_rows(lf: LazyFrame, dimension: &str, group: Expr, method: PercentileMethod) -> LazyFrame {
     lf.select([
         group
             .cast(DataType::String)
@@ -582,20 +661,28 @@ fn sla_rows(lf: LazyFrame, dimension: &str, group: Expr) -> LazyFrame {
         len().cast(DataType::UInt64).alias("n"),
         col("met").cast(DataType::Float64).mean().alias("mean"),
     ])
-    .select([
-        lit(dimension).alias("dimension"),
-        col("group"),
-        lit("sla_compliance").alias("measure"),
-        col("n"),
-        lit(NULL).cast(DataType::Float64).alias("p50"),
-        lit(NULL).cast(DataType::Float64).alias("p90"),
-        lit(NULL).cast(DataType::Float64).alias("p95"),
-        col("mean"),
-    ])
+    .select(
+        [
+            lit(dimension).alias("dimension"),
+            col("group"),
+            lit("sla_compliance").alias("measure"),
+            col("n"),
+        ]
+        .into_iter()
+        .chain(method.stat_columns().iter().map(|stat| {
+            if stat == "mean" {
+                col("mean")
+            } else {
+                lit(NULL).cast(DataType::Float64).alias(stat.as_str())
+            }
+        }))
+        .collect::<Vec<_>>(),
+    )
 }
 
 /// `cycle_summary`: per dimension ([`DIMENSIONS`]) and group, for each measure: the number of
-/// values, p50, p90, p95 (nearest rank) and the mean, in working hours; and `sla_compliance`
+/// values, the exact median, p50, p90, p95 by `method` (columns named after it:
+/// [`PercentileMethod::stat_columns`]) and the mean, in working hours; and `sla_compliance`
 /// (n = (case, rule) pairs judged, mean = the share within the limit).
 ///
 /// Measures: case dimensions (`all`, `change_type`, `branch`) over bound cases:
@@ -609,6 +696,7 @@ pub fn summary(
     tasks: LazyFrame,
     sla: &DataFrame,
     roster: Option<&Roster>,
+    method: PercentileMethod,
 ) -> PolarsResult<DataFrame> {
     let mut parts = Vec::new();
     let bound = case_times
@@ -654,8 +742,9 @@ pub fn summary(
             dimension,
             group.clone(),
             &measures,
+            method,
         )?);
-        parts.push(sla_rows(sla_lf.clone(), dimension, group));
+        parts.push(sla_rows(sla_lf.clone(), dimension, group, method));
     }
     let finished_stages = stage_times.clone().lazy().filter(col("open").not());
     let measures: Vec<(&str, Expr)> = task_measures.iter().map(|(m, _)| (*m, col(*m))).collect();
@@ -664,8 +753,9 @@ pub fn summary(
         "stage",
         col("stage"),
         &measures,
+        method,
     )?);
-    parts.push(sla_rows(sla_lf.clone(), "stage", col("stage")));
+    parts.push(sla_rows(sla_lf.clone(), "stage", col("stage"), method));
     for dimension in ["operator", "team"] {
         let measures: Vec<(&str, Expr)> = task_measures
             .iter()
@@ -676,8 +766,9 @@ pub fn summary(
             dimension,
             col(dimension),
             &measures,
+            method,
         )?);
-        parts.push(sla_rows(sla_lf.clone(), dimension, col(dimension)));
+        parts.push(sla_rows(sla_lf.clone(), dimension, col(dimension), method));
     }
     let dim_order =
         DIMENSIONS
@@ -718,15 +809,227 @@ pub fn summary(
             ["__d", "__g", "group", "__m"],
             SortMultipleOptions::default().with_maintain_order(true),
         )
-        .select([
-            col("dimension"),
-            col("group"),
-            col("measure"),
-            col("n"),
-            col("p50"),
-            col("p90"),
-            col("p95"),
-            col("mean"),
-        ])
+        .select(
+            ["dimension", "group", "measure", "n"]
+                .into_iter()
+                .map(String::from)
+                .chain(method.stat_columns())
+                .map(col)
+                .collect::<Vec<_>>(),
+        )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `percentile_rows` of one measure `x` grouped by `g`: (group, n, the statistics by
+    /// [`PercentileMethod::stat_columns`]), by group.
+    fn stats_by_group(
+        groups: &[&str],
+        values: &[Option<f64>],
+        method: PercentileMethod,
+    ) -> Vec<(String, u64, Vec<Option<f64>>)> {
+        let df = df!("g" => groups, "x" => values).expect("frame");
+        let out = percentile_rows(df.lazy(), "d", col("g"), &[("x", col("x"))], method)
+            .expect("rows")
+            .sort(["group"], SortMultipleOptions::default())
+            .collect()
+            .expect("collect");
+        let stats = method.stat_columns();
+        (0..out.height())
+            .map(|i| {
+                let get = |c: &str| out.column(c).expect(c).get(i).expect("row");
+                let f = |c: &str| get(c).extract::<f64>();
+                (
+                    get("group").str_value().into_owned(),
+                    get("n").extract::<u64>().expect("n"),
+                    stats.iter().map(|c| f(c)).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// The statistics of one group of `values`.
+    fn stats_of(values: &[f64], method: PercentileMethod) -> Vec<Option<f64>> {
+        let groups = vec!["a"; values.len()];
+        let values: Vec<Option<f64>> = values.iter().copied().map(Some).collect();
+        let rows = stats_by_group(&groups, &values, method);
+        assert_eq!(rows.len(), 1);
+        rows[0].2.clone()
+    }
+
+    #[test]
+    fn columns_name_the_method_and_keep_the_median_apart() {
+        assert_eq!(
+            PercentileMethod::NearestRank.stat_columns(),
+            [
+                "median",
+                "p50_nearest_rank",
+                "p90_nearest_rank",
+                "p95_nearest_rank",
+                "mean"
+            ]
+        );
+        assert_eq!(
+            PercentileMethod::Linear.stat_columns(),
+            ["median", "p50_linear", "p90_linear", "p95_linear", "mean"]
+        );
+    }
+
+    #[test]
+    fn median_of_odd_even_and_one_value() {
+        // Groups in one frame, interleaved: odd 5, 1, 3 -> 3; even 4, 1, 3, 2 -> (2 + 3) / 2
+        // = 2.5; one 7 -> 7. A null is not a value.
+        let groups = [
+            "odd", "even", "one", "odd", "even", "even", "odd", "even", "one", "even",
+        ];
+        let values = [
+            Some(5.0),
+            Some(4.0),
+            Some(7.0),
+            Some(1.0),
+            Some(1.0),
+            None,
+            Some(3.0),
+            Some(3.0),
+            None,
+            Some(2.0),
+        ];
+        for method in [PercentileMethod::NearestRank, PercentileMethod::Linear] {
+            let rows = stats_by_group(&groups, &values, method);
+            let median: Vec<(&str, u64, Option<f64>)> = rows
+                .iter()
+                .map(|(g, n, s)| (g.as_str(), *n, s[0]))
+                .collect();
+            assert_eq!(
+                median,
+                [
+                    ("even", 4, Some(2.5)),
+                    ("odd", 3, Some(3.0)),
+                    ("one", 1, Some(7.0))
+                ],
+                "{method:?}"
+            );
+        }
+        assert_eq!(
+            stats_of(&[7.0], PercentileMethod::NearestRank),
+            [Some(7.0); 5]
+        );
+        assert_eq!(stats_of(&[7.0], PercentileMethod::Linear), [Some(7.0); 5]);
+    }
+
+    #[test]
+    fn a_group_without_values_has_no_row_and_empty_statistics() {
+        let rows = stats_by_group(
+            &["empty", "empty", "full"],
+            &[None, None, Some(2.0)],
+            PercentileMethod::Linear,
+        );
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, "full");
+        // Over no values at all every statistic is empty (not 0).
+        let empty = df!("x" => Vec::<f64>::new()).expect("frame");
+        let out = empty
+            .lazy()
+            .select(PercentileMethod::NearestRank.stats(&col("x")))
+            .collect()
+            .expect("collect");
+        for c in PercentileMethod::NearestRank.stat_columns() {
+            assert_eq!(out.column(&c).expect("column").null_count(), 1, "{c}");
+        }
+    }
+
+    #[test]
+    fn linear_and_nearest_rank_differ_on_one_to_four() {
+        let x = [3.0, 1.0, 4.0, 2.0];
+        // Nearest rank: p50 = x[ceil(2)] = 2, p90 = x[ceil(3.6)] = 4, p95 = x[ceil(3.8)] = 4.
+        assert_eq!(
+            stats_of(&x, PercentileMethod::NearestRank),
+            [Some(2.5), Some(2.0), Some(4.0), Some(4.0), Some(2.5)]
+        );
+        // Linear: h = 3 q. p50: h = 1.5 -> 2 + 0.5 = 2.5; p90: h = 2.7 -> 3 + 0.7 = 3.7;
+        // p95: h = 2.85 -> 3.85.
+        let linear = stats_of(&x, PercentileMethod::Linear);
+        for (got, want) in linear.iter().zip([2.5, 2.5, 3.7, 3.85, 2.5]) {
+            assert!((got.expect("value") - want).abs() < 1e-12, "{linear:?}");
+        }
+    }
+
+    #[test]
+    fn polars_nearest_is_not_nearest_rank() {
+        // Why the nearest rank is polars' Equiprobable: its Nearest rounds (n - 1) q = 1.5 to
+        // the 0-based index 2, the value 3, where the nearest rank is 2.
+        let s = Series::new("x".into(), [1.0, 2.0, 3.0, 4.0]);
+        let ca = s.f64().expect("f64");
+        assert_eq!(
+            ca.quantile(0.5, QuantileMethod::Nearest).ok().flatten(),
+            Some(3.0)
+        );
+        assert_eq!(
+            ca.quantile(0.5, PercentileMethod::NearestRank.quantile())
+                .ok()
+                .flatten(),
+            Some(2.0)
+        );
+    }
+
+    /// The textbook definitions on sorted values, independent of polars: nearest rank in
+    /// integer arithmetic (rank = ceil(n pct / 100)), linear by Hyndman-Fan type 7, the
+    /// median from the middle.
+    fn by_hand(sorted: &[f64], pct: usize, method: PercentileMethod) -> f64 {
+        let n = sorted.len();
+        match method {
+            PercentileMethod::NearestRank => sorted[(n * pct).div_ceil(100).max(1) - 1],
+            PercentileMethod::Linear => {
+                #[allow(clippy::cast_precision_loss)]
+                let h = (n - 1) as f64 * pct as f64 / 100.0;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let lo = h.floor() as usize;
+                let hi = (lo + 1).min(n - 1);
+                sorted[lo] + (h - h.floor()) * (sorted[hi] - sorted[lo])
+            }
+        }
+    }
+
+    #[test]
+    fn every_count_from_1_to_41_matches_the_definitions() {
+        // One group per count n, of n distinct, unevenly spaced values out of order: the
+        // ranks where floating point could round ceil(0.95 n) or ceil(0.9 n) the wrong way
+        // (n = 10, 20, 40) are among them.
+        let mut groups = Vec::new();
+        let mut values = Vec::new();
+        let mut expected = Vec::new();
+        for n in 1..=41_u32 {
+            let x: Vec<f64> = (0..n)
+                .map(|i| f64::from((i * 17 + 5) % 43) + f64::from(i * i) / 1000.0)
+                .collect();
+            let mut sorted = x.clone();
+            sorted.sort_by(f64::total_cmp);
+            let m = sorted.len();
+            let median = if m % 2 == 1 {
+                sorted[m / 2]
+            } else {
+                f64::midpoint(sorted[m / 2 - 1], sorted[m / 2])
+            };
+            groups.extend(std::iter::repeat_n(format!("{n:02}"), x.len()));
+            values.extend(x.into_iter().map(Some));
+            expected.push((sorted, median));
+        }
+        let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+        for method in [PercentileMethod::NearestRank, PercentileMethod::Linear] {
+            let rows = stats_by_group(&groups, &values, method);
+            assert_eq!(rows.len(), expected.len());
+            for ((g, n, stats), (sorted, median)) in rows.iter().zip(&expected) {
+                assert_eq!(*n as usize, sorted.len(), "{g}");
+                let mut want = vec![*median];
+                want.extend([50, 90, 95].map(|p| by_hand(sorted, p, method)));
+                for (got, want) in stats.iter().zip(want) {
+                    let got = got.expect("value");
+                    assert!((got - want).abs() < 1e-9, "{method:?} n={g}: {stats:?}");
+                }
+            }
+        }
+    }
 }

@@ -7,12 +7,13 @@ use polars::prelude::*;
 
 use crate::cycle::{CycleResult, StatusResult};
 use crate::input::{column_str, column_u64};
+use crate::metrics::cycle_times::PercentileMethod;
 
 /// One row of `cycle_summary`.
 #[derive(Debug, Clone, Default)]
 struct Row {
     n: u64,
-    p50: Option<f64>,
+    median: Option<f64>,
     p90: Option<f64>,
     p95: Option<f64>,
     mean: Option<f64>,
@@ -29,16 +30,16 @@ fn floats(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
 type Rows = BTreeMap<(String, String, String), Row>;
 
 /// `cycle_summary` keyed by (dimension, group, measure), and the (dimension, group) pairs in
-/// table order.
-fn rows(df: &DataFrame) -> (Rows, Vec<(String, String)>) {
+/// table order; its percentiles are by `method`.
+fn rows(df: &DataFrame, method: PercentileMethod) -> (Rows, Vec<(String, String)>) {
     let dims = column_str(df, "dimension");
     let groups = column_str(df, "group");
     let measures = column_str(df, "measure");
     let n = column_u64(df, "n");
-    let (p50, p90, p95, mean) = (
-        floats(df, "p50"),
-        floats(df, "p90"),
-        floats(df, "p95"),
+    let (median, p90, p95, mean) = (
+        floats(df, "median"),
+        floats(df, &method.column("p90")),
+        floats(df, &method.column("p95")),
         floats(df, "mean"),
     );
     let mut map = BTreeMap::new();
@@ -55,7 +56,7 @@ fn rows(df: &DataFrame) -> (Rows, Vec<(String, String)>) {
             (key.0, key.1, measures[i].clone().unwrap_or_default()),
             Row {
                 n: n[i],
-                p50: p50[i],
+                median: median[i],
                 p90: p90[i],
                 p95: p95[i],
                 mean: mean[i],
@@ -121,19 +122,20 @@ pub fn cycle(r: &CycleResult) -> String {
             }
         );
     }
-    let (map, order) = rows(&r.summary);
+    let (map, order) = rows(&r.summary, r.percentiles);
     let get = |d: &str, g: &str, m: &str| {
         map.get(&(d.to_owned(), g.to_owned(), m.to_owned()))
             .cloned()
     };
     let _ = writeln!(
         s,
-        "\ncycle time of bound cases in working hours (p = nearest-rank percentile); SLA = share of time limits met"
+        "\ncycle time of bound cases in working hours (median exact; p = {} percentile); SLA = share of time limits met",
+        r.percentiles.name()
     );
     let _ = writeln!(
         s,
-        "  {:<22}{:>7}{:>9}{:>9}{:>9}{:>9}{:>9}",
-        "change type", "cases", "p50", "p90", "p95", "own p50", "SLA"
+        "  {:<22}{:>7}{:>9}{:>9}{:>9}{:>11}{:>9}",
+        "change type", "cases", "median", "p90", "p95", "own median", "SLA"
     );
     for (d, g) in order
         .iter()
@@ -144,19 +146,19 @@ pub fn cycle(r: &CycleResult) -> String {
         let sla = get(d, g, "sla_compliance");
         let _ = writeln!(
             s,
-            "  {:<22}{:>7}{:>9}{:>9}{:>9}{:>9}{:>9}",
+            "  {:<22}{:>7}{:>9}{:>9}{:>9}{:>11}{:>9}",
             g,
             c.n,
-            num(c.p50),
+            num(c.median),
             num(c.p90),
             num(c.p95),
-            num(own.p50),
+            num(own.median),
             pct(sla.and_then(|x| x.mean))
         );
     }
     let _ = writeln!(
         s,
-        "\nstages (finished) in working hours: elapsed = waiting + handling{}",
+        "\nstages (finished), medians and p90 in working hours: elapsed = waiting + handling{}",
         if r.inputs.tasks.source == crate::input::tasks::TaskSource::Cases {
             "; tasks derived from the cases' stage timestamps have no start, so waiting and handling are unknown"
         } else {
@@ -178,11 +180,11 @@ pub fn cycle(r: &CycleResult) -> String {
             "  {:<14}{:>7}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
             g,
             e.n,
-            num(e.p50),
+            num(e.median),
             num(e.p90),
-            num(w.p50),
+            num(w.median),
             num(w.p90),
-            num(h.p50),
+            num(h.median),
             num(h.p90),
             pct(sla.and_then(|x| x.mean))
         );

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::util::{Table, assert_hours, cycle_fixture, cycle_rules, fixture, num, run_env};
+use crate::util::{Run, Table, assert_hours, cycle_fixture, cycle_rules, fixture, num, run_env};
 
 /// (case, cycle working hours, wall-clock hours, working days, customer wait, referral wait,
 /// own, stage visits, reworked, status): fixtures/cycle/README.md, "`case_times.csv`". Working
@@ -309,49 +309,92 @@ fn operator_times_add_up_per_stage_and_operator() {
     );
 }
 
-fn summary_row<'a>(t: &'a Table, dimension: &str, group: &str, measure: &str) -> Vec<&'a str> {
+/// The `cycle_summary` row of (dimension, group, measure), by column.
+fn summary_row<'a>(
+    t: &'a Table,
+    dimension: &str,
+    group: &str,
+    measure: &str,
+) -> BTreeMap<&'a str, &'a str> {
     let hits: Vec<&Vec<String>> = t
         .rows
         .iter()
         .filter(|r| r[0] == dimension && r[1] == group && r[2] == measure)
         .collect();
     assert_eq!(hits.len(), 1, "{dimension} {group} {measure}");
-    hits[0].iter().map(String::as_str).collect()
+    t.header
+        .iter()
+        .map(String::as_str)
+        .zip(hits[0].iter().map(String::as_str))
+        .collect()
+}
+
+/// Asserts that `cycle_summary.csv` has the median and the percentiles named after `method`
+/// (`p90_<suffix>`), and that `cycle_summary.json` names it.
+fn assert_method(run: &Run, t: &Table, method: &str, suffix: &str) {
+    let mut want = vec!["dimension", "group", "measure", "n", "median"]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    want.extend(["p50", "p90", "p95"].map(|p| format!("{p}_{suffix}")));
+    want.push(String::from("mean"));
+    assert_eq!(t.header, want);
+    assert_eq!(run.json("cycle_summary.json")["percentile_method"], method);
+}
+
+/// Asserts the statistics of a `cycle_summary` row: (column, hours).
+fn assert_stats(row: &BTreeMap<&str, &str>, want: &[(&str, f64)], what: &str) {
+    for (column, hours) in want {
+        let cell = row
+            .get(column)
+            .unwrap_or_else(|| panic!("{what}: no column {column} in {row:?}"));
+        assert_hours(cell, *hours, &format!("{what} {column}"));
+    }
 }
 
 #[test]
 fn summary_percentiles_and_sla_compliance() {
     let run = cycle_fixture(&[]);
     let t = run.table("cycle_summary.csv");
-    assert_eq!(
-        t.header,
-        [
-            "dimension",
-            "group",
-            "measure",
-            "n",
-            "p50",
-            "p90",
-            "p95",
-            "mean"
-        ]
-    );
-    // Bound cycles 6.5, 7, 8, 10.5, 27, 27.5, 31.5: nearest rank p50 = 4th, p90 = p95 = 7th.
+    assert_method(&run, &t, "nearest-rank", "nearest_rank");
+    // Bound cycles 6.5, 7, 8, 10.5, 27, 27.5, 31.5: the median is the 4th; nearest rank p50
+    // = the 4th, p90 = p95 = the 7th.
     let all = summary_row(&t, "all", "all", "cycle_working_hours");
-    assert_eq!(all[3], "7");
-    assert_hours(all[4], 10.5, "p50");
-    assert_hours(all[5], 31.5, "p90");
-    assert_hours(all[6], 31.5, "p95");
-    assert_hours(all[7], 118.0 / 7.0, "mean");
+    assert_eq!(all["n"], "7");
+    assert_stats(
+        &all,
+        &[
+            ("median", 10.5),
+            ("p50_nearest_rank", 10.5),
+            ("p90_nearest_rank", 31.5),
+            ("p95_nearest_rank", 31.5),
+            ("mean", 118.0 / 7.0),
+        ],
+        "all",
+    );
     // Own 5, 5.5, 6.5, 7, 7, 8, 10.5.
     let own = summary_row(&t, "all", "all", "own_working_hours");
-    assert_hours(own[4], 7.0, "own p50");
-    assert_hours(own[5], 10.5, "own p90");
+    assert_stats(
+        &own,
+        &[
+            ("median", 7.0),
+            ("p50_nearest_rank", 7.0),
+            ("p90_nearest_rank", 10.5),
+        ],
+        "own",
+    );
     // SLA: 49 (case, rule) pairs, 40 within the limit.
     let sla = summary_row(&t, "all", "all", "sla_compliance");
-    assert_eq!(sla[3], "49");
-    assert_eq!((sla[4], sla[5], sla[6]), ("", "", ""));
-    assert_hours(sla[7], 40.0 / 49.0, "SLA");
+    assert_eq!(sla["n"], "49");
+    for c in [
+        "median",
+        "p50_nearest_rank",
+        "p90_nearest_rank",
+        "p95_nearest_rank",
+    ] {
+        assert_eq!(sla[c], "", "SLA {c}");
+    }
+    assert_hours(sla["mean"], 40.0 / 49.0, "SLA");
     for (stage, n, met) in [
         ("intake", 11, 10),
         ("review", 10, 9),
@@ -360,20 +403,35 @@ fn summary_percentiles_and_sla_compliance() {
         ("printing", 7, 4),
     ] {
         let row = summary_row(&t, "stage", stage, "sla_compliance");
-        assert_eq!(row[3], n.to_string(), "{stage}");
-        assert_hours(row[7], f64::from(met) / f64::from(n), stage);
+        assert_eq!(row["n"], n.to_string(), "{stage}");
+        assert_hours(row["mean"], f64::from(met) / f64::from(n), stage);
     }
-    // sum_increase: C03 (27.5) and C12 (8): nearest rank p50 = the 1st of 2.
+    // sum_increase: C03 (27.5) and C12 (8): an even count, so the median is the mean of the
+    // two, (8 + 27.5) / 2 = 17.75, where nearest rank p50 = the 1st of 2 = 8.
     let si = summary_row(&t, "change_type", "sum_increase", "cycle_working_hours");
-    assert_eq!(si[3], "2");
-    assert_hours(si[4], 8.0, "sum_increase p50");
-    assert_hours(si[5], 27.5, "sum_increase p90");
+    assert_eq!(si["n"], "2");
+    assert_stats(
+        &si,
+        &[
+            ("median", 17.75),
+            ("p50_nearest_rank", 8.0),
+            ("p90_nearest_rank", 27.5),
+        ],
+        "sum_increase",
+    );
     // Stages: C02's entry waiting 6.5 is the longest of 7 finished entries
     // (1.5, 6.5, 1.5, 0.5, 1, 0.5, 0.75 -> sorted 0.5, 0.5, 0.75, 1, 1.5, 1.5, 6.5): p50 = 1.
     let entry = summary_row(&t, "stage", "entry", "waiting_working_hours");
-    assert_eq!(entry[3], "7");
-    assert_hours(entry[4], 1.0, "entry waiting p50");
-    assert_hours(entry[5], 6.5, "entry waiting p90");
+    assert_eq!(entry["n"], "7");
+    assert_stats(
+        &entry,
+        &[
+            ("median", 1.0),
+            ("p50_nearest_rank", 1.0),
+            ("p90_nearest_rank", 6.5),
+        ],
+        "entry waiting",
+    );
     // The dimensions come in order, each group once per measure.
     let dims: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
     let mut seen: Vec<&str> = dims.clone();
@@ -383,7 +441,124 @@ fn summary_percentiles_and_sla_compliance() {
         ["all", "change_type", "branch", "stage", "operator", "team"]
     );
     // Teams: HQ-A, Branch-B and UW01's "(not on the roster)".
-    assert!(summary_row(&t, "team", "(not on the roster)", "handling_working_hours")[3] == "1");
+    assert!(summary_row(&t, "team", "(not on the roster)", "handling_working_hours")["n"] == "1");
+}
+
+#[test]
+fn linear_percentiles_are_interpolated_and_named() {
+    let run = cycle_fixture(&["--percentiles", "linear"]);
+    run.assert_code(0);
+    let t = run.table("cycle_summary.csv");
+    assert_method(&run, &t, "linear", "linear");
+    // h = (n - 1) q on the sorted values (0-based), README "Percentiles". Cycles 6.5, 7, 8,
+    // 10.5, 27, 27.5, 31.5: p50 h = 3 -> 10.5; p90 h = 5.4 -> 27.5 + 0.4 x 4 = 29.1; p95
+    // h = 5.7 -> 27.5 + 0.7 x 4 = 30.3.
+    let all = summary_row(&t, "all", "all", "cycle_working_hours");
+    assert_stats(
+        &all,
+        &[
+            ("median", 10.5),
+            ("p50_linear", 10.5),
+            ("p90_linear", 29.1),
+            ("p95_linear", 30.3),
+            ("mean", 118.0 / 7.0),
+        ],
+        "all",
+    );
+    // Own 5, 5.5, 6.5, 7, 7, 8, 10.5: p90 8 + 0.4 x 2.5 = 9; p95 8 + 0.7 x 2.5 = 9.75.
+    let own = summary_row(&t, "all", "all", "own_working_hours");
+    assert_stats(
+        &own,
+        &[("median", 7.0), ("p90_linear", 9.0), ("p95_linear", 9.75)],
+        "own",
+    );
+    // sum_increase 8, 27.5: h = q; p50 = 8 + 0.5 x 19.5 = 17.75 (the median), p90 = 8 + 0.9 x
+    // 19.5 = 25.55, p95 = 8 + 0.95 x 19.5 = 26.525.
+    let si = summary_row(&t, "change_type", "sum_increase", "cycle_working_hours");
+    assert_stats(
+        &si,
+        &[
+            ("median", 17.75),
+            ("p50_linear", 17.75),
+            ("p90_linear", 25.55),
+            ("p95_linear", 26.525),
+        ],
+        "sum_increase",
+    );
+    // Entry waiting 0.5, 0.5, 0.75, 1, 1.5, 1.5, 6.5: p90 1.5 + 0.4 x 5 = 3.5, p95 1.5 + 0.7 x
+    // 5 = 5.
+    let entry = summary_row(&t, "stage", "entry", "waiting_working_hours");
+    assert_stats(
+        &entry,
+        &[("median", 1.0), ("p90_linear", 3.5), ("p95_linear", 5.0)],
+        "entry waiting",
+    );
+    // The terminal says the method and shows the linear figures.
+    assert!(
+        run.stdout.contains("(median exact; p = linear percentile)"),
+        "{}",
+        run.stdout
+    );
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("all "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(
+        line.split_whitespace().collect::<Vec<_>>(),
+        ["all", "7", "10.50", "29.10", "30.30", "7.00", "81.6%"]
+    );
+}
+
+#[test]
+fn the_median_and_everything_but_the_percentiles_are_the_same_with_either_method() {
+    let nearest = cycle_fixture(&["--percentiles", "nearest-rank"]).table("cycle_summary.csv");
+    let default = cycle_fixture(&[]).table("cycle_summary.csv");
+    let linear = cycle_fixture(&["--percentiles", "linear"]).table("cycle_summary.csv");
+    assert_eq!(
+        nearest.header, default.header,
+        "nearest-rank is the default"
+    );
+    assert_eq!(nearest.rows, default.rows, "nearest-rank is the default");
+    assert_eq!(nearest.rows.len(), linear.rows.len());
+    for c in ["dimension", "group", "measure", "n", "median", "mean"] {
+        let (a, b) = (nearest.col(c), linear.col(c));
+        for (x, y) in nearest.rows.iter().zip(&linear.rows) {
+            assert_eq!(x[a], y[b], "{c} of {x:?}");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_percentile_method_is_a_usage_error() {
+    let run = cycle_fixture(&["--percentiles", "nearest"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("invalid value 'nearest' for '--percentiles <METHOD>'")
+            && run
+                .stderr
+                .contains("[possible values: nearest-rank, linear]"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.out.exists(), "nothing written");
+}
+
+#[test]
+fn help_documents_both_percentile_methods() {
+    let run = cycle_fixture(&["--help"]);
+    run.assert_code(0);
+    for text in [
+        "--percentiles <METHOD>",
+        "nearest-rank: The smallest value with at least q",
+        "linear:",
+        "Hyndman-Fan type 7",
+        "[default: nearest-rank]",
+        "`median` column is exact",
+    ] {
+        assert!(run.stdout.contains(text), "{text}\n{}", run.stdout);
+    }
 }
 
 #[test]
@@ -426,11 +601,17 @@ fn the_terminal_table_shows_the_percentiles() {
         .lines()
         .find(|l| l.trim_start().starts_with("all "))
         .unwrap_or_else(|| panic!("{}", run.stdout));
-    // all: 7 cases, p50 10.50, p90 31.50, p95 31.50, own p50 7.00, SLA 81.6%
+    // all: 7 cases, median 10.50, p90 31.50, p95 31.50, own median 7.00, SLA 81.6%
     let cells: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(
         cells,
         ["all", "7", "10.50", "31.50", "31.50", "7.00", "81.6%"]
+    );
+    assert!(
+        run.stdout
+            .contains("(median exact; p = nearest-rank percentile)"),
+        "{}",
+        run.stdout
     );
     assert!(
         run.stdout.contains("as of 2026-10-16 10:00:00"),
