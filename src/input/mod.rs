@@ -414,30 +414,7 @@ pub fn read_table_fields(
     // A value is bad when there was text and the parse gave nothing; a text value needs the
     // second step when it is blank or has spaces around it (`needs_trimming`).
     let bad_expr = |m: &Mapping| raw(m).is_not_null().and(col(m.field.as_str()).is_null());
-    let counts = |wide: &DataFrame, fields: &[&Mapping]| -> PolarsResult<Vec<u64>> {
-        if fields.is_empty() {
-            return Ok(Vec::new());
-        }
-        let counts = wide
-            .clone()
-            .lazy()
-            .select(
-                fields
-                    .iter()
-                    .map(|m| {
-                        bad_expr(m)
-                            .cast(DataType::UInt64)
-                            .sum()
-                            .alias(m.field.as_str())
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
-        Ok(fields
-            .iter()
-            .map(|m| column_u64(&counts, &m.field).first().copied().unwrap_or(0))
-            .collect())
-    };
+    let counts = |wide: &DataFrame, fields: &[&Mapping]| counts_per_field(wide, fields, &bad_expr);
     let parsed: Vec<&Mapping> = mappings.iter().filter(|m| from_text(m)).collect();
     let (texts, values): (Vec<&Mapping>, Vec<&Mapping>) =
         parsed.iter().partition(|m| m.ty == FieldType::Text);
@@ -555,28 +532,43 @@ fn offset_fields<'m>(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let counts = wide
+    let counts = counts_per_field(wide, &candidates, &|m| {
+        time_zone::has_offset(
+            col(raw_name(&m.field).as_str())
+                .str()
+                .strip_chars(lit(NULL)),
+        )
+    })?;
+    Ok(candidates
+        .into_iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(m, _)| m)
+        .collect())
+}
+
+/// How many rows of `df` have `flag` true, for each of `fields`, in one pass.
+fn counts_per_field(
+    df: &DataFrame,
+    fields: &[&Mapping],
+    flag: &dyn Fn(&Mapping) -> Expr,
+) -> PolarsResult<Vec<u64>> {
+    if fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts = df
         .clone()
         .lazy()
         .select(
-            candidates
+            fields
                 .iter()
-                .map(|m| {
-                    time_zone::has_offset(
-                        col(raw_name(&m.field).as_str())
-                            .str()
-                            .strip_chars(lit(NULL)),
-                    )
-                    .cast(DataType::UInt64)
-                    .sum()
-                    .alias(m.field.as_str())
-                })
+                .map(|m| flag(m).cast(DataType::UInt64).sum().alias(m.field.as_str()))
                 .collect::<Vec<_>>(),
         )
         .collect()?;
-    Ok(candidates
-        .into_iter()
-        .filter(|m| column_u64(&counts, &m.field).first().copied().unwrap_or(0) > 0)
+    Ok(fields
+        .iter()
+        .map(|m| column_u64(&counts, &m.field).first().copied().unwrap_or(0))
         .collect())
 }
 
