@@ -143,7 +143,7 @@ pub fn read_task_list(
         ]
         .into_iter()
         .collect();
-        let (df, issues) = pair_events(&t, &column_of(Table::Events, "lifecycle"))
+        let (df, issues) = pair_events(&t, &|field| column_of(Table::Events, field))
             .map_err(|e| parse_error(&t.file, &e))?;
         let mut all = t.issues;
         all.extend(issues);
@@ -207,38 +207,73 @@ fn lifecycle_code() -> Expr {
         .otherwise(lit(NULL).cast(DataType::Int32))
 }
 
-/// Pairs the events of an event log into tasks (see the module docs).
-fn pair_events(t: &TableData, lifecycle_column: &str) -> PolarsResult<(DataFrame, Vec<DataIssue>)> {
+/// Pairs the events of an event log into tasks (see the module docs); `column` gives a
+/// field's column, for the problems: an unknown lifecycle, an event with no timestamp (not
+/// paired) or no activity (a task with an empty stage), each reported at its row.
+fn pair_events(
+    t: &TableData,
+    column: &dyn Fn(&str) -> String,
+) -> PolarsResult<(DataFrame, Vec<DataIssue>)> {
     let coded =
         t.df.clone()
             .lazy()
             .with_column(lifecycle_code().alias("__lc"))
             .collect()?;
     let mut issues = Vec::new();
-    let unknown = coded
-        .clone()
-        .lazy()
-        .filter(col("__lc").is_null())
-        .select([col(ROW), col("case_id"), col("lifecycle")])
-        .collect()?;
-    for ((row, case), value) in column_u64(&unknown, ROW)
-        .into_iter()
-        .zip(column_str(&unknown, "case_id"))
-        .zip(column_str(&unknown, "lifecycle"))
-    {
-        issues.push(DataIssue {
-            file: t.file.clone(),
-            row,
-            table: String::from("events"),
-            case_id: case.unwrap_or_default(),
-            field: String::from("lifecycle"),
-            column: lifecycle_column.to_owned(),
-            value: value.unwrap_or_default(),
-            problem: String::from(
-                "unknown lifecycle (expected assign, schedule, start or complete); the event is not paired into a task",
+    // A value that did not parse is already a data finding: not reported again as missing.
+    let unread = |field: &str| -> Vec<u64> {
+        t.issues
+            .iter()
+            .filter(|i| i.field == field)
+            .map(|i| i.row)
+            .collect()
+    };
+    let checks = [
+        (
+            "lifecycle",
+            col("__lc").is_null(),
+            "unknown lifecycle (expected assign, schedule, start or complete); the event is not paired into a task",
+        ),
+        (
+            "timestamp",
+            col("timestamp").is_null().and(
+                col(ROW)
+                    .is_in(lit(Series::new("r".into(), unread("timestamp"))).implode(false), false)
+                    .not(),
             ),
-        });
+            "no timestamp; the event is not paired into a task",
+        ),
+        (
+            "activity",
+            col("activity").is_null(),
+            "no activity; the event is paired into a task with an empty stage",
+        ),
+    ];
+    for (field, bad, problem) in checks {
+        let found = coded
+            .clone()
+            .lazy()
+            .filter(bad)
+            .select([col(ROW), col("case_id"), col(field).cast(DataType::String)])
+            .collect()?;
+        for ((row, case), value) in column_u64(&found, ROW)
+            .into_iter()
+            .zip(column_str(&found, "case_id"))
+            .zip(column_str(&found, field))
+        {
+            issues.push(DataIssue {
+                file: t.file.clone(),
+                row,
+                table: String::from("events"),
+                case_id: case.unwrap_or_default(),
+                field: field.to_owned(),
+                column: column(field),
+                value: value.unwrap_or_default(),
+                problem: problem.to_owned(),
+            });
+        }
     }
+    issues.sort();
     let group = [col("case_id"), col("activity")];
     let paired = coded
         .lazy()
