@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::{
-    DataIssue, DataSources, InputError, ROW, TableData, column_str, column_u64, read_table,
+    DataIssue, DataSources, InputError, ROW, TableData, column_str, column_u64, read_table, xes,
 };
 use crate::config::columns::ColumnMap;
 use crate::schema::{STAGE_FINISHED_FIELDS, STAGE_OPERATOR_FIELDS, STAGES, Table, WAIT_STEPS};
@@ -97,6 +97,9 @@ pub fn read_task_list(
     map: &ColumnMap,
     cases: &TableData,
 ) -> Result<TaskList, InputError> {
+    // An XES log's fields are read from its standard keys unless columns.yaml maps them.
+    let events_map = sources.events.as_deref().map(|p| xes::map_for(p, Table::Events, map));
+    let map: &ColumnMap = events_map.as_deref().unwrap_or(map);
     let column_of = |table: Table, field: &str| {
         map.mappings(table)
             .into_iter()
