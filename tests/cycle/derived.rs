@@ -5,7 +5,7 @@ use crate::util::{Table, assert_hours, copy_fixture, cycle_rules, fixture, run};
 #[test]
 fn cycle_without_tasks_derives_them_from_the_cases() {
     let dir = copy_fixture("cycle");
-    for f in ["tasks.csv", "events.csv"] {
+    for f in ["tasks.csv", "events.csv", "events.xes"] {
         std::fs::remove_file(dir.path().join(f)).expect("remove");
     }
     let rules = cycle_rules();

@@ -63,7 +63,7 @@ fn the_event_log_gives_the_same_status() {
 /// A copy of the cycle fixture whose task list is `events` (reference column names).
 fn with_events(events: &str) -> tempfile::TempDir {
     let dir = copy_fixture("cycle");
-    for f in ["tasks.csv", "events.csv", "columns.yaml"] {
+    for f in ["tasks.csv", "events.csv", "events.xes", "columns.yaml"] {
         std::fs::remove_file(dir.path().join(f)).expect("remove");
     }
     std::fs::write(dir.path().join("events.csv"), events).expect("write");
