@@ -1,5 +1,5 @@
-//! XES event logs (IEEE 1849: the XML that process-mining tools such as ProM, Disco or pm4py
-//! export) read as the `events` table, plain (`.xes`) or gzip-compressed (`.xes.gz`).
+//! XES event logs (IEEE 1849: the XML that process-mining tools, `pm4py` among them, export)
+//! read as the `events` table, plain (`.xes`) or gzip-compressed (`.xes.gz`).
 //!
 //! ```xml
 //! <log xes.version="1.0">
@@ -19,7 +19,7 @@
 //! row per event in file order, every value as its text (a `<date>`, `<int>`, `<float>`,
 //! `<boolean>` or `<id>` keeps the text of its `value`; a timestamp reaches the table's
 //! parser as written, milliseconds and offset included), an attribute an event lacks empty.
-//! A trace's attributes are given to each of its events prefixed `case:`, as pm4py does:
+//! A trace's attributes are given to each of its events prefixed `case:`, as `pm4py` does:
 //! the trace's `concept:name` is the case id, `case:concept:name`. The rest of the read
 //! (renaming, parsing, data findings) is the CSV one. An event's row is its position in the
 //! file (the first event is row 1); [`XesLog::lines`] keeps the line of each `<event>`.
@@ -62,11 +62,9 @@ const VALUE_ELEMENTS: [&str; 6] = ["string", "date", "int", "float", "boolean", 
 /// Whether a file is an XES log, by its name: `.xes` or `.xes.gz` (any case).
 #[must_use]
 pub fn is_xes(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    name.ends_with(".xes") || name.ends_with(".xes.gz")
+    let has = |p: &Path, ext: &str| p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    has(path, "xes")
+        || (has(path, "gz") && path.file_stem().is_some_and(|s| has(Path::new(s), "xes")))
 }
 
 /// A data folder's `events.xes` or, failing that, `events.xes.gz`.
@@ -167,10 +165,7 @@ impl<'a> Lines<'a> {
             self.at = 0;
             self.line = 1;
         }
-        self.line += self.bytes[self.at..offset]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
+        self.line += super::bytecount_newlines(&self.bytes[self.at..offset]) as u64;
         self.at = offset;
         self.line
     }
@@ -273,7 +268,7 @@ pub fn parse_log(bytes: &[u8], name: &str) -> Result<XesLog, InputError> {
                 let Some(open) = stack.pop() else {
                     return Err(fail(&mut lines, at, "an end tag with no start tag"));
                 };
-                close(open, &mut trace, &mut columns, &mut event_lines)
+                close(&open, &mut trace, &mut columns, &mut event_lines)
                     .map_err(|m| fail(&mut lines, at, &m))?;
                 continue;
             }
@@ -325,8 +320,7 @@ pub fn parse_log(bytes: &[u8], name: &str) -> Result<XesLog, InputError> {
             (Some(s @ (Scope::Trace | Scope::Event)), _)
                 if VALUE_ELEMENTS.contains(&tag.as_str()) =>
             {
-                let (key, value) =
-                    key_value(start, &tag).map_err(|m| fail(&mut lines, at, &m))?;
+                let (key, value) = key_value(start, &tag).map_err(|m| fail(&mut lines, at, &m))?;
                 if s == Scope::Trace {
                     trace.attributes.push((key, value));
                 } else if let Some((_, attributes)) = trace.events.last_mut() {
@@ -345,7 +339,7 @@ pub fn parse_log(bytes: &[u8], name: &str) -> Result<XesLog, InputError> {
             line,
         };
         if empty {
-            close(open, &mut trace, &mut columns, &mut event_lines)
+            close(&open, &mut trace, &mut columns, &mut event_lines)
                 .map_err(|m| fail(&mut lines, at, &m))?;
         } else {
             stack.push(open);
@@ -389,7 +383,7 @@ fn key_value(start: &BytesStart, tag: &str) -> Result<(String, String), String> 
 
 /// Closes an element: a trace gives its events' rows (an error if it has no case id).
 fn close(
-    open: Open,
+    open: &Open,
     trace: &mut Trace,
     columns: &mut Columns,
     event_lines: &mut Vec<u64>,
@@ -473,8 +467,14 @@ mod tests {
         let df = &log.events;
         assert_eq!(df.height(), 3);
         assert_eq!(texts(df, "case:concept:name"), some(&["C1", "C1", "C2"]));
-        assert_eq!(texts(df, "case:branch"), [Some("HQ".into()), Some("HQ".into()), None]);
-        assert_eq!(texts(df, "concept:name"), some(&["intake", "intake", "review"]));
+        assert_eq!(
+            texts(df, "case:branch"),
+            [Some("HQ".into()), Some("HQ".into()), None]
+        );
+        assert_eq!(
+            texts(df, "concept:name"),
+            some(&["intake", "intake", "review"])
+        );
         // Timestamps as written, offset and milliseconds included.
         assert_eq!(
             texts(df, "time:timestamp"),
@@ -488,7 +488,10 @@ mod tests {
             texts(df, "org:resource"),
             [Some("Anne & Bo".into()), None, None]
         );
-        assert_eq!(texts(df, "lifecycle:transition"), [Some("start".into()), None, None]);
+        assert_eq!(
+            texts(df, "lifecycle:transition"),
+            [Some("start".into()), None, None]
+        );
         assert_eq!(texts(df, "note"), [None, Some("has children".into()), None]);
         assert_eq!(texts(df, "cost"), [None, None, Some("12".into())]);
         assert_eq!(texts(df, "share"), [None, None, Some("0.5".into())]);
@@ -545,7 +548,11 @@ mod tests {
             .and_utc()
             .timestamp_millis();
         assert_eq!(ms.i64().expect("i64").get(2), Some(want));
-        assert!(t.absent.iter().any(|(f, c)| f == "outcome" && c == "outcome"));
+        assert!(
+            t.absent
+                .iter()
+                .any(|(f, c)| f == "outcome" && c == "outcome")
+        );
     }
 
     #[test]
@@ -585,7 +592,10 @@ mod tests {
         let err = read_log(&dir.path().join("events.xes.gz"), "events.xes.gz")
             .expect_err("not gzip")
             .to_string();
-        assert!(err.contains("events.xes.gz") && err.contains("gzip"), "{err}");
+        assert!(
+            err.contains("events.xes.gz") && err.contains("gzip"),
+            "{err}"
+        );
     }
 
     /// The error of parsing `text` as `bad.xes`.
@@ -599,23 +609,38 @@ mod tests {
     fn a_file_that_is_not_xes_or_is_cut_short_is_an_error_at_its_line_and_column() {
         // A CSV file: its text starts at line 1, column 1.
         let e = error("case_id,activity\nC1,intake\n");
-        assert!(e.contains("bad.xes") && e.contains("line 1, column 1"), "{e}");
+        assert!(
+            e.contains("bad.xes") && e.contains("line 1, column 1"),
+            "{e}"
+        );
         // Cut inside the attribute tag opened on line 3, column 5 (after 4 spaces).
         let e = error("<log>\n  <trace>\n    <string key=\"concept:name\" val");
-        assert!(e.contains("bad.xes") && e.contains("line 3, column 5"), "{e}");
+        assert!(
+            e.contains("bad.xes") && e.contains("line 3, column 5"),
+            "{e}"
+        );
         // Cut after a whole tag: the file ends inside <trace>, at line 3, column 1.
         let e = error("<log>\n  <trace>\n");
-        assert!(e.contains("line 3, column 1") && e.contains("<trace>"), "{e}");
+        assert!(
+            e.contains("line 3, column 1") && e.contains("<trace>"),
+            "{e}"
+        );
         assert!(e.contains("opened on line 2"), "{e}");
         // A mismatched end tag: `</evnt>` starts on line 2 at column 10.
         let e = error("<log><trace>\n  <event></evnt></trace></log>");
         assert!(e.contains("line 2, column 10"), "{e}");
         // XML, but not a log.
         let e = error("<?xml version=\"1.0\"?>\n<html><body/></html>\n");
-        assert!(e.contains("line 2, column 1") && e.contains("<html>"), "{e}");
+        assert!(
+            e.contains("line 2, column 1") && e.contains("<html>"),
+            "{e}"
+        );
         // An event outside a trace, on line 2 column 3.
         let e = error("<log>\n  <event/>\n</log>\n");
-        assert!(e.contains("line 2, column 3") && e.contains("outside a <trace>"), "{e}");
+        assert!(
+            e.contains("line 2, column 3") && e.contains("outside a <trace>"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -638,13 +663,16 @@ mod tests {
     fn task_list(file: &str, bytes: &[u8]) -> crate::input::tasks::TaskList {
         let dir = folder(&[
             (file, bytes),
-            ("cases.csv", b"case_id,received_at\nC1,2026-10-05 09:00:00\n"),
+            (
+                "cases.csv",
+                b"case_id,received_at\nC1,2026-10-05 09:00:00\n",
+            ),
         ]);
         let sources = DataSources::from_folder(dir.path());
         assert!(sources.events.as_deref().is_some_and(|p| p.ends_with(file)));
         let map = ColumnMap::default();
-        let cases = read_table(&dir.path().join("cases.csv"), Table::Cases, &map, &[])
-            .expect("cases");
+        let cases =
+            read_table(&dir.path().join("cases.csv"), Table::Cases, &map, &[]).expect("cases");
         read_task_list(&sources, &map, &cases).expect("task list")
     }
 
@@ -679,8 +707,16 @@ mod tests {
         assert_eq!(from_csv.rows_read, 3);
         // The same findings, a CSV row being one more than the event's position (header).
         let want = vec![
-            (1, String::from("timestamp"), String::from("no timestamp; the event is not paired into a task")),
-            (2, String::from("activity"), String::from("no activity; the event is paired into a task with an empty stage")),
+            (
+                1,
+                String::from("timestamp"),
+                String::from("no timestamp; the event is not paired into a task"),
+            ),
+            (
+                2,
+                String::from("activity"),
+                String::from("no activity; the event is paired into a task with an empty stage"),
+            ),
         ];
         assert_eq!(findings(&from_xes, 0), want);
         assert_eq!(findings(&from_csv, 1), want);
@@ -718,7 +754,13 @@ mod tests {
         for yes in ["events.xes", "log.XES", "a/b/events.xes.gz", "L.Xes.GZ"] {
             assert!(is_xes(Path::new(yes)), "{yes}");
         }
-        for no in ["events.csv", "events.gz", "xes", "events.xes.csv", "events.parquet"] {
+        for no in [
+            "events.csv",
+            "events.gz",
+            "xes",
+            "events.xes.csv",
+            "events.parquet",
+        ] {
             assert!(!is_xes(Path::new(no)), "{no}");
         }
     }

@@ -1,6 +1,7 @@
 //! The task list as an XES log (`events.xes`, the XML process-mining tools export) gives the
 //! same figures as the same events in `events.csv`.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::util::{
@@ -133,7 +134,11 @@ fn xes_log() -> String {
         "  <global scope=\"event\"><string key=\"concept:name\" value=\"__INVALID__\"/></global>\n",
     ));
     for (case, events) in TRACES {
-        x += &format!("  <trace>\n    <string key=\"concept:name\" value=\"{case}\"/>\n");
+        writeln!(
+            x,
+            "  <trace>\n    <string key=\"concept:name\" value=\"{case}\"/>"
+        )
+        .expect("write");
         for (activity, resource, at, lifecycle) in events {
             x += "    <event>\n";
             for (element, key, value) in [
@@ -143,7 +148,8 @@ fn xes_log() -> String {
                 ("string", "lifecycle:transition", lifecycle),
             ] {
                 if !value.is_empty() {
-                    x += &format!("      <{element} key=\"{key}\" value=\"{value}\"/>\n");
+                    writeln!(x, "      <{element} key=\"{key}\" value=\"{value}\"/>")
+                        .expect("write");
                 }
             }
             x += "      <int key=\"cost:total\" value=\"12\"/>\n    </event>\n";
@@ -158,7 +164,7 @@ fn csv_log() -> String {
     let mut c = String::from("case_id,activity,resource,timestamp,lifecycle\n");
     for (case, events) in TRACES {
         for (activity, resource, at, lifecycle) in events {
-            c += &format!("{case},{activity},{resource},{at},{lifecycle}\n");
+            writeln!(c, "{case},{activity},{resource},{at},{lifecycle}").expect("write");
         }
     }
     c
@@ -167,8 +173,8 @@ fn csv_log() -> String {
 /// A data folder of C01 and C02 (their rows of fixtures/cycle/cases.csv) and `events`.
 fn folder(events: (&str, &str)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cases = std::fs::read_to_string(crate::util::fixture("cycle").join("cases.csv"))
-        .expect("cases");
+    let cases =
+        std::fs::read_to_string(crate::util::fixture("cycle").join("cases.csv")).expect("cases");
     let first: Vec<&str> = cases.lines().take(3).collect();
     assert!(first[1].starts_with("C01,") && first[2].starts_with("C02,"));
     std::fs::write(dir.path().join("cases.csv"), first.join("\n") + "\n").expect("write");
@@ -196,11 +202,23 @@ fn a_hand_made_xes_log_gives_the_figures_of_its_csv_form() {
     // completion 14:30 to 15:30.
     let t = xes.table("stage_times.csv");
     let row = |stage: &str| t.find(&[("case_id", "C01"), ("stage", stage)])[0].clone();
-    assert_hours(&row("intake")["waiting_working_hours"], 10.0 / 60.0, "intake");
-    assert_hours(&row("intake")["handling_working_hours"], 20.0 / 60.0, "intake");
+    assert_hours(
+        &row("intake")["waiting_working_hours"],
+        10.0 / 60.0,
+        "intake",
+    );
+    assert_hours(
+        &row("intake")["handling_working_hours"],
+        20.0 / 60.0,
+        "intake",
+    );
     assert_hours(&row("entry")["waiting_working_hours"], 1.5, "entry");
     assert_hours(&row("entry")["handling_working_hours"], 1.0, "entry");
-    assert_hours(&row("double_check")["elapsed_working_hours"], 1.0, "double_check");
+    assert_hours(
+        &row("double_check")["elapsed_working_hours"],
+        1.0,
+        "double_check",
+    );
     assert_eq!(row("double_check")["operator"], "OP04");
     // C02's event without a timestamp (the 13th event) and the one without an activity
     // (the 14th): the same findings as at rows 14 and 15 of the CSV, and the same counts.
@@ -211,11 +229,22 @@ fn a_hand_made_xes_log_gives_the_figures_of_its_csv_form() {
             .collect()
     };
     let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect()
+        v.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
     };
-    assert_eq!(findings(&xes), pairs(&[("13", "timestamp"), ("14", "activity")]));
-    assert_eq!(findings(&csv), pairs(&[("14", "timestamp"), ("15", "activity")]));
-    let (jx, jc) = (xes.json("cycle_summary.json"), csv.json("cycle_summary.json"));
+    assert_eq!(
+        findings(&xes),
+        pairs(&[("13", "timestamp"), ("14", "activity")])
+    );
+    assert_eq!(
+        findings(&csv),
+        pairs(&[("14", "timestamp"), ("15", "activity")])
+    );
+    let (jx, jc) = (
+        xes.json("cycle_summary.json"),
+        csv.json("cycle_summary.json"),
+    );
     assert_eq!(jx["task_problems"], jc["task_problems"]);
     assert_eq!(jx["task_problems"]["no_timestamps"], 1);
     assert_eq!(jx["task_problems"]["unknown_stage"], 1);
@@ -227,12 +256,18 @@ fn a_hand_made_xes_log_gives_the_figures_of_its_csv_form() {
 
 #[test]
 fn an_empty_xes_log_is_run_like_an_empty_events_csv() {
-    let xes_dir = folder(("events.xes", "<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\"/>\n"));
+    let xes_dir = folder((
+        "events.xes",
+        "<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\"/>\n",
+    ));
     let csv_dir = folder(("events.csv", ""));
     let xes = cycle(xes_dir.path());
     let csv = cycle(csv_dir.path());
     assert_same_files(&csv, &xes);
-    let (jx, jc) = (xes.json("cycle_summary.json"), csv.json("cycle_summary.json"));
+    let (jx, jc) = (
+        xes.json("cycle_summary.json"),
+        csv.json("cycle_summary.json"),
+    );
     assert_eq!(jx["task_rows_read"], 0);
     assert_eq!(jx["tasks"], jc["tasks"]);
     assert_eq!(jx["tasks"], 0);
@@ -249,5 +284,8 @@ fn a_broken_xes_log_stops_the_run_at_its_line_and_column() {
     r.assert_code(2);
     let text = crate::util::squash(&r.stderr);
     assert!(text.contains("events.xes"), "{text}");
-    assert!(text.contains(&crate::util::squash("line 4, column 3")), "{text}");
+    assert!(
+        text.contains(&crate::util::squash("line 4, column 3")),
+        "{text}"
+    );
 }
