@@ -7,7 +7,11 @@
 //! # Event logs
 //! An event log has one row per event: `case_id, activity, resource, timestamp` and optionally
 //! `lifecycle` and `outcome`, renamed by the `events` section of `columns.yaml` like any
-//! table (e.g. `case_id: "case:concept:name"`). The events of one case and activity, in time
+//! table (e.g. `case_id: "case:concept:name"`). It is `events.csv` or `events.parquet`, or an
+//! XES log `events.xes` / `events.xes.gz` ([`super::xes`]): one row per `<event>`, a row
+//! being the event's position in the file, its fields read from the standard XES keys
+//! (`case:concept:name`, `concept:name`, `org:resource`, `time:timestamp`,
+//! `lifecycle:transition`) unless `columns.yaml` maps them. The events of one case and activity, in time
 //! order, are paired into tasks: `assign` (or `schedule`) opens a task, `start` opens one
 //! unless it follows an `assign`, `complete` closes the open task or, after another
 //! `complete` (or first), is a task of its own. Without a lifecycle every event is a
@@ -17,7 +21,8 @@
 //! [`validate`] reports, each with its file and row: a task that completes before it starts,
 //! one started before it was assigned, a task for a case that is not in `cases`, visits of
 //! one case that overlap in time, an unknown stage, a task with no timestamp, an empty case
-//! id, and (event logs) an unknown lifecycle value. No task is dropped: a negative waiting or
+//! id, and (event logs) an unknown lifecycle value, an event with no timestamp (not paired)
+//! or with no activity (a task with an empty stage). No task is dropped: a negative waiting or
 //! handling time is left empty by the cycle-time computations.
 
 use std::collections::BTreeMap;
@@ -98,7 +103,10 @@ pub fn read_task_list(
     cases: &TableData,
 ) -> Result<TaskList, InputError> {
     // An XES log's fields are read from its standard keys unless columns.yaml maps them.
-    let events_map = sources.events.as_deref().map(|p| xes::map_for(p, Table::Events, map));
+    let events_map = sources
+        .events
+        .as_deref()
+        .map(|p| xes::map_for(p, Table::Events, map));
     let map: &ColumnMap = events_map.as_deref().unwrap_or(map);
     let column_of = |table: Table, field: &str| {
         map.mappings(table)
@@ -241,7 +249,10 @@ fn pair_events(
             "timestamp",
             col("timestamp").is_null().and(
                 col(ROW)
-                    .is_in(lit(Series::new("r".into(), unread("timestamp"))).implode(false), false)
+                    .is_in(
+                        lit(Series::new("r".into(), unread("timestamp"))).implode(false),
+                        false,
+                    )
                     .not(),
             ),
             "no timestamp; the event is not paired into a task",
