@@ -605,42 +605,40 @@ mod tests {
             .to_string()
     }
 
+    /// Asserts that parsing `text` stops at `place` with an error naming the file and
+    /// saying `what`.
+    #[track_caller]
+    fn assert_error_at(text: &str, place: &str, what: &str) {
+        let e = error(text);
+        assert!(
+            e.contains("bad.xes") && e.contains(place) && e.contains(what),
+            "{e}"
+        );
+    }
+
     #[test]
     fn a_file_that_is_not_xes_or_is_cut_short_is_an_error_at_its_line_and_column() {
         // A CSV file: its text starts at line 1, column 1.
-        let e = error("case_id,activity\nC1,intake\n");
-        assert!(
-            e.contains("bad.xes") && e.contains("line 1, column 1"),
-            "{e}"
+        assert_error_at(
+            "case_id,activity\nC1,intake\n",
+            "line 1, column 1",
+            "not an XES log",
         );
         // Cut inside the attribute tag opened on line 3, column 5 (after 4 spaces).
-        let e = error("<log>\n  <trace>\n    <string key=\"concept:name\" val");
-        assert!(
-            e.contains("bad.xes") && e.contains("line 3, column 5"),
-            "{e}"
-        );
-        // Cut after a whole tag: the file ends inside <trace>, at line 3, column 1.
-        let e = error("<log>\n  <trace>\n");
-        assert!(
-            e.contains("line 3, column 1") && e.contains("<trace>"),
-            "{e}"
-        );
-        assert!(e.contains("opened on line 2"), "{e}");
+        let cut = "<log>\n  <trace>\n    <string key=\"concept:name\" val";
+        assert_error_at(cut, "line 3, column 5", "not well-formed XML");
+        // Cut after a whole tag: the file ends inside <trace> (line 2), at line 3, column 1.
+        let cut = "<log>\n  <trace>\n";
+        assert_error_at(cut, "line 3, column 1", "inside <trace> (opened on line 2)");
         // A mismatched end tag: `</evnt>` starts on line 2 at column 10.
-        let e = error("<log><trace>\n  <event></evnt></trace></log>");
-        assert!(e.contains("line 2, column 10"), "{e}");
+        let bad = "<log><trace>\n  <event></evnt></trace></log>";
+        assert_error_at(bad, "line 2, column 10", "</evnt>");
         // XML, but not a log.
-        let e = error("<?xml version=\"1.0\"?>\n<html><body/></html>\n");
-        assert!(
-            e.contains("line 2, column 1") && e.contains("<html>"),
-            "{e}"
-        );
+        let html = "<?xml version=\"1.0\"?>\n<html><body/></html>\n";
+        assert_error_at(html, "line 2, column 1", "<html>");
         // An event outside a trace, on line 2 column 3.
-        let e = error("<log>\n  <event/>\n</log>\n");
-        assert!(
-            e.contains("line 2, column 3") && e.contains("outside a <trace>"),
-            "{e}"
-        );
+        let stray = "<log>\n  <event/>\n</log>\n";
+        assert_error_at(stray, "line 2, column 3", "outside a <trace>");
     }
 
     #[test]

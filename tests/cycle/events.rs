@@ -1,7 +1,7 @@
 //! The task list as a process-mining event log gives the same figures.
 
 use crate::util::{
-    Table, assert_hours, copy_fixture, cycle_fixture, cycle_rules, run, status_fixture,
+    Table, assert_hours, copy_fixture_without, cycle_fixture, cycle_rules, run, status_fixture,
 };
 
 /// A table without the named columns (row numbers differ between a task list and an event
@@ -62,10 +62,10 @@ fn the_event_log_gives_the_same_status() {
 
 /// A copy of the cycle fixture whose task list is `events` (reference column names).
 fn with_events(events: &str) -> tempfile::TempDir {
-    let dir = copy_fixture("cycle");
-    for f in ["tasks.csv", "events.csv", "events.xes", "columns.yaml"] {
-        std::fs::remove_file(dir.path().join(f)).expect("remove");
-    }
+    let dir = copy_fixture_without(
+        "cycle",
+        &["tasks.csv", "events.csv", "events.xes", "columns.yaml"],
+    );
     std::fs::write(dir.path().join("events.csv"), events).expect("write");
     dir
 }

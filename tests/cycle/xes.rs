@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::util::{
-    Run, Table, assert_hours, copy_fixture, cycle_fixture, cycle_rules, run, status_fixture,
+    Run, Table, assert_hours, copy_fixture_without, cycle_fixture, cycle_rules, run, status_fixture,
 };
 
 /// The outputs that do not depend on where each task's row is: equal byte for byte.
@@ -67,10 +67,7 @@ fn the_fixture_log_as_xes_gives_the_same_figures_as_its_csv_form() {
 fn a_folder_with_events_xes_and_no_column_map_reads_the_standard_keys() {
     // The fixture without its task list, its CSV log and its columns.yaml: events.xes is
     // found in the folder and read by its XES keys.
-    let dir = copy_fixture("cycle");
-    for f in ["tasks.csv", "events.csv", "columns.yaml"] {
-        std::fs::remove_file(dir.path().join(f)).expect("remove");
-    }
+    let dir = copy_fixture_without("cycle", &["tasks.csv", "events.csv", "columns.yaml"]);
     let rules = cycle_rules();
     let xes = run("cycle", dir.path(), &["--rules", rules.as_str()]);
     let tasks = cycle_fixture(&[]);
@@ -188,13 +185,23 @@ fn cycle(dir: &Path) -> Run {
     r
 }
 
+/// `cycle` on a folder with `xes` as events.xes and one with `csv` as events.csv (each with
+/// C01 and C02): the runs, after checking that their row-free outputs are equal, and their
+/// `cycle_summary.json`.
+fn xes_and_csv(xes: &str, csv: &str) -> [(Run, serde_json::Value); 2] {
+    let xes_dir = folder(("events.xes", xes));
+    let csv_dir = folder(("events.csv", csv));
+    let runs = [cycle(xes_dir.path()), cycle(csv_dir.path())];
+    assert_same_files(&runs[1], &runs[0]);
+    runs.map(|r| {
+        let j = r.json("cycle_summary.json");
+        (r, j)
+    })
+}
+
 #[test]
 fn a_hand_made_xes_log_gives_the_figures_of_its_csv_form() {
-    let xes_dir = folder(("events.xes", &xes_log()));
-    let csv_dir = folder(("events.csv", &csv_log()));
-    let xes = cycle(xes_dir.path());
-    let csv = cycle(csv_dir.path());
-    assert_same_files(&csv, &xes);
+    let [(xes, jx), (csv, jc)] = xes_and_csv(&xes_log(), &csv_log());
     assert_same_stage_times(&csv, &xes);
     // By hand (Mon 2026-10-05, 09:00-12:00 and 13:00-17:30): intake waits 09:00 -> 09:10
     // and is handled 09:10 -> 09:30; entry waits 11:00 -> 13:30 less the lunch hour = 1.5 h
@@ -241,10 +248,6 @@ fn a_hand_made_xes_log_gives_the_figures_of_its_csv_form() {
         findings(&csv),
         pairs(&[("14", "timestamp"), ("15", "activity")])
     );
-    let (jx, jc) = (
-        xes.json("cycle_summary.json"),
-        csv.json("cycle_summary.json"),
-    );
     assert_eq!(jx["task_problems"], jc["task_problems"]);
     assert_eq!(jx["task_problems"]["no_timestamps"], 1);
     assert_eq!(jx["task_problems"]["unknown_stage"], 1);
@@ -256,18 +259,8 @@ fn a_hand_made_xes_log_gives_the_figures_of_its_csv_form() {
 
 #[test]
 fn an_empty_xes_log_is_run_like_an_empty_events_csv() {
-    let xes_dir = folder((
-        "events.xes",
-        "<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\"/>\n",
-    ));
-    let csv_dir = folder(("events.csv", ""));
-    let xes = cycle(xes_dir.path());
-    let csv = cycle(csv_dir.path());
-    assert_same_files(&csv, &xes);
-    let (jx, jc) = (
-        xes.json("cycle_summary.json"),
-        csv.json("cycle_summary.json"),
-    );
+    let [(_, jx), (_, jc)] =
+        xes_and_csv("<?xml version=\"1.0\"?>\n<log xes.version=\"1.0\"/>\n", "");
     assert_eq!(jx["task_rows_read"], 0);
     assert_eq!(jx["tasks"], jc["tasks"]);
     assert_eq!(jx["tasks"], 0);
