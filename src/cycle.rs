@@ -424,10 +424,16 @@ impl Inputs {
         for p in &self.task_problems {
             *counts.entry(p.kind).or_default() += 1;
         }
+        // The event log's own problems (`tasks::pair_events`): an event with no timestamp
+        // counts as a task with none, one with no activity as one of an unknown stage.
         for i in &self.tasks.issues {
-            if i.field == "lifecycle" {
-                *counts.entry("unknown_lifecycle").or_default() += 1;
-            }
+            let kind = match i.field.as_str() {
+                "lifecycle" => "unknown_lifecycle",
+                "timestamp" => "no_timestamps",
+                "activity" => "unknown_stage",
+                _ => continue,
+            };
+            *counts.entry(kind).or_default() += 1;
         }
         counts
     }

@@ -66,7 +66,8 @@ Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.
     /// Cycle times in working time: per case, per case and stage, per operator, percentiles
     /// and SLA compliance.
     ///
-    /// Reads cases, the task list (tasks.csv, or an event log events.csv, or, with neither,
+    /// Reads cases, the task list (tasks.csv, or an event log events.csv, .parquet, .xes or
+    /// .xes.gz, or, with neither,
     /// tasks derived from the cases' stage timestamps), calendar.yaml (working days, hours,
     /// holidays; the office standard when there is none) and the rule set's time limits
     /// (`duration` and `cycle_time` rules). Writes to the output folder:
@@ -298,8 +299,8 @@ pub struct TimeDataArgs {
     /// The task list (overrides the folder's tasks file).
     #[arg(long, value_name = "FILE")]
     pub tasks: Option<PathBuf>,
-    /// An event log to use as the task list (overrides the folder's events file; used when
-    /// there is no tasks file).
+    /// An event log to use as the task list: CSV, Parquet, XES (`.xes`, `.xes.gz`); overrides
+    /// the folder's events file; used when there is no tasks file.
     #[arg(long, value_name = "FILE")]
     pub events: Option<PathBuf>,
     /// The working calendar (overrides the folder's calendar.yaml).

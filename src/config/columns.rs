@@ -138,6 +138,31 @@ impl ColumnMap {
         out
     }
 
+    /// The map with `defaults` (field, column) for the reference fields of `table` that
+    /// `columns.yaml` does not map: the standard names of a file format (an XES event log's
+    /// keys). An entry written in `columns.yaml` wins.
+    #[must_use]
+    pub fn with_default_columns(&self, table: Table, defaults: &[(&str, &str)]) -> Self {
+        let mut out = self.clone();
+        let list = out.tables.entry(table).or_default();
+        for (field, column) in defaults {
+            let Some(f) = table.field(field) else {
+                continue;
+            };
+            if !list.iter().any(|m| m.field == *field) {
+                list.push(Mapping {
+                    field: (*field).to_owned(),
+                    column: (*column).to_owned(),
+                    ty: f.ty,
+                    custom: false,
+                    line: None,
+                    values: Vec::new(),
+                });
+            }
+        }
+        out
+    }
+
     /// Where a field's column name comes from, for error messages.
     #[must_use]
     pub fn map_entry(&self, table: Table, field: &str) -> String {
@@ -150,6 +175,9 @@ impl ColumnMap {
             Some(Mapping {
                 line: Some(line), ..
             }) => format!("{file}:{line}: {table}.{field}"),
+            Some(Mapping { column, .. }) => format!(
+                "no `{table}.{field}` entry in {file}, so the file format's own name `{column}` is used"
+            ),
             _ => format!("no `{table}.{field}` entry in {file}, so the reference name is used"),
         }
     }

@@ -1,5 +1,6 @@
 //! Reading a data folder (SCHEMA.md): `cases` and the optional `tasks`, `operators`,
-//! `authority` and `findings` tables, CSV or Parquet, through the column map.
+//! `authority` and `findings` tables, CSV or Parquet, through the column map (the `events`
+//! table may also be an XES log: [`xes`]).
 //!
 //! Every file is read as text first, renamed to our field names, then each field is parsed
 //! into its type by polars expressions: a value is read as it is with the field's first
@@ -13,6 +14,7 @@
 pub mod reference;
 pub mod tasks;
 pub mod time_zone;
+pub mod xes;
 
 use std::path::{Path, PathBuf};
 
@@ -191,7 +193,7 @@ pub struct DataSources {
 
 impl DataSources {
     /// Finds the files of a data folder: `<table>.csv` or `<table>.parquet` (including
-    /// `events`, an event log), `columns.yaml`,
+    /// `events`, an event log, which may also be `events.xes` or `events.xes.gz`), `columns.yaml`,
     /// `calendar.yaml`, `settings.yaml`.
     #[must_use]
     pub fn from_folder(dir: &Path) -> Self {
@@ -209,7 +211,7 @@ impl DataSources {
             operators: find("operators"),
             authority: find("authority"),
             findings: find("findings"),
-            events: find("events"),
+            events: find("events").or_else(|| xes::find_in(dir)),
             columns: file("columns.yaml"),
             calendar: file("calendar.yaml"),
             settings: file("settings.yaml"),
@@ -279,10 +281,12 @@ pub fn read_table_fields(
     let mut phases = crate::timing::Phases::new();
     let name = path.display().to_string();
     let is_parquet = path.extension().is_some_and(|e| e == "parquet");
+    let is_xes = xes::is_xes(path);
+    let map: &ColumnMap = &xes::map_for(path, table, map);
     let mut mappings = map.mappings(table);
     let key = table.fields()[0].name;
     // The file's columns, from its header (or Parquet schema), to pick the ones to read.
-    let header = only.and_then(|_| {
+    let header = only.filter(|_| !is_xes).and_then(|_| {
         if is_parquet {
             parquet_columns(path)
         } else if map.plain_csv() {
@@ -304,12 +308,14 @@ pub fn read_table_fields(
     });
     let raw = if is_parquet {
         read_parquet(path, &name, projection.as_deref())?
+    } else if is_xes {
+        xes::read_events(path, &name)?
     } else {
         read_csv(path, &name, projection.as_deref(), map)?
     };
     phases.done("  file read");
     // Rows as a spreadsheet shows them: the header is row `header_row`.
-    let first_row: u64 = if is_parquet {
+    let first_row: u64 = if is_parquet || is_xes {
         1
     } else {
         map.header_row as u64 + 1

@@ -7,7 +7,11 @@
 //! # Event logs
 //! An event log has one row per event: `case_id, activity, resource, timestamp` and optionally
 //! `lifecycle` and `outcome`, renamed by the `events` section of `columns.yaml` like any
-//! table (e.g. `case_id: "case:concept:name"`). The events of one case and activity, in time
+//! table (e.g. `case_id: "case:concept:name"`). It is `events.csv` or `events.parquet`, or an
+//! XES log `events.xes` / `events.xes.gz` ([`super::xes`]): one row per `<event>`, a row
+//! being the event's position in the file, its fields read from the standard XES keys
+//! (`case:concept:name`, `concept:name`, `org:resource`, `time:timestamp`,
+//! `lifecycle:transition`) unless `columns.yaml` maps them. The events of one case and activity, in time
 //! order, are paired into tasks: `assign` (or `schedule`) opens a task, `start` opens one
 //! unless it follows an `assign`, `complete` closes the open task or, after another
 //! `complete` (or first), is a task of its own. Without a lifecycle every event is a
@@ -17,7 +21,8 @@
 //! [`validate`] reports, each with its file and row: a task that completes before it starts,
 //! one started before it was assigned, a task for a case that is not in `cases`, visits of
 //! one case that overlap in time, an unknown stage, a task with no timestamp, an empty case
-//! id, and (event logs) an unknown lifecycle value. No task is dropped: a negative waiting or
+//! id, and (event logs) an unknown lifecycle value, an event with no timestamp (not paired)
+//! or with no activity (a task with an empty stage). No task is dropped: a negative waiting or
 //! handling time is left empty by the cycle-time computations.
 
 use std::collections::BTreeMap;
@@ -25,7 +30,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::{
-    DataIssue, DataSources, InputError, ROW, TableData, column_str, column_u64, read_table,
+    DataIssue, DataSources, InputError, ROW, TableData, column_str, column_u64, read_table, xes,
 };
 use crate::config::columns::ColumnMap;
 use crate::schema::{STAGE_FINISHED_FIELDS, STAGE_OPERATOR_FIELDS, STAGES, Table, WAIT_STEPS};
@@ -108,6 +113,12 @@ pub fn read_task_list(
     map: &ColumnMap,
     cases: Option<&TableData>,
 ) -> Result<TaskList, InputError> {
+    // An XES log's fields are read from its standard keys unless columns.yaml maps them.
+    let events_map = sources
+        .events
+        .as_deref()
+        .map(|p| xes::map_for(p, Table::Events, map));
+    let map: &ColumnMap = events_map.as_deref().unwrap_or(map);
     let column_of = |table: Table, field: &str| {
         map.mappings(table)
             .into_iter()
@@ -158,7 +169,8 @@ pub fn read_task_list(
         ]
         .into_iter()
         .collect();
-        let (df, issues) = pair_events(&t, &columns).map_err(|e| parse_error(&t.file, &e))?;
+        let (df, issues) = pair_events(&t, &|field| column_of(Table::Events, field))
+            .map_err(|e| parse_error(&t.file, &e))?;
         let (df, other_activities) =
             other_stage(df, &t.df).map_err(|e| parse_error(&t.file, &e))?;
         let event_span =
@@ -406,100 +418,76 @@ fn lifecycle_code() -> Expr {
         .otherwise(lit(NULL).cast(DataType::Int32))
 }
 
-/// Pairs the events of an event log into tasks (see the module docs).
+/// Pairs the events of an event log into tasks (see the module docs); `column` gives a
+/// field's column, for the problems: an unknown lifecycle, an event with no timestamp (not
+/// paired) or no activity (a task with an empty stage), each reported at its row.
 fn pair_events(
     t: &TableData,
-    columns: &BTreeMap<&'static str, String>,
+    column: &dyn Fn(&str) -> String,
 ) -> PolarsResult<(DataFrame, Vec<DataIssue>)> {
-    let lifecycle_column = columns.get("lifecycle").map_or("", String::as_str);
     let coded =
         t.df.clone()
             .lazy()
             .with_column(lifecycle_code().alias("__lc"))
             .collect()?;
     let mut issues = Vec::new();
-    let unknown = coded
-        .clone()
-        .lazy()
-        .filter(col("__lc").is_null())
-        .select([col(ROW), col("case_id"), col("lifecycle")])
-        .collect()?;
-    for ((row, case), value) in column_u64(&unknown, ROW)
-        .into_iter()
-        .zip(column_str(&unknown, "case_id"))
-        .zip(column_str(&unknown, "lifecycle"))
-    {
-        issues.push(DataIssue {
-            file: t.file.clone(),
-            row,
-            table: String::from("events"),
-            case_id: case.unwrap_or_default(),
-            field: String::from("lifecycle"),
-            column: lifecycle_column.to_owned(),
-            value: value.unwrap_or_default(),
-            problem: String::from(
-                "unknown lifecycle (expected assign, schedule, start or complete); the event is not paired into a task",
-            ),
-        });
-    }
-    // An event with no time cannot be placed in a task, one with no activity in no stage:
-    // each is listed (an unreadable time is listed by the reader already).
-    let unplaced = coded
-        .clone()
-        .lazy()
-        .filter(col("__lc").is_not_null())
-        .select([
-            col(ROW),
-            col("case_id"),
-            col("timestamp").is_null().alias("__no_time"),
-            col("activity").is_null().alias("__no_activity"),
-        ])
-        .filter(col("__no_time").or(col("__no_activity")))
-        .collect()?;
-    let unreadable: std::collections::BTreeSet<u64> = t
-        .issues
-        .iter()
-        .filter(|i| i.field == "timestamp")
-        .map(|i| i.row)
-        .collect();
-    let flags = |name: &str| -> Vec<bool> {
-        unplaced
-            .column(name)
-            .and_then(|c| c.bool().cloned())
-            .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
-            .unwrap_or_default()
+    // A value that did not parse is already a data finding: not reported again as missing.
+    let unread = |field: &str| -> Vec<u64> {
+        t.issues
+            .iter()
+            .filter(|i| i.field == field)
+            .map(|i| i.row)
+            .collect()
     };
-    let (no_time, no_activity) = (flags("__no_time"), flags("__no_activity"));
-    for (i, (row, case)) in column_u64(&unplaced, ROW)
-        .into_iter()
-        .zip(column_str(&unplaced, "case_id"))
-        .enumerate()
-    {
-        let mut add = |field: &str, problem: &str| {
+    let checks = [
+        (
+            "lifecycle",
+            col("__lc").is_null(),
+            "unknown lifecycle (expected assign, schedule, start or complete); the event is not paired into a task",
+        ),
+        (
+            "timestamp",
+            col("timestamp").is_null().and(
+                col(ROW)
+                    .is_in(
+                        lit(Series::new("r".into(), unread("timestamp"))).implode(false),
+                        false,
+                    )
+                    .not(),
+            ),
+            "no timestamp; the event is not paired into a task",
+        ),
+        (
+            "activity",
+            col("activity").is_null(),
+            "no activity; the event is paired into a task with an empty stage",
+        ),
+    ];
+    for (field, bad, problem) in checks {
+        let found = coded
+            .clone()
+            .lazy()
+            .filter(bad)
+            .select([col(ROW), col("case_id"), col(field).cast(DataType::String)])
+            .collect()?;
+        for ((row, case), value) in column_u64(&found, ROW)
+            .into_iter()
+            .zip(column_str(&found, "case_id"))
+            .zip(column_str(&found, field))
+        {
             issues.push(DataIssue {
                 file: t.file.clone(),
                 row,
                 table: String::from("events"),
-                case_id: case.clone().unwrap_or_default(),
+                case_id: case.unwrap_or_default(),
                 field: field.to_owned(),
-                column: columns.get(field).cloned().unwrap_or_default(),
-                value: String::new(),
+                column: column(field),
+                value: value.unwrap_or_default(),
                 problem: problem.to_owned(),
             });
-        };
-        if no_time[i] && !unreadable.contains(&row) {
-            add(
-                "timestamp",
-                "the event has no timestamp: it is not paired into a task",
-            );
-        }
-        if no_activity[i] {
-            add(
-                "activity",
-                "the event has no activity: its task is in no stage",
-            );
         }
     }
+    issues.sort();
     let group = [col("case_id"), col("activity")];
     let paired = coded
         .lazy()

@@ -1,13 +1,10 @@
 //! Without a task list, tasks are derived from the cases' stage timestamps.
 
-use crate::util::{Table, assert_hours, copy_fixture, cycle_rules, fixture, run};
+use crate::util::{Table, assert_hours, copy_fixture_without, cycle_rules, fixture, run};
 
 #[test]
 fn cycle_without_tasks_derives_them_from_the_cases() {
-    let dir = copy_fixture("cycle");
-    for f in ["tasks.csv", "events.csv"] {
-        std::fs::remove_file(dir.path().join(f)).expect("remove");
-    }
+    let dir = copy_fixture_without("cycle", &["tasks.csv", "events.csv", "events.xes"]);
     let rules = cycle_rules();
     let r = run("cycle", dir.path(), &["--rules", rules.as_str()]);
     r.assert_code(0);

@@ -1,7 +1,7 @@
 //! The task list as a process-mining event log gives the same figures.
 
 use crate::util::{
-    Table, assert_hours, copy_fixture, cycle_fixture, cycle_rules, run, status_fixture,
+    Table, assert_hours, copy_fixture_without, cycle_fixture, cycle_rules, run, status_fixture,
 };
 
 /// A table without the named columns (row numbers differ between a task list and an event
@@ -62,10 +62,10 @@ fn the_event_log_gives_the_same_status() {
 
 /// A copy of the cycle fixture whose task list is `events` (reference column names).
 fn with_events(events: &str) -> tempfile::TempDir {
-    let dir = copy_fixture("cycle");
-    for f in ["tasks.csv", "events.csv", "columns.yaml"] {
-        std::fs::remove_file(dir.path().join(f)).expect("remove");
-    }
+    let dir = copy_fixture_without(
+        "cycle",
+        &["tasks.csv", "events.csv", "events.xes", "columns.yaml"],
+    );
     std::fs::write(dir.path().join("events.csv"), events).expect("write");
     dir
 }
@@ -130,4 +130,29 @@ fn an_unknown_lifecycle_is_reported_and_the_run_goes_on() {
         0.5,
         "intake",
     );
+}
+
+/// The event log of `an_event_without_timestamp_or_activity_is_reported`: row 2 has no
+/// timestamp, row 3 no activity, row 4 is a plain completion.
+pub const EVENTS_WITH_GAPS: &str = "case_id,activity,resource,timestamp\n\
+     C01,intake,OP01,\n\
+     C01,,OP01,2026-10-05 09:30:00\n\
+     C01,review,OP02,2026-10-05 11:00:00\n";
+
+#[test]
+fn an_event_without_timestamp_or_activity_is_reported() {
+    let dir = with_events(EVENTS_WITH_GAPS);
+    let rules = cycle_rules();
+    let r = run("cycle", dir.path(), &["--rules", rules.as_str()]);
+    r.assert_code(0);
+    let data = r.table("data_findings.csv");
+    assert_eq!(data.rows.len(), 2, "{:?}", data.rows);
+    assert_eq!(data.find(&[("row", "2"), ("field", "timestamp")]).len(), 1);
+    assert_eq!(data.find(&[("row", "3"), ("field", "activity")]).len(), 1);
+    let j = r.json("cycle_summary.json");
+    assert_eq!(j["task_problems"]["no_timestamps"], 1);
+    assert_eq!(j["task_problems"]["unknown_stage"], 1);
+    assert_eq!(j["task_rows_read"], 3);
+    // The timestamp-less event is not paired; the activity-less one is a task of its own.
+    assert_eq!(j["tasks"], 2);
 }

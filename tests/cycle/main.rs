@@ -11,6 +11,7 @@
 //! - `status`: the day's status per stage and operator, reconciliation, stuck cases,
 //!   exceptions and exit codes;
 //! - `events`: the event log gives the same figures as the task list;
+//! - `xes`: the event log as XES gives the same figures as its CSV form;
 //! - `bad_data`: bad tasks and calendars are reported with their row or location, counted,
 //!   and the run goes on (or stops with --strict);
 //! - `derived`: without a task list, tasks come from the cases' stage timestamps.
@@ -24,3 +25,4 @@ mod pm4py;
 mod rules;
 mod status;
 mod util;
+mod xes;

@@ -7,7 +7,8 @@
 //! figures for them are made by `tests/pm4py/setup.sh` under `target/pm4py` (`.ci/run` calls
 //! it): pm4py reads the XES form with its own importer and converts the times to
 //! Europe/Amsterdam with pandas' time-zone database; policyqc reads the CSV form with XES
-//! column names (mapped in `columns.yaml`) and converts with chrono-tz. The business week is
+//! column names (mapped in `columns.yaml`), and the XES form with its own importer, and
+//! converts with chrono-tz. The business week is
 //! the same on both sides: Monday to Friday, 08:00-12:00 and 13:00-17:00.
 //!
 //! Without `target/pm4py` (a machine that has not run the setup) the tests say so and pass,
@@ -173,4 +174,15 @@ fn receipt_csv_alone_gives_pm4pys_case_durations() {
 #[test]
 fn reviewing_csv_alone_gives_pm4pys_case_durations() {
     compare("reviewing", "csv");
+}
+
+/// The XES form of the same logs, read by policyqc's own importer, gives the same figures.
+#[test]
+fn receipt_xes_alone_gives_pm4pys_case_durations() {
+    compare("receipt", "xes");
+}
+
+#[test]
+fn reviewing_xes_alone_gives_pm4pys_case_durations() {
+    compare("reviewing", "xes");
 }

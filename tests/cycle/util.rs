@@ -122,6 +122,15 @@ pub fn copy_fixture(name: &str) -> TempDir {
     tmp
 }
 
+/// A fresh copy of a fixture folder's files without `remove` (e.g. its task list).
+pub fn copy_fixture_without(name: &str, remove: &[&str]) -> TempDir {
+    let dir = copy_fixture(name);
+    for f in remove {
+        std::fs::remove_file(dir.path().join(f)).expect("remove");
+    }
+    dir
+}
+
 /// A number of an output cell.
 #[track_caller]
 pub fn num(cell: &str) -> f64 {
