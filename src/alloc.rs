@@ -49,3 +49,14 @@ fn no_huge_pages() {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
+
+/// `policyqc rules --format json | head`: a closed pipe ends the program quietly, as it does
+/// `cat`, instead of a panic on the next print (Rust ignores SIGPIPE by default).
+#[allow(unsafe_code)]
+pub fn default_sigpipe() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: restores the default disposition of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}

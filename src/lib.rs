@@ -29,6 +29,7 @@ pub mod cli;
 pub mod config;
 pub mod cycle;
 pub mod engine;
+pub mod explain;
 pub mod generate;
 pub mod hash;
 pub mod history;

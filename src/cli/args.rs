@@ -62,7 +62,38 @@ Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.
     #[command(after_help = "Example: policyqc validate rules/")]
     Validate(ValidateArgs),
     /// List the rules of a rule set, or print the rule-kind reference.
+    #[command(after_help = "Examples:
+  policyqc rules
+  policyqc rules --format json | jq '.[] | select(.error_point == 5) | .id'
+  policyqc rules --kinds > kinds.md")]
     Rules(RulesArgs),
+    /// Explain a rule in words (or every rule of an error point: EP5), with a passing and a
+    /// failing case.
+    ///
+    /// Prints the rule's title, checkpoint, error point and its definition, severity, who
+    /// answers for a finding, which cases it applies to and what it checks, in words, the
+    /// settings it uses, its source `file:line`, and a passing and a failing case with the
+    /// fields it reads. The examples are real cases of a month generated on the spot
+    /// (2,000 cases, a fixed seed, 5% errors) and checked with the rule set; a rule no
+    /// generated case fails says so.
+    #[command(after_help = "Examples:
+  policyqc explain entry.premium_miscomputed
+  policyqc explain EP5
+  policyqc explain intake.policy_no_format --settings settings.yaml --format json
+
+Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad rule set.")]
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:
+  policyqc completions bash > ~/.local/share/bash-completion/completions/policyqc
+  policyqc completions zsh > ~/.zfunc/_policyqc
+  policyqc completions fish > ~/.config/fish/completions/policyqc.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), generated from the same definition as `--help`.
+    #[command(after_help = "Examples:
+  policyqc man > policyqc.1 && man ./policyqc.1
+  policyqc man | sudo tee /usr/local/share/man/man1/policyqc.1 >/dev/null")]
+    Man,
     /// Cycle times in working time: per case, per case and stage, per operator, percentiles
     /// and SLA compliance.
     ///
@@ -402,6 +433,46 @@ pub struct ValidateArgs {
     /// setting is reported with its `file:line:column`.
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
+    /// Output format: with `json`, the result (valid or every problem) is one JSON document
+    /// on standard output.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+/// `policyqc completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Text for people or JSON for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Lines for a terminal.
+    Text,
+    /// One JSON document on standard output (stable keys, documented in README).
+    Json,
+}
+
+/// `policyqc explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id (`entry.premium_miscomputed`) or an error point (`EP5`).
+    pub query: String,
+    /// The rule directory (default: the built-in pack).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Insurer settings (`settings.yaml`): the values the rule's settings take.
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Leave out the passing and failing examples (no month is generated).
+    #[arg(long)]
+    pub no_examples: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
 }
 
 /// `policyqc rules`.
@@ -415,6 +486,9 @@ pub struct RulesArgs {
     /// Print the insurer settings reference (Markdown: every setting, its type and default).
     #[arg(long, conflicts_with = "kinds")]
     pub settings: bool,
+    /// Output format of the rule list.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
 }
 
 /// `policyqc scorecard`.

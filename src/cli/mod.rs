@@ -5,6 +5,7 @@
 pub mod args;
 pub mod check;
 pub mod cycle;
+pub mod explain;
 pub mod generate;
 pub mod init;
 pub mod rules;
@@ -40,6 +41,13 @@ pub fn main() -> i32 {
         Command::Init(a) => init::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
+        Command::Explain(a) => explain::run(&a),
+        Command::Completions(a) => {
+            let mut cmd = <args::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(a.shell, &mut cmd, "policyqc", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => man(),
         Command::Cycle(a) => cycle::run(&a),
         Command::Status(a) => status::run(&a),
         Command::Scorecard(a) => scorecard::run(&a),
@@ -71,4 +79,19 @@ pub(crate) fn report_run_error(e: crate::check::RunError) -> miette::Report {
         }
         other => miette::Report::new(other),
     }
+}
+
+/// `policyqc man`: the manual page of the command and every subcommand, in one roff page.
+fn man() -> miette::Result<i32> {
+    let cmd = <args::Cli as clap::CommandFactory>::command();
+    let mut out = std::io::stdout().lock();
+    let page = clap_mangen::Man::new(cmd.clone());
+    page.render(&mut out).map_err(|e| miette::miette!("{e}"))?;
+    for sub in cmd.get_subcommands() {
+        clap_mangen::Man::new(sub.clone())
+            .title(format!("policyqc-{}", sub.get_name()))
+            .render(&mut out)
+            .map_err(|e| miette::miette!("{e}"))?;
+    }
+    Ok(EXIT_OK)
 }

@@ -1,6 +1,6 @@
 //! `policyqc rules`: the rule list, or the rule-kind reference.
 
-use super::args::RulesArgs;
+use super::args::{OutputFormat, RulesArgs};
 use super::{EXIT_OK, report_run_error};
 use crate::check::{load_column_map, load_rules};
 
@@ -21,6 +21,30 @@ pub fn run(a: &RulesArgs) -> miette::Result<i32> {
         &crate::config::settings::Settings::default(),
     )
     .map_err(report_run_error)?;
+    if a.format == OutputFormat::Json {
+        let list: Vec<serde_json::Value> = set
+            .rules
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "title": r.title,
+                    "checkpoint": r.checkpoint,
+                    "error_point": r.error_point,
+                    "severity": r.severity.name(),
+                    "kind": r.kind.name(),
+                    "responsible": r.responsible,
+                    "settings": r.settings,
+                    "source": r.source.to_string(),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).map_err(|e| miette::miette!("{e}"))?
+        );
+        return Ok(EXIT_OK);
+    }
     println!(
         "{:<44} {:<13} {:>3} {:<9} {:<11} title",
         "id", "checkpoint", "EP", "severity", "kind"

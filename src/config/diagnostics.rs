@@ -180,6 +180,50 @@ impl Diagnostics {
                 .count()
     }
 
+    /// Every diagnostic as JSON objects (`severity, code, message, file, line, column, help`),
+    /// syntax errors first (their text as the message), then problems in file order: the
+    /// `--format json` form of `validate`.
+    #[must_use]
+    pub fn to_json(&self) -> Vec<serde_json::Value> {
+        let mut out: Vec<serde_json::Value> = self
+            .syntax
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "severity": "error",
+                    "code": r.code().map(|c| c.to_string()),
+                    "message": r.to_string(),
+                    "file": serde_json::Value::Null,
+                    "line": serde_json::Value::Null,
+                    "column": serde_json::Value::Null,
+                    "help": r.help().map(|h| h.to_string()),
+                })
+            })
+            .collect();
+        let mut problems: Vec<&Problem> = self.problems.iter().collect();
+        problems.sort_by(|a, b| {
+            let (sa, sb) = (a.labels[0].0, b.labels[0].0);
+            (a.file.name.as_str(), sa.line, sa.column).cmp(&(
+                b.file.name.as_str(),
+                sb.line,
+                sb.column,
+            ))
+        });
+        out.extend(problems.into_iter().map(|p| {
+            let span = p.labels.first().map(|l| l.0).unwrap_or_default();
+            serde_json::json!({
+                "severity": if p.severity == Severity::Error { "error" } else { "warning" },
+                "code": p.code,
+                "message": p.message,
+                "file": p.file.name,
+                "line": span.line,
+                "column": span.column,
+                "help": p.help,
+            })
+        }));
+        out
+    }
+
     /// Every diagnostic as a miette report, syntax errors first, then problems in file order.
     #[must_use]
     pub fn into_reports(self) -> Vec<miette::Report> {

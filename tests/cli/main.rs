@@ -13,6 +13,8 @@
 //! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates.
 
 mod bad_data;
+mod conventions;
+mod explain;
 mod fixtures;
 mod input_formats;
 mod onboard;
