@@ -196,6 +196,8 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
   policyqc sample fixtures/demo --plan z14 --aql 1.0 --period 2026-10 --dry-run --json")]
     Sample(SampleArgs),
     /// Import the auditor's verdicts on a sample and evaluate it.
+    #[command(after_help = "Example:
+  policyqc verdicts import audit-2026-10/sample.csv")]
     Verdicts(VerdictsArgs),
 }
 
