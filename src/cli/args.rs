@@ -34,7 +34,11 @@ pub enum Command {
     /// actual, message, `rule_source`, row), `qc_sheet.csv` (per checkpoint, rule, error point,
     /// operator and change type: cases checked, failed, error rate), `rule_rates.csv`,
     /// `operator_rates.csv`, `data_findings.csv` (values that could not be read, with file, row
-    /// and column), alerts.csv and summary.json; plus the same tables in each --format.
+    /// and column), alerts.csv and summary.json; plus the same tables in each --format; and
+    /// report.html, the nightly page: one self-contained file (opens offline, prints on A4)
+    /// with the headline figures of summary.json, cases with findings by checkpoint and
+    /// severity, a Pareto of error points, rules not evaluated, data findings and the
+    /// findings (the 5,000 most severe), filterable by checkpoint, severity and operator.
     #[command(
         after_help = "Example: policyqc check fixtures/demo --out policyqc-out --format csv,jsonl"
     )]
