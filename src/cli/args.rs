@@ -82,8 +82,10 @@ Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.
     /// rework visits), `operator_times.csv` (per stage and operator: tasks, cases, totals and
     /// mean handling), `cycle_summary.csv` (median, p50/p90/p95 by --percentiles, mean and SLA
     /// compliance per change type, branch, stage, operator and team), `data_findings.csv`
-    /// (unreadable values and bad tasks with file and row) and `cycle_summary.json`. README
-    /// "Cycle times" defines every column.
+    /// (unreadable values and bad tasks with file and row), `cycle_summary.json` and
+    /// cycle.html, a self-contained page (opens offline, prints on A4): the cycle's
+    /// distribution per change type, the share within each stage limit, own handling against
+    /// waiting, and the open cases. README "Cycle times" defines every column.
     #[command(
         after_help = "Example: policyqc cycle fixtures/cycle --out policyqc-out\n\nExit codes: 0 done, 2 usage, rule, calendar or input error."
     )]

@@ -197,7 +197,11 @@ pub fn remote_references(html: &str) -> Vec<String> {
             let whole = c.get(0)?.as_str();
             let target = c.get(1).or_else(|| c.get(2)).map_or(whole, |m| m.as_str());
             let local = target.starts_with('#')
-                || (!target.contains(':') && !target.starts_with("//") && target.ends_with(".csv"));
+                || (!target.contains(':')
+                    && !target.starts_with("//")
+                    && std::path::Path::new(target)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("csv")));
             (!local).then(|| whole.to_owned())
         })
         .collect()

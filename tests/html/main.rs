@@ -8,7 +8,9 @@
 //!
 //! - `browser`: running Chromium and reading back the DOM, console and network log (with a
 //!   test that the checks catch a page that breaks them);
-//! - `nightly`: `report.html` of `policyqc check`.
+//! - `nightly`: `report.html` of `policyqc check`;
+//! - `cycle`: `cycle.html` of `policyqc cycle`.
 
 mod browser;
+mod cycle;
 mod nightly;

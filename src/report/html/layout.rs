@@ -39,6 +39,7 @@ table.findings td { font-size: 12.5px; word-break: break-word; }
 .sev { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; vertical-align: -1px; }
 figure.chart { margin: 6px 0 12px; }
 figure.chart svg { width: 100%; max-width: 860px; height: auto; display: block; }
+svg.mini { display: block; }
 figure.chart figcaption { color: var(--muted); font-size: 12.5px; }
 svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
 svg .axis { stroke: #8a93a0; stroke-width: 1; }

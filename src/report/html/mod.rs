@@ -1,4 +1,5 @@
-//! Self-contained HTML pages, one per run: `report.html` (the nightly check, [`nightly`]).
+//! Self-contained HTML pages, one per run: `report.html` (the nightly check, [`nightly`]) and
+//! `cycle.html` (cycle times, [`cycle`]).
 //!
 //! Each page is one file with its styles, SVG charts and script inline: no request leaves
 //! it, it opens offline from a mail attachment and prints on A4 (one section per page).
@@ -8,6 +9,7 @@
 //! can close the block. The writers read the run's results; nothing here feeds back into
 //! them. Output is deterministic: the same results give the same bytes (no clock time).
 
+pub mod cycle;
 pub mod layout;
 pub mod nightly;
 pub mod svg;
@@ -40,7 +42,7 @@ pub fn count(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -52,6 +54,27 @@ pub fn count(n: u64) -> String {
 #[must_use]
 pub fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
+}
+
+/// A column as text (numbers and times printed, nulls empty).
+pub fn text_column(
+    df: &polars::prelude::DataFrame,
+    name: &str,
+) -> polars::prelude::PolarsResult<Vec<String>> {
+    let c = df.column(name)?.cast(&polars::prelude::DataType::String)?;
+    Ok(c.str()?
+        .iter()
+        .map(|v| v.unwrap_or("").to_owned())
+        .collect())
+}
+
+/// A column as numbers (`None` for nulls and for a column that is not numeric).
+pub fn number_column(
+    df: &polars::prelude::DataFrame,
+    name: &str,
+) -> polars::prelude::PolarsResult<Vec<Option<f64>>> {
+    let c = df.column(name)?.cast(&polars::prelude::DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
 }
 
 /// Writes a rendered page.

@@ -16,7 +16,7 @@ use polars::prelude::*;
 
 use super::layout::{self, SEVERITY_COLOURS, severity_badge};
 use super::svg::{self, Series};
-use super::{count, pct, script_json};
+use super::{count, pct, script_json, text_column};
 use crate::check::CheckResult;
 use crate::metrics::rate;
 use crate::schema::ERROR_POINTS;
@@ -57,15 +57,6 @@ pub fn write(result: &CheckResult, out: &Path) -> PolarsResult<std::path::PathBu
     super::write_page(&path, &page)
         .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", path.display()))?;
     Ok(path)
-}
-
-/// A column of the findings as text (numbers printed, nulls empty).
-fn text_column(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
-    let c = df.column(name)?.cast(&DataType::String)?;
-    Ok(c.str()?
-        .iter()
-        .map(|v| v.unwrap_or("").to_owned())
-        .collect())
 }
 
 /// The findings as rows of [`SHOWN`] columns.

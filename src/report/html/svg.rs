@@ -10,7 +10,7 @@ const HEIGHT: f64 = 270.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 52.0;
 const TOP: f64 = 16.0;
-const BOTTOM: f64 = 46.0;
+const BOTTOM: f64 = 60.0;
 
 /// One series of a grouped bar chart: a value per category.
 #[derive(Debug, Clone)]
@@ -25,6 +25,20 @@ pub struct Series<'a> {
 
 fn f(x: f64) -> String {
     format!("{x:.1}")
+}
+
+/// A tick value: whole numbers without decimals, others with one (`2`, `0.5`).
+#[must_use]
+pub fn tick(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
+}
+
+/// The y of the `i`-th category label: every other one lower when the labels would touch.
+fn label_y(i: usize, slot: f64, labels: &[String]) -> f64 {
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let crowded = longest * 6.2 > slot - 4.0;
+    HEIGHT - BOTTOM + if crowded && i % 2 == 1 { 30.0 } else { 16.0 }
 }
 
 /// A round upper bound and step for an axis from 0 to `max` (1, 2 or 5 times a power of ten,
@@ -92,10 +106,10 @@ pub fn grouped_bars(
                         title { (category) ", " (s.name) ": " (label(v)) }
                     }
                 }
-                text x=(f(LEFT + slot * (c as f64 + 0.5))) y=(f(HEIGHT - BOTTOM + 16.0)) text-anchor="middle" { (category) }
+                text x=(f(LEFT + slot * (c as f64 + 0.5))) y=(f(label_y(c, slot, categories))) text-anchor="middle" { (category) }
             }
             @for (k, s) in series.iter().enumerate() {
-                @let x = LEFT + 110.0 * k as f64;
+                @let x = LEFT + series[..k].iter().map(|p| 30.0 + 6.5 * p.name.chars().count() as f64).sum::<f64>();
                 rect x=(f(x)) y=(f(HEIGHT - 14.0)) width="10" height="10" fill=(s.colour) {}
                 text x=(f(x + 14.0)) y=(f(HEIGHT - 5.0)) { (s.name) }
             }
@@ -128,11 +142,11 @@ pub fn pareto(title: &str, bars: &[(String, String, u64)]) -> Markup {
             )
         })
         .collect();
-    let whole = |v: f64| format!("{v:.0}");
+    let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
     html! {
         svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(title) {
             title { (title) }
-            (value_axis(top, step, &whole))
+            (value_axis(top, step, &tick))
             @for q in [0u32, 25, 50, 75, 100] {
                 @let y = HEIGHT - BOTTOM - plot_h * f64::from(q) / 100.0;
                 text x=(f(WIDTH - RIGHT + 6.0)) y=(f(y + 4.0)) { (q) "%" }
@@ -146,7 +160,7 @@ pub fn pareto(title: &str, bars: &[(String, String, u64)]) -> Markup {
                     title { (tooltip) ": " (n) }
                 }
                 text x=(f(x + slot * 0.35)) y=(f(HEIGHT - BOTTOM - h - 4.0)) text-anchor="middle" { (n) }
-                text x=(f(x + slot * 0.35)) y=(f(HEIGHT - BOTTOM + 16.0)) text-anchor="middle" { (label) }
+                text x=(f(x + slot * 0.35)) y=(f(label_y(i, slot, &labels))) text-anchor="middle" { (label) }
             }
             polyline.cumulative points=(points.join(" ")) fill="none" stroke="#b3261e" stroke-width="2" {}
             @for p in &points {
@@ -158,9 +172,36 @@ pub fn pareto(title: &str, bars: &[(String, String, u64)]) -> Markup {
     }
 }
 
+/// A small bar strip (a histogram in a table cell): one `rect.mini` per count, scaled to
+/// the largest, each with its count as tooltip.
+#[must_use]
+pub fn mini_bars(counts: &[u64]) -> Markup {
+    let (w, h) = (160.0, 28.0);
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let slot = w / counts.len().max(1) as f64;
+    html! {
+        svg.mini viewBox={ "0 0 " (w) " " (h) } width=(w) height=(h) role="img" aria-label="distribution" {
+            line.axis x1="0" x2=(w) y1=(h - 0.5) y2=(h - 0.5) {}
+            @for (i, n) in counts.iter().enumerate() {
+                @let bh = (h - 2.0) * *n as f64 / max;
+                rect.mini x=(f(slot * i as f64 + 1.0)) y=(f(h - 1.0 - bh)) width=(f(slot - 2.0)) height=(f(bh)) fill="#1f5fa8" data-count=(n) {
+                    title { (n) }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_drop_a_needless_decimal() {
+        assert_eq!(tick(2.0), "2");
+        assert_eq!(tick(0.5), "0.5");
+        assert_eq!(tick(0.0), "0");
+    }
 
     #[test]
     fn axis_tops_are_round_and_cover_the_maximum() {
