@@ -4,57 +4,17 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
 use super::browser::{chromium, remote_references, render, repo, screenshot};
+use super::support::{figure, json, records, run};
 
 fn cycle(data: &Path) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("out");
-    let output = Command::cargo_bin("policyqc")
-        .expect("binary")
-        .current_dir(repo())
-        .arg("cycle")
-        .arg(data)
-        .arg("--rules")
-        .arg(repo().join("fixtures/cycle/rules"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run policyqc");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "cycle failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (tmp, out)
-}
-
-fn records(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).expect("csv");
-    let header = reader.headers().expect("header").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect()
-}
-
-fn figure(dom: &str, name: &str) -> String {
-    let re = regex::Regex::new(&format!(
-        r#"data-figure="{name}"[^>]*><div class="value">([^<]*)</div>"#
-    ))
-    .expect("regex");
-    re.captures(dom)
-        .unwrap_or_else(|| panic!("no figure {name}"))[1]
-        .replace(',', "")
+    let rules = repo().join("fixtures/cycle/rules");
+    run(
+        "cycle",
+        data,
+        &["--rules", rules.to_str().expect("utf-8 path")],
+        &[0],
+    )
 }
 
 #[test]
@@ -69,10 +29,7 @@ fn the_cycle_page_shows_the_summary_figures_and_its_charts_offline() {
     let r = render(&browser, &page);
     r.assert_quiet();
     let dom = &r.dom;
-    let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out.join("cycle_summary.json")).expect("json"),
-    )
-    .expect("JSON");
+    let json = json(&out.join("cycle_summary.json"));
     for k in ["cases_read", "cases_bound", "cases_open"] {
         assert_eq!(figure(dom, k), json[k].to_string(), "{k}");
     }

@@ -9,8 +9,10 @@
 //! - `browser`: running Chromium and reading back the DOM, console and network log (with a
 //!   test that the checks catch a page that breaks them);
 //! - `nightly`: `report.html` of `policyqc check`;
-//! - `cycle`: `cycle.html` of `policyqc cycle`.
+//! - `cycle`: `cycle.html` of `policyqc cycle`;
+//! - `support`: running a command and reading its outputs.
 
 mod browser;
 mod cycle;
 mod nightly;
+mod support;

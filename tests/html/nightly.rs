@@ -4,46 +4,15 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
 use super::browser::{chromium, remote_references, render, repo, screenshot};
+use super::support::{figure, json, records, run};
 
-/// Runs `policyqc check DATA --out <tmp>/out`; returns the temp dir and the out folder.
 fn check(data: &Path) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("out");
-    let output = Command::cargo_bin("policyqc")
-        .expect("binary")
-        .current_dir(repo())
-        .arg("check")
-        .arg(data)
-        .arg("--out")
-        .arg(&out)
-        .arg("--quiet")
-        .output()
-        .expect("run policyqc");
-    assert!(
-        matches!(output.status.code(), Some(0 | 1)),
-        "check failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (tmp, out)
+    run("check", data, &["--quiet"], &[0, 1])
 }
 
 fn summary(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
-        .expect("JSON")
-}
-
-/// The text of the `.value` of `data-figure=NAME`, without thousands separators.
-fn figure(dom: &str, name: &str) -> String {
-    let re = regex::Regex::new(&format!(
-        r#"data-figure="{name}"[^>]*><div class="value">([^<]*)</div>"#
-    ))
-    .expect("regex");
-    re.captures(dom)
-        .unwrap_or_else(|| panic!("no figure {name}"))[1]
-        .replace(',', "")
+    json(&out.join("summary.json"))
 }
 
 /// `data-cases` of the checkpoint x severity cell.
@@ -60,17 +29,9 @@ fn cell(dom: &str, checkpoint: &str, severity: &str) -> u64 {
 
 /// Findings per error point, counted from `findings.csv`.
 fn findings_per_error_point(out: &Path) -> BTreeMap<String, u64> {
-    let mut reader = csv::Reader::from_path(out.join("findings.csv")).expect("findings.csv");
-    let header = reader.headers().expect("header").clone();
-    let ep = header
-        .iter()
-        .position(|h| h == "error_point")
-        .expect("error_point column");
     let mut counts = BTreeMap::new();
-    for record in reader.records() {
-        *counts
-            .entry(record.expect("record")[ep].to_owned())
-            .or_default() += 1;
+    for f in records(&out.join("findings.csv")) {
+        *counts.entry(f["error_point"].clone()).or_default() += 1;
     }
     counts
 }

@@ -23,11 +23,7 @@ pub const MAX_BINS: usize = 10;
 
 /// Writes `cycle.html` into `out`.
 pub fn write(result: &CycleResult, out: &Path) -> PolarsResult<std::path::PathBuf> {
-    let path = out.join("cycle.html");
-    let page = render(result)?;
-    super::write_page(&path, &page)
-        .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", path.display()))?;
-    Ok(path)
+    super::write_page(out, "cycle.html", &render(result)?)
 }
 
 /// One case of `case_times`.

@@ -77,9 +77,17 @@ pub fn number_column(
     Ok(c.f64()?.iter().collect())
 }
 
-/// Writes a rendered page.
-pub fn write_page(path: &Path, page: &maud::Markup) -> std::io::Result<()> {
-    std::fs::write(path, page.0.as_bytes())
+/// Writes a rendered page as `out/name`; returns its path.
+pub fn write_page(
+    out: &Path,
+    name: &str,
+    page: &maud::Markup,
+) -> polars::prelude::PolarsResult<std::path::PathBuf> {
+    let path = out.join(name);
+    std::fs::write(&path, page.0.as_bytes()).map_err(
+        |e| polars::prelude::polars_err!(ComputeError: "cannot write {}: {e}", path.display()),
+    )?;
+    Ok(path)
 }
 
 #[cfg(test)]

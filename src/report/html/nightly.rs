@@ -30,20 +30,12 @@ pub const PAGE_ROWS: usize = 50;
 /// Data findings listed on the page; the rest are in `data_findings.csv`.
 pub const DATA_FINDINGS_SHOWN: usize = 20;
 
-/// The findings columns shown (all of `findings.csv` but the rule's file and line).
-const SHOWN: [&str; 11] = [
-    "case_id",
-    "rule_id",
-    "checkpoint",
-    "error_point",
-    "severity",
-    "operator",
-    "field",
-    "expected",
-    "actual",
-    "message",
-    "row",
-];
+/// The findings columns shown: all of `findings.csv` but the rule's file and line.
+fn shown() -> impl Iterator<Item = &'static str> {
+    crate::engine::findings::COLUMNS
+        .into_iter()
+        .filter(|c| *c != "rule_source")
+}
 
 /// The filters of the findings table, by column.
 const FILTERS: [&str; 3] = ["checkpoint", "severity", "operator"];
@@ -52,17 +44,12 @@ const SCRIPT: &str = include_str!("findings_table.js");
 
 /// Writes `report.html` into `out`.
 pub fn write(result: &CheckResult, out: &Path) -> PolarsResult<std::path::PathBuf> {
-    let path = out.join("report.html");
-    let page = render(result)?;
-    super::write_page(&path, &page)
-        .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", path.display()))?;
-    Ok(path)
+    super::write_page(out, "report.html", &render(result)?)
 }
 
-/// The findings as rows of [`SHOWN`] columns.
+/// The findings as rows of the [`shown`] columns.
 fn finding_rows(df: &DataFrame) -> PolarsResult<Vec<Vec<String>>> {
-    let columns = SHOWN
-        .iter()
+    let columns = shown()
         .map(|c| text_column(df, c))
         .collect::<PolarsResult<Vec<_>>>()?;
     Ok((0..df.height())
@@ -71,7 +58,7 @@ fn finding_rows(df: &DataFrame) -> PolarsResult<Vec<Vec<String>>> {
 }
 
 fn column_index(name: &str) -> usize {
-    SHOWN.iter().position(|c| *c == name).unwrap_or(0)
+    shown().position(|c| c == name).unwrap_or(0)
 }
 
 fn severity_rank(severity: &str) -> usize {
@@ -104,7 +91,7 @@ pub fn embedded_findings(rows: &[Vec<String>], limit: usize) -> serde_json::Valu
         })
         .collect();
     serde_json::json!({
-        "columns": SHOWN,
+        "columns": shown().collect::<Vec<_>>(),
         "filters": FILTERS,
         "page_rows": PAGE_ROWS,
         "total": rows.len(),
@@ -403,7 +390,7 @@ fn findings_table(rows: &[Vec<String>], data: &serde_json::Value) -> Markup {
         }
         p.note id="findings-status" { "findings 1–" (first.len()) " of " (embedded) }
         table.wide.findings {
-            thead { tr { @for c in SHOWN { th { (c) } } } }
+            thead { tr { @for c in shown() { th { (c) } } } }
             tbody id="findings-body" {
                 @for row in &first {
                     tr {
@@ -421,7 +408,7 @@ mod tests {
     use super::*;
 
     fn row(case: &str, severity: &str) -> Vec<String> {
-        let mut r = vec![String::new(); SHOWN.len()];
+        let mut r = vec![String::new(); shown().count()];
         r[column_index("case_id")] = case.to_owned();
         r[column_index("severity")] = severity.to_owned();
         r[column_index("error_point")] = String::from("5");
