@@ -411,7 +411,8 @@ impl CheckResult {
     }
 
     /// Writes the output folder: findings, `qc_sheet`, `rule_rates`, `operator_rates`,
-    /// `data_findings` and alerts in each format (CSV always), and `summary.json`.
+    /// `data_findings` and alerts in each format (CSV always), `summary.json` and the
+    /// nightly page `report.html`.
     pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
         let mut formats = formats.to_vec();
         if !formats.contains(&Format::Csv) {
@@ -467,6 +468,8 @@ impl CheckResult {
         std::fs::write(&summary, json + "\n")
             .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", summary.display()))?;
         written.push(summary);
+        written.push(crate::report::html::nightly::write(self, out)?);
+        phases.done("write report.html");
         Ok(written)
     }
 

@@ -645,7 +645,8 @@ impl CycleResult {
     }
 
     /// Writes `case_times`, `stage_times`, `operator_times`, `cycle_summary` and
-    /// `data_findings` (CSV and each extra format) and `cycle_summary.json`. Every table is
+    /// `data_findings` (CSV and each extra format), `cycle_summary.json` and the page
+    /// `cycle.html`. Every table is
     /// built before anything is written.
     pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
         let formats = with_csv(formats);
@@ -666,6 +667,7 @@ impl CycleResult {
             phases.done(&format!("wrote {name}"));
         }
         written.push(write_json(out, "cycle_summary.json", &self.summary_json())?);
+        written.push(crate::report::html::cycle::write(self, out)?);
         Ok(written)
     }
 }

@@ -34,7 +34,11 @@ pub enum Command {
     /// actual, message, `rule_source`, row), `qc_sheet.csv` (per checkpoint, rule, error point,
     /// operator and change type: cases checked, failed, error rate), `rule_rates.csv`,
     /// `operator_rates.csv`, `data_findings.csv` (values that could not be read, with file, row
-    /// and column), alerts.csv and summary.json; plus the same tables in each --format.
+    /// and column), alerts.csv and summary.json; plus the same tables in each --format; and
+    /// report.html, the nightly page: one self-contained file (opens offline, prints on A4)
+    /// with the headline figures of summary.json, cases with findings by checkpoint and
+    /// severity, a Pareto of error points, rules not evaluated, data findings and the
+    /// findings (the 5,000 most severe), filterable by checkpoint, severity and operator.
     #[command(
         after_help = "Example: policyqc check fixtures/demo --out policyqc-out --format csv,jsonl"
     )]
@@ -110,8 +114,10 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
     /// rework visits), `operator_times.csv` (per stage and operator: tasks, cases, totals and
     /// mean handling), `cycle_summary.csv` (median, p50/p90/p95 by --percentiles, mean and SLA
     /// compliance per change type, branch, stage, operator and team), `data_findings.csv`
-    /// (unreadable values and bad tasks with file and row) and `cycle_summary.json`. README
-    /// "Cycle times" defines every column.
+    /// (unreadable values and bad tasks with file and row), `cycle_summary.json` and
+    /// cycle.html, a self-contained page (opens offline, prints on A4): the cycle's
+    /// distribution per change type, the share within each stage limit, own handling against
+    /// waiting, and the open cases. README "Cycle times" defines every column.
     #[command(
         after_help = "Example: policyqc cycle fixtures/cycle --out policyqc-out\n\nExit codes: 0 done, 2 usage, rule, calendar or input error."
     )]

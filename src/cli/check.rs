@@ -75,7 +75,7 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     if !a.quiet {
         print!("{}", crate::report::console::summary(&result));
         println!(
-            "\nwritten to {}/ (findings.csv, qc_sheet.csv, rule_rates.csv, operator_rates.csv, data_findings.csv, alerts.csv, summary.json)",
+            "\nwritten to {}/ (findings.csv, qc_sheet.csv, rule_rates.csv, operator_rates.csv, data_findings.csv, alerts.csv, summary.json, report.html)",
             a.out.display()
         );
     }

@@ -58,7 +58,7 @@ pub fn run(a: &CycleArgs) -> miette::Result<i32> {
     if !a.quiet {
         print!("{}", crate::report::cycle_console::cycle(&result));
         println!(
-            "\nwritten to {}/ (case_times.csv, stage_times.csv, operator_times.csv, cycle_summary.csv, data_findings.csv, cycle_summary.json)",
+            "\nwritten to {}/ (case_times.csv, stage_times.csv, operator_times.csv, cycle_summary.csv, data_findings.csv, cycle_summary.json, cycle.html)",
             a.out.display()
         );
     }

@@ -1,9 +1,11 @@
 //! Output writers. Every table the run produces goes through [`TableWriter`]; adding a
-//! format touches one file. The terminal summary is in [`console`].
+//! format touches one file. The terminal summary is in [`console`]; the HTML pages people
+//! look at are in [`html`].
 
 pub mod console;
 pub mod csv;
 pub mod cycle_console;
+pub mod html;
 pub mod jsonl;
 pub mod parquet;
 pub mod scorecard_console;
