@@ -16,7 +16,7 @@ use crate::engine::{EngineError, Evaluation, evaluate_with};
 use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
 use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate};
-use crate::report::{Format, write_table};
+use crate::report::{Cells, Format, write_table};
 use crate::rules::needs::{self, NotEvaluated};
 use crate::rules::{RuleSet, load_embedded, load_rule_dir};
 use crate::schema::Table;
@@ -412,7 +412,12 @@ impl CheckResult {
 
     /// Writes the output folder: findings, `qc_sheet`, `rule_rates`, `operator_rates`,
     /// `data_findings` and alerts in each format (CSV always), and `summary.json`.
-    pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
+    pub fn write(
+        &self,
+        out: &Path,
+        formats: &[Format],
+        cells: Cells,
+    ) -> PolarsResult<Vec<PathBuf>> {
         let mut formats = formats.to_vec();
         if !formats.contains(&Format::Csv) {
             formats.insert(0, Format::Csv);
@@ -424,6 +429,7 @@ impl CheckResult {
             "findings",
             &mut self.evaluation.findings.clone(),
             &formats,
+            cells,
         )?);
         phases.done("write findings");
         written.extend(write_table(
@@ -431,6 +437,7 @@ impl CheckResult {
             "qc_sheet",
             &mut self.qc_sheet()?,
             &formats,
+            cells,
         )?);
         phases.done("write qc_sheet");
         written.extend(write_table(
@@ -438,6 +445,7 @@ impl CheckResult {
             "rule_rates",
             &mut self.rule_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write rule_rates");
         written.extend(write_table(
@@ -445,6 +453,7 @@ impl CheckResult {
             "operator_rates",
             &mut self.operator_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write operator_rates");
         written.extend(write_table(
@@ -452,6 +461,7 @@ impl CheckResult {
             "data_findings",
             &mut self.data_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write data_findings");
         written.extend(write_table(
@@ -459,6 +469,7 @@ impl CheckResult {
             "alerts",
             &mut self.alert_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write alerts");
         let summary = out.join("summary.json");

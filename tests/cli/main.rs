@@ -10,10 +10,14 @@
 //! - `rates`: case, rule, operator and QC-sheet rates on a ten-case folder counted by hand;
 //! - `bad_data`: missing columns, unreadable values, --strict, duplicate ids, empty and
 //!   non-UTF-8 files, missing files and folders;
+//! - `atomic`: runs killed by SIGKILL at several moments, stopped by SIGTERM/SIGINT;
+//! - `injection`: formula-like cells neutralised in CSV and JSONL, `--raw-csv`;
 //! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates.
 
+mod atomic;
 mod bad_data;
 mod fixtures;
+mod injection;
 mod input_formats;
 mod onboard;
 mod rates;
