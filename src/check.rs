@@ -100,7 +100,7 @@ pub fn load_column_map(path: Option<&Path>) -> Result<ColumnMap, RunError> {
     let Some(path) = path else {
         return Ok(ColumnMap::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
+    let text = crate::config::read_capped_to_string(path).map_err(|source| InputError::Io {
         path: path.display().to_string(),
         source,
     })?;

@@ -46,7 +46,7 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     let staged = super::begin_output(&a.out, &inputs)?;
     let config = match &a.config {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| {
+            let text = crate::config::read_capped_to_string(p).map_err(|e| {
                 miette::miette!(
                     code = "scorecard::config",
                     "cannot read {}: {e}",
