@@ -12,6 +12,7 @@
 //!   non-UTF-8 files, missing files and folders;
 //! - `atomic`: runs killed by SIGKILL at several moments, stopped by SIGTERM/SIGINT;
 //! - `injection`: formula-like cells neutralised in CSV and JSONL, `--raw-csv`;
+//! - `paths`: the data folder as --out, a folder inside it, read-only and full file systems;
 //! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates.
 
 mod atomic;
@@ -20,5 +21,6 @@ mod fixtures;
 mod injection;
 mod input_formats;
 mod onboard;
+mod paths;
 mod rates;
 mod util;
