@@ -269,7 +269,11 @@ fn main() {
         let result = run_cycle(&opts).expect("cycle runs");
         let computed = t.elapsed().as_secs_f64();
         result
-            .write(&dir.path().join("out"), &[Format::Csv])
+            .write(
+                &dir.path().join("out"),
+                &[Format::Csv],
+                policyqc::report::Cells::Safe,
+            )
             .expect("outputs written");
         let total = t.elapsed().as_secs_f64();
         println!("  run: {total:.3} s ({computed:.3} s before writing)");

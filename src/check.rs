@@ -16,7 +16,7 @@ use crate::engine::{EngineError, Evaluation, evaluate_with};
 use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
 use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate};
-use crate::report::{Format, write_table};
+use crate::report::{Cells, Format, write_table};
 use crate::rules::needs::{self, NotEvaluated};
 use crate::rules::{RuleSet, load_embedded, load_rule_dir};
 use crate::schema::Table;
@@ -100,7 +100,7 @@ pub fn load_column_map(path: Option<&Path>) -> Result<ColumnMap, RunError> {
     let Some(path) = path else {
         return Ok(ColumnMap::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|source| InputError::Io {
+    let text = crate::config::read_capped_to_string(path).map_err(|source| InputError::Io {
         path: path.display().to_string(),
         source,
     })?;
@@ -413,7 +413,12 @@ impl CheckResult {
     /// Writes the output folder: findings, `qc_sheet`, `rule_rates`, `operator_rates`,
     /// `data_findings` and alerts in each format (CSV always), `summary.json` and the
     /// nightly page `report.html`.
-    pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
+    pub fn write(
+        &self,
+        out: &Path,
+        formats: &[Format],
+        cells: Cells,
+    ) -> PolarsResult<Vec<PathBuf>> {
         let mut formats = formats.to_vec();
         if !formats.contains(&Format::Csv) {
             formats.insert(0, Format::Csv);
@@ -425,6 +430,7 @@ impl CheckResult {
             "findings",
             &mut self.evaluation.findings.clone(),
             &formats,
+            cells,
         )?);
         phases.done("write findings");
         written.extend(write_table(
@@ -432,6 +438,7 @@ impl CheckResult {
             "qc_sheet",
             &mut self.qc_sheet()?,
             &formats,
+            cells,
         )?);
         phases.done("write qc_sheet");
         written.extend(write_table(
@@ -439,6 +446,7 @@ impl CheckResult {
             "rule_rates",
             &mut self.rule_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write rule_rates");
         written.extend(write_table(
@@ -446,6 +454,7 @@ impl CheckResult {
             "operator_rates",
             &mut self.operator_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write operator_rates");
         written.extend(write_table(
@@ -453,6 +462,7 @@ impl CheckResult {
             "data_findings",
             &mut self.data_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write data_findings");
         written.extend(write_table(
@@ -460,6 +470,7 @@ impl CheckResult {
             "alerts",
             &mut self.alert_table()?,
             &formats,
+            cells,
         )?);
         phases.done("write alerts");
         let summary = out.join("summary.json");

@@ -30,7 +30,7 @@ use crate::input::{
 };
 use crate::metrics::cycle_times;
 use crate::metrics::status::{StatusReport, status};
-use crate::report::{Format, write_table};
+use crate::report::{Cells, Format, write_table};
 use crate::rules::RuleSet;
 use crate::schema::Table;
 
@@ -648,7 +648,12 @@ impl CycleResult {
     /// `data_findings` (CSV and each extra format), `cycle_summary.json` and the page
     /// `cycle.html`. Every table is
     /// built before anything is written.
-    pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
+    pub fn write(
+        &self,
+        out: &Path,
+        formats: &[Format],
+        cells: Cells,
+    ) -> PolarsResult<Vec<PathBuf>> {
         let formats = with_csv(formats);
         let mut data = data_table(&self.inputs.issues)?;
         let mut written = Vec::new();
@@ -663,7 +668,7 @@ impl CycleResult {
             ("cycle_summary", &mut self.summary.clone()),
             ("data_findings", &mut data),
         ] {
-            written.extend(write_table(out, name, df, &formats)?);
+            written.extend(write_table(out, name, df, &formats, cells)?);
             phases.done(&format!("wrote {name}"));
         }
         written.push(write_json(out, "cycle_summary.json", &self.summary_json())?);
@@ -748,7 +753,12 @@ impl StatusResult {
 
     /// Writes `status`, `reconciliation`, `stuck_cases`, `exceptions`, `data_findings` and
     /// `status.json`.
-    pub fn write(&self, out: &Path, formats: &[Format]) -> PolarsResult<Vec<PathBuf>> {
+    pub fn write(
+        &self,
+        out: &Path,
+        formats: &[Format],
+        cells: Cells,
+    ) -> PolarsResult<Vec<PathBuf>> {
         let formats = with_csv(formats);
         let r = &self.report;
         let mut data = data_table(&self.inputs.issues)?;
@@ -760,7 +770,7 @@ impl StatusResult {
             ("exceptions", &mut text_timestamps(&r.exceptions)?),
             ("data_findings", &mut data),
         ] {
-            written.extend(write_table(out, name, df, &formats)?);
+            written.extend(write_table(out, name, df, &formats, cells)?);
         }
         written.push(write_json(out, "status.json", &self.summary_json())?);
         Ok(written)

@@ -36,6 +36,7 @@ pub mod history;
 pub mod input;
 pub mod metrics;
 pub mod onboard;
+pub mod output;
 pub mod report;
 pub mod rules;
 pub mod sampling;

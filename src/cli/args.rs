@@ -327,6 +327,13 @@ pub struct CheckArgs {
     /// reporting it and going on.
     #[arg(long)]
     pub strict: bool,
+    /// Write CSV and JSONL cells exactly as they are in the data. By default a text cell that
+    /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (and is not a plain number
+    /// such as -37.50) gets a leading `'`, so that a spreadsheet opening the file shows it as
+    /// text instead of running it as a formula (CSV injection). For pipelines that read the
+    /// files back.
+    #[arg(long)]
+    pub raw_csv: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -386,6 +393,13 @@ pub struct CycleArgs {
     /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
     #[arg(long)]
     pub strict: bool,
+    /// Write CSV and JSONL cells exactly as they are in the data. By default a text cell that
+    /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (and is not a plain number
+    /// such as -37.50) gets a leading `'`, so that a spreadsheet opening the file shows it as
+    /// text instead of running it as a formula (CSV injection). For pipelines that read the
+    /// files back.
+    #[arg(long)]
+    pub raw_csv: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -416,6 +430,13 @@ pub struct StatusArgs {
     /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
     #[arg(long)]
     pub strict: bool,
+    /// Write CSV and JSONL cells exactly as they are in the data. By default a text cell that
+    /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (and is not a plain number
+    /// such as -37.50) gets a leading `'`, so that a spreadsheet opening the file shows it as
+    /// text instead of running it as a formula (CSV injection). For pipelines that read the
+    /// files back.
+    #[arg(long)]
+    pub raw_csv: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -550,6 +571,13 @@ pub struct ScorecardArgs {
     /// Stop (exit 2) on any data finding instead of reporting it in `data_findings.csv`.
     #[arg(long)]
     pub strict: bool,
+    /// Write CSV and JSONL cells exactly as they are in the data. By default a text cell that
+    /// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (and is not a plain number
+    /// such as -37.50) gets a leading `'`, so that a spreadsheet opening the file shows it as
+    /// text instead of running it as a formula (CSV injection). For pipelines that read the
+    /// files back.
+    #[arg(long)]
+    pub raw_csv: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

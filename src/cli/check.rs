@@ -4,6 +4,7 @@ use super::args::{CheckArgs, DataArgs};
 use super::{EXIT_BREACH, EXIT_OK, report_run_error};
 use crate::check::{CheckOptions, run_check_with_progress};
 use crate::input::DataSources;
+use crate::report::Cells;
 
 /// The data files named by the arguments: the folder's, overridden by each file option. A
 /// single export file given as the data is the cases table, and the files beside it
@@ -52,6 +53,7 @@ pub(crate) fn data_sources(data: &DataArgs, command: &str) -> miette::Result<Dat
 /// Runs `check`; returns the exit code.
 pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     let sources = data_sources(&a.data, "check")?;
+    let staged = super::begin_output(&a.out, &super::inputs(&sources, a.rules.as_ref()))?;
     let opts = CheckOptions {
         sources,
         rules_dir: a.rules.clone(),
@@ -69,9 +71,11 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     })?;
     bar.inc(1);
     bar.set_message("writing outputs");
-    let written = result.write(&a.out, &a.format);
+    let written = super::finish_output(staged, |dir| {
+        result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
+    });
     bar.finish_and_clear();
-    written.map_err(|e| miette::miette!(code = "output::write", "{e}"))?;
+    written?;
     if !a.quiet {
         print!("{}", crate::report::console::summary(&result));
         println!(

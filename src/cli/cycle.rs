@@ -4,6 +4,7 @@ use super::args::{CycleArgs, DataArgs, TimeDataArgs};
 use super::{EXIT_OK, report_run_error};
 use crate::cycle::{CycleOptions, run_cycle};
 use crate::input::DataSources;
+use crate::report::Cells;
 
 /// The data files of a folder, with the command line's overrides.
 pub(crate) fn sources(data: &DataArgs, time: &TimeDataArgs) -> miette::Result<DataSources> {
@@ -44,17 +45,19 @@ pub(crate) fn sources(data: &DataArgs, time: &TimeDataArgs) -> miette::Result<Da
 
 /// Runs `cycle`; returns the exit code.
 pub fn run(a: &CycleArgs) -> miette::Result<i32> {
+    let sources = sources(&a.data, &a.time)?;
+    let staged = super::begin_output(&a.out, &super::inputs(&sources, a.rules.as_ref()))?;
     let opts = CycleOptions {
-        sources: sources(&a.data, &a.time)?,
+        sources,
         rules_dir: a.rules.clone(),
         as_of: a.as_of,
         strict: a.strict,
         percentiles: a.percentiles,
     };
     let result = run_cycle(&opts).map_err(report_run_error)?;
-    result
-        .write(&a.out, &a.format)
-        .map_err(|e| miette::miette!(code = "output::write", "{e}"))?;
+    super::finish_output(staged, |dir| {
+        result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
+    })?;
     if !a.quiet {
         print!("{}", crate::report::cycle_console::cycle(&result));
         println!(

@@ -15,7 +15,11 @@ pub mod status;
 pub mod validate;
 pub mod verdicts;
 
+use std::path::{Path, PathBuf};
+
 use clap::Parser;
+
+use crate::output::OutputDir;
 
 pub use args::{Cli, Command};
 
@@ -29,6 +33,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Parses the arguments, runs the command, returns the exit code.
 #[must_use]
 pub fn main() -> i32 {
+    crate::output::install_signal_handlers();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -94,4 +99,39 @@ fn man() -> miette::Result<i32> {
             .map_err(|e| miette::miette!("{e}"))?;
     }
     Ok(EXIT_OK)
+}
+
+/// Starts a command's output folder (see [`crate::output`]): before any work, so that an
+/// `--out` that may not be replaced stops the run at once. `inputs` are the paths the run
+/// reads (the data folder, files, `--rules`).
+pub(crate) fn begin_output(out: &Path, inputs: &[PathBuf]) -> miette::Result<OutputDir> {
+    OutputDir::begin(out, inputs).map_err(miette::Report::new)
+}
+
+/// Writes the outputs into the temporary folder with `write`, then puts it in place; on an
+/// error nothing at `--out` changes.
+pub(crate) fn finish_output<T, E: std::fmt::Display>(
+    staged: OutputDir,
+    write: impl FnOnce(&Path) -> Result<T, E>,
+) -> miette::Result<T> {
+    let value = write(staged.path()).map_err(|e| {
+        miette::miette!(
+            code = "output::write",
+            "{}; nothing was written to {}",
+            e.to_string().replace(
+                &staged.path().display().to_string(),
+                &staged.out().display().to_string()
+            ),
+            staged.out().display()
+        )
+    })?;
+    staged.commit()?;
+    Ok(value)
+}
+
+/// The inputs of a run: the data sources and the rule folder.
+pub(crate) fn inputs(sources: &crate::input::DataSources, rules: Option<&PathBuf>) -> Vec<PathBuf> {
+    let mut paths = sources.paths();
+    paths.extend(rules.cloned());
+    paths
 }

@@ -5,6 +5,7 @@ use super::{EXIT_OK, report_run_error};
 use crate::config::diagnostics::SourceFile;
 use crate::history::History;
 use crate::input::DataSources;
+use crate::report::Cells;
 use crate::scorecard::{ScorecardConfig, ScorecardError, ScorecardOptions, config, run_scorecard};
 
 fn report(e: ScorecardError) -> miette::Report {
@@ -39,9 +40,13 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
             *slot = Some(p.clone());
         }
     }
+    let mut inputs = super::inputs(&sources, a.rules.as_ref());
+    inputs.extend(a.config.clone());
+    inputs.push(a.history.clone());
+    let staged = super::begin_output(&a.out, &inputs)?;
     let config = match &a.config {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| {
+            let text = crate::config::read_capped_to_string(p).map_err(|e| {
                 miette::miette!(
                     code = "scorecard::config",
                     "cannot read {}: {e}",
@@ -68,7 +73,7 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     let sc = run_scorecard(&opts, history.as_ref()).map_err(report)?;
     let team = a.team.as_deref();
     sc.check_team(team).map_err(report)?;
-    sc.write(&a.out, team).map_err(report)?;
+    super::finish_output(staged, |dir| sc.write(dir, team, Cells::raw_if(a.raw_csv)))?;
     if let Some(h) = history.as_mut() {
         sc.record(h).map_err(|e| {
             report(e).wrap_err(format!(

@@ -3,12 +3,15 @@
 use super::args::StatusArgs;
 use super::{EXIT_BREACH, EXIT_OK, report_run_error};
 use crate::cycle::{CycleOptions, run_status};
+use crate::report::Cells;
 
 /// Runs `status`; returns the exit code (1 when a case is an exception or a stage does not
 /// reconcile).
 pub fn run(a: &StatusArgs) -> miette::Result<i32> {
+    let sources = super::cycle::sources(&a.data, &a.time)?;
+    let staged = super::begin_output(&a.out, &super::inputs(&sources, a.rules.as_ref()))?;
     let opts = CycleOptions {
-        sources: super::cycle::sources(&a.data, &a.time)?,
+        sources,
         rules_dir: a.rules.clone(),
         as_of: None,
         strict: a.strict,
@@ -16,9 +19,9 @@ pub fn run(a: &StatusArgs) -> miette::Result<i32> {
         ..CycleOptions::default()
     };
     let result = run_status(&opts, a.date).map_err(report_run_error)?;
-    result
-        .write(&a.out, &a.format)
-        .map_err(|e| miette::miette!(code = "output::write", "{e}"))?;
+    super::finish_output(staged, |dir| {
+        result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
+    })?;
     if !a.quiet {
         print!("{}", crate::report::cycle_console::status(&result));
         println!(

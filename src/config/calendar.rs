@@ -174,10 +174,11 @@ pub fn load(path: Option<&Path>) -> Result<Calendar, CalendarLoadError> {
     let Some(path) = path else {
         return Ok(Calendar::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|source| CalendarLoadError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text =
+        crate::config::read_capped_to_string(path).map_err(|source| CalendarLoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
     read(&SourceFile::new(path.display().to_string(), text)).map_err(CalendarLoadError::Invalid)
 }
 

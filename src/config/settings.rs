@@ -539,7 +539,7 @@ pub fn load(
     let Some(path) = path else {
         return Ok(Settings::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let text = crate::config::read_capped_to_string(path).map_err(|source| LoadError::Io {
         path: path.display().to_string(),
         source,
     })?;

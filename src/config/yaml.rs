@@ -202,6 +202,27 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+/// The parser's limits: far above any real config file (the whole default rule pack is
+/// 68 KB), low enough that a hostile file (a "billion laughs"
+/// of nested aliases, thousands of nested brackets) is refused in milliseconds, with the
+/// parser's located error, instead of exhausting memory.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 32;
+    budget.max_nodes = 200_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_events = 400_000;
+    budget.max_total_scalar_bytes = 8 << 20;
+    budget.max_documents = 1;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    // An alias may be replayed, but no more than 20,000 events in all from every alias.
+    options.alias_limits.max_total_replayed_events = 20_000;
+    options.alias_limits.max_replay_stack_depth = 16;
+    options
+}
+
 /// Parses a YAML document into a [`Node`] tree, or a miette report of the syntax error.
 /// An empty document is `Null`.
 pub fn parse(source: &str, file: &str) -> Result<Node, miette::Report> {
@@ -216,7 +237,7 @@ pub fn parse(source: &str, file: &str) -> Result<Node, miette::Report> {
             },
         });
     }
-    serde_saphyr::from_str::<Node>(source).map_err(|err| {
+    serde_saphyr::from_str_with_options::<Node>(source, options()).map_err(|err| {
         // `source_name` names the snippet: without it serde-saphyr shows `<input>`.
         let options = serde_saphyr::render_options! { source_name: Some(file) };
         serde_saphyr::miette::to_miette_report_with_options(&err, source, file, options)

@@ -33,6 +33,9 @@ pub use migrations::MIGRATIONS;
 /// The history file used when none is given.
 pub const DEFAULT_PATH: &str = "policyqc-history.sqlite";
 
+/// How long a run waits for another process's write to the same history before giving up.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Why the history could not be read or written. Nothing is half-written in any case.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum HistoryError {
@@ -81,6 +84,20 @@ pub enum HistoryError {
         found: String,
         /// Its name in this build.
         expected: String,
+    },
+    /// A SQLite database of another program: it has tables but no policyqc schema.
+    #[error(
+        "history {path} is a SQLite database of another program (tables {tables}, no schema_migrations): it is left as it was"
+    )]
+    #[diagnostic(
+        code(history::foreign),
+        help("give policyqc its own file with --history PATH")
+    )]
+    Foreign {
+        /// The history file.
+        path: String,
+        /// Its tables, comma-separated.
+        tables: String,
     },
     /// A write was stopped on purpose (the hook of [`History::replace_run_with`] said so).
     #[error("history write stopped after {table} row {row}: {reason}")]
@@ -202,16 +219,31 @@ impl History {
 
     fn setup(conn: Connection, path: String) -> Result<Self, HistoryError> {
         let mut h = Self { conn, path };
-        let r = h.conn.execute_batch(
-            "PRAGMA foreign_keys = ON;
-             CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version INTEGER PRIMARY KEY,
-                 name    TEXT NOT NULL
-             );",
-        );
+        // Another process writing the same history (two scorecard runs at once): wait for its
+        // transaction rather than fail at once.
+        let r = h.conn.busy_timeout(BUSY_TIMEOUT);
         h.sql(r)?;
+        let r = h.conn.execute_batch("PRAGMA foreign_keys = ON;");
+        h.sql(r)?;
+        h.refuse_foreign()?;
         h.migrate()?;
         Ok(h)
+    }
+
+    /// Refuses a database that has tables but not ours, before anything is written to it.
+    fn refuse_foreign(&self) -> Result<(), HistoryError> {
+        let tables: rusqlite::Result<Vec<String>> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect());
+        let tables = self.sql(tables)?;
+        if !tables.is_empty() && !tables.iter().any(|t| t == "schema_migrations") {
+            return Err(HistoryError::Foreign {
+                path: self.path.clone(),
+                tables: tables.join(", "),
+            });
+        }
+        Ok(())
     }
 
     /// The file (or `:memory:`).
@@ -259,8 +291,33 @@ impl History {
         Ok(self.applied()?.last().map_or(0, |(v, _)| *v))
     }
 
+    /// Checks the applied migrations and applies the missing ones, all in one transaction
+    /// that takes the write lock first: of two processes opening a new history at once, the
+    /// second waits, then finds the migrations applied.
     fn migrate(&mut self) -> Result<(), HistoryError> {
-        let applied = self.applied()?;
+        let path = self.path.clone();
+        let wrap = |source| HistoryError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version INTEGER PRIMARY KEY,
+                 name    TEXT NOT NULL
+             );",
+        )
+        .map_err(wrap)?;
+        let applied: Vec<(u32, String)> = tx
+            .prepare("SELECT version, name FROM schema_migrations ORDER BY version")
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?)))?
+                    .collect()
+            })
+            .map_err(wrap)?;
         let known = MIGRATIONS.len() as u32;
         if let Some((found, _)) = applied.last()
             && *found > known
@@ -272,7 +329,10 @@ impl History {
             });
         }
         for (version, name) in &applied {
-            let expected = MIGRATIONS[(*version - 1) as usize].0;
+            let expected = (*version as usize)
+                .checked_sub(1)
+                .and_then(|i| MIGRATIONS.get(i))
+                .map_or("(none)", |m| m.0);
             if name != expected {
                 return Err(HistoryError::Diverged {
                     path: self.path.clone(),
@@ -283,20 +343,14 @@ impl History {
             }
         }
         for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied.len()) {
-            let path = self.path.clone();
-            let wrap = |source| HistoryError::Sqlite {
-                path: path.clone(),
-                source,
-            };
-            let tx = self.conn.transaction().map_err(wrap)?;
             tx.execute_batch(sql).map_err(wrap)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
                 params![i as u32 + 1, name],
             )
             .map_err(wrap)?;
-            tx.commit().map_err(wrap)?;
         }
+        tx.commit().map_err(wrap)?;
         Ok(())
     }
 

@@ -136,6 +136,25 @@ pub enum InputError {
         /// The reader's message.
         message: String,
     },
+    /// A cell or header name is longer than [`MAX_FIELD_BYTES`] (a file with no line breaks,
+    /// a runaway quote, or not a table at all).
+    #[error(
+        "{path}: {place} is {bytes} bytes long, more than the {max} bytes a value may be (is it a table? a quote left open, or no line breaks?)"
+    )]
+    #[diagnostic(
+        code(input::field_too_large),
+        help("export the table again as CSV with one case per line")
+    )]
+    FieldTooLarge {
+        /// The file.
+        path: String,
+        /// "the header" or "column X, row N".
+        place: String,
+        /// Its length.
+        bytes: usize,
+        /// The limit.
+        max: usize,
+    },
     /// `--strict` and bad values were found.
     #[error(
         "{count} data finding(s) (values that could not be read, empty or duplicate case ids) and --strict is set; first: {first}"
@@ -216,6 +235,28 @@ impl DataSources {
             calendar: file("calendar.yaml"),
             settings: file("settings.yaml"),
         }
+    }
+
+    /// Every path the sources name (the folder and each file), for the output folder's check
+    /// that no input is inside it.
+    #[must_use]
+    pub fn paths(&self) -> Vec<PathBuf> {
+        [
+            &self.dir,
+            &self.cases,
+            &self.tasks,
+            &self.operators,
+            &self.authority,
+            &self.findings,
+            &self.events,
+            &self.columns,
+            &self.calendar,
+            &self.settings,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
     }
 
     /// The sources with the column map's `files:` applied: a table the folder has no
@@ -313,6 +354,7 @@ pub fn read_table_fields(
     } else {
         read_csv(path, &name, projection.as_deref(), map)?
     };
+    check_field_sizes(&raw, &name, map.header_row as u64 + 1)?;
     phases.done("  file read");
     // Rows as a spreadsheet shows them: the header is row `header_row`.
     let first_row: u64 = if is_parquet || is_xes {
@@ -1043,6 +1085,44 @@ fn read_csv_as_declared(
             path: name.to_owned(),
             message: e.to_string(),
         })
+}
+
+/// The longest value (or header name) a table may hold: 1 MiB. Nothing in a case is near it;
+/// a longer one means the file is not read as the table it should be.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// Refuses a table with a value or header longer than [`MAX_FIELD_BYTES`], naming the column
+/// and the row (`first_row` is the row of the first record).
+fn check_field_sizes(df: &DataFrame, name: &str, first_row: u64) -> Result<(), InputError> {
+    let too_large = |place: String, bytes: usize| InputError::FieldTooLarge {
+        path: name.to_owned(),
+        place,
+        bytes,
+        max: MAX_FIELD_BYTES,
+    };
+    for c in df.columns() {
+        if c.name().len() > MAX_FIELD_BYTES {
+            return Err(too_large("the header".to_owned(), c.name().len()));
+        }
+        let Ok(ca) = c.str() else { continue };
+        let mut before = 0u64;
+        for arr in ca.downcast_iter() {
+            // The length of each value is in its view: no text is touched.
+            if let Some((i, view)) = arr
+                .views()
+                .iter()
+                .enumerate()
+                .find(|(_, v)| v.length as usize > MAX_FIELD_BYTES)
+            {
+                return Err(too_large(
+                    format!("column {}, row {}", c.name(), first_row + before + i as u64),
+                    view.length as usize,
+                ));
+            }
+            before += arr.len() as u64;
+        }
+    }
+    Ok(())
 }
 
 /// A Parquet file's column names, from its schema.

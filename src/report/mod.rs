@@ -2,6 +2,7 @@
 //! format touches one file. The terminal summary is in [`console`]; the HTML pages people
 //! look at are in [`html`].
 
+pub mod cells;
 pub mod console;
 pub mod csv;
 pub mod cycle_console;
@@ -14,6 +15,8 @@ pub mod scorecard_xlsx;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+
+pub use cells::Cells;
 
 /// Writes a named table into an output folder in one format.
 pub trait TableWriter {
@@ -46,20 +49,31 @@ impl Format {
     }
 }
 
-/// Writes `df` as `<dir>/<name>.<ext>` in every format; returns the paths written.
+/// Writes `df` as `<dir>/<name>.<ext>` in every format; returns the paths written. CSV and
+/// JSONL text cells are neutralised unless `cells` is [`Cells::Raw`] ([`cells`]).
 pub fn write_table(
     dir: &Path,
     name: &str,
     df: &mut DataFrame,
     formats: &[Format],
+    cells: Cells,
 ) -> PolarsResult<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)
         .map_err(|e| polars_err!(ComputeError: "cannot create {}: {e}", dir.display()))?;
+    let mut safe = match cells {
+        Cells::Safe if formats.iter().any(|f| *f != Format::Parquet) => {
+            Some(cells::neutralise_frame(df)?)
+        }
+        _ => None,
+    };
     let mut out = Vec::new();
     for f in formats {
         let w = f.writer();
         let path = dir.join(format!("{name}.{}", w.extension()));
-        w.write(df, &path)?;
+        match (&mut safe, f) {
+            (Some(safe), Format::Csv | Format::Jsonl) => w.write(safe, &path)?,
+            _ => w.write(df, &path)?,
+        }
         out.push(path);
     }
     Ok(out)

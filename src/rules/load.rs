@@ -92,7 +92,7 @@ pub fn load_rule_dir(
     paths.sort();
     let mut files = Vec::new();
     for path in paths {
-        match std::fs::read(&path).map(String::from_utf8) {
+        match crate::config::read_capped(&path).map(String::from_utf8) {
             Ok(Ok(text)) => files.push(SourceFile::new(path.display().to_string(), text)),
             Ok(Err(_)) => diags.syntax.push(miette::miette!(
                 code = "rules::encoding",

@@ -275,7 +275,21 @@ impl Sample {
                 workpaper::xlsx_bytes(&work, &self.manifest)?,
             ),
         ];
-        write_files_atomically(out, files).map_err(SampleError::Output)
+        if out.exists() {
+            // An existing folder (empty, or an earlier sample with --force) is the auditor's
+            // workpaper folder and may hold their files: only the four are replaced, each
+            // renamed whole into place.
+            return write_files_atomically(out, files).map_err(SampleError::Output);
+        }
+        // A new folder appears whole or not at all (`crate::output`).
+        let staged = crate::output::OutputDir::begin(out, &[])
+            .map_err(|e| SampleError::Output(e.to_string()))?;
+        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        write_files_atomically(staged.path(), files).map_err(SampleError::Output)?;
+        staged
+            .commit()
+            .map_err(|e| SampleError::Output(e.to_string()))?;
+        Ok(names.iter().map(|n| out.join(n)).collect())
     }
 }
 

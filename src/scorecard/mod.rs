@@ -56,7 +56,7 @@ use crate::check::{CheckOptions, CheckResult, RunError, load_column_map, run_che
 use crate::config::diagnostics::Diagnostics;
 use crate::history::{self, History, HistoryError, RunRecord, TableRows};
 use crate::input::{DataIssue, DataSources, ROW, column_str, read_table};
-use crate::report::{Format, write_table};
+use crate::report::{Cells, Format, write_table};
 use crate::schema::{STAGES, Table};
 
 pub use config::ScorecardConfig;
@@ -839,7 +839,12 @@ impl Scorecard {
     /// `training_hints.csv`, `scorecard_errors.csv` and `data_findings.csv` into `out`, for one
     /// team or all. Every output is built in memory first, so an error leaves no file
     /// half-written.
-    pub fn write(&self, out: &Path, team: Option<&str>) -> Result<Vec<PathBuf>, ScorecardError> {
+    pub fn write(
+        &self,
+        out: &Path,
+        team: Option<&str>,
+        cells: Cells,
+    ) -> Result<Vec<PathBuf>, ScorecardError> {
         self.check_team(team)?;
         let ops = self.operators_of(team)?;
         let teams = self.teams_of(team)?;
@@ -851,30 +856,40 @@ impl Scorecard {
         let xlsx = crate::report::scorecard_xlsx::workbook(self, team)?;
         let csv = [Format::Csv];
         let mut written = Vec::new();
-        written.extend(write_table(out, "scorecard", &mut ops.clone(), &csv)?);
+        written.extend(write_table(
+            out,
+            "scorecard",
+            &mut ops.clone(),
+            &csv,
+            cells,
+        )?);
         written.extend(write_table(
             out,
             "scorecard_teams",
             &mut teams.clone(),
             &csv,
+            cells,
         )?);
         written.extend(write_table(
             out,
             "training_hints",
             &mut training.clone(),
             &csv,
+            cells,
         )?);
         written.extend(write_table(
             out,
             "scorecard_errors",
             &mut errors.clone(),
             &csv,
+            cells,
         )?);
         written.extend(write_table(
             out,
             "data_findings",
             &mut self.data_table()?,
             &csv,
+            cells,
         )?);
         for (name, bytes) in [
             ("scorecard.json", json.into_bytes()),

@@ -10,13 +10,21 @@
 //! - `rates`: case, rule, operator and QC-sheet rates on a ten-case folder counted by hand;
 //! - `bad_data`: missing columns, unreadable values, --strict, duplicate ids, empty and
 //!   non-UTF-8 files, missing files and folders;
+//! - `atomic`: runs killed by SIGKILL at several moments, stopped by SIGTERM/SIGINT;
+//! - `corpus`: 210 broken inputs through every subcommand: no panic, no hang, errors named;
+//! - `injection`: formula-like cells neutralised in CSV and JSONL, `--raw-csv`;
+//! - `paths`: the data folder as --out, a folder inside it, read-only and full file systems;
 //! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates.
 
+mod atomic;
 mod bad_data;
 mod conventions;
 mod explain;
+mod corpus;
 mod fixtures;
+mod injection;
 mod input_formats;
 mod onboard;
+mod paths;
 mod rates;
 mod util;

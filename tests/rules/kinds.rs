@@ -189,7 +189,9 @@ fn compare_money_with_tolerance_is_exact_to_the_cent() {
 
     let f = run.finding("M4", "cmp.tolerance");
     assert_eq!(f["field"], "premium_charged");
-    assert_eq!(f["expected"], "== 10.30 (tolerance 0.01)");
+    // A text cell starting with `=` is written with a leading `'` (CSV injection, README
+    // "Guarantees"): a spreadsheet would otherwise take `== 10.30` for a formula.
+    assert_eq!(f["expected"], "'== 10.30 (tolerance 0.01)");
     assert_eq!(f["actual"], "10.32");
     assert_eq!(f["message"], "10.32 / == 10.30 (tolerance 0.01)");
 }
@@ -225,7 +227,7 @@ fn compare_money_without_tolerance_has_no_float_error() {
     run.assert_rule("cmp.value", &["X2", "X3", "X5"], 5);
     run.assert_rule("cmp.value_eq", &["X3", "X4", "X5"], 5);
     let f = run.finding("X3", "cmp.exact");
-    assert_eq!(f["expected"], "== 0.30");
+    assert_eq!(f["expected"], "'== 0.30");
     assert_eq!(f["actual"], "0.31");
     assert_eq!(run.finding("X2", "cmp.value")["expected"], ">= 0.30");
     assert_eq!(run.finding("X2", "cmp.value")["actual"], "0.10");

@@ -4,9 +4,11 @@
 //! - `kinds`: each rule kind on a small data folder, asserting which cases fail which rules,
 //!   which are not applicable, and what the findings say;
 //! - `validation`: every validation error, located (`[file:line:col]` and the source line);
+//! - `limits`: billion laughs, deep nesting, oversized configs and fields, rhai limits;
 //! - `readme`: rules/README.md carries the current `policyqc rules --kinds` output.
 
 mod kinds;
+mod limits;
 mod readme;
 mod settings;
 mod support;

@@ -336,3 +336,121 @@ fn the_trend_compares_with_the_previous_months() {
     let h = History::open(&db).unwrap();
     assert_eq!(periods(&h).unwrap(), ["2026-09", "2026-10"]);
 }
+
+/// `policyqc scorecard` of the fixture's October into `out`, writing `db`, as a child process.
+fn spawn_scorecard(db: &Path, out: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_policyqc"))
+        .arg("scorecard")
+        .arg(fixture())
+        .args(["--month", "2026-10", "--quiet", "--config"])
+        .arg(fixture_config())
+        .arg("--history")
+        .arg(db)
+        .arg("--out")
+        .arg(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn policyqc")
+}
+
+#[test]
+fn two_scorecard_processes_writing_one_history_both_succeed() {
+    // Three rounds, each two processes started together on a new history (both create the
+    // schema) and then again on the existing one (both replace October).
+    for round in 0..3 {
+        let dir = TempDir::new().unwrap();
+        let db = dir.path().join("h.sqlite");
+        for pass in ["new", "existing"] {
+            let children: Vec<_> = ["a", "b"]
+                .iter()
+                .map(|n| spawn_scorecard(&db, &dir.path().join(format!("out-{n}"))))
+                .collect();
+            for child in children {
+                let o = child.wait_with_output().expect("wait");
+                assert_eq!(
+                    o.status.code(),
+                    Some(0),
+                    "round {round}, {pass} history: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
+            let h = History::open(&db).unwrap();
+            assert_eq!(
+                h.applied().unwrap().len(),
+                MIGRATIONS.len(),
+                "migrations once"
+            );
+            // October recorded once: the later run replaced the earlier one.
+            assert_eq!(count(&h, "runs"), 1, "round {round}, {pass}");
+        }
+    }
+}
+
+#[test]
+fn a_database_of_another_program_is_refused_and_left_untouched() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("contacts.sqlite");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('Lin');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&db).unwrap();
+    let cfg = fixture_config();
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--history",
+            db.to_str().unwrap(),
+        ],
+    );
+    r.assert_code(2);
+    let err = r.stderr_squashed();
+    assert!(err.contains("contacts.sqlite"), "{}", r.stderr);
+    assert!(err.contains("anotherprogram"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the file is byte for byte as it was"
+    );
+    assert!(!r.out.exists(), "no output folder");
+}
+
+#[test]
+fn a_history_of_a_newer_schema_is_refused_and_left_untouched() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("h.sqlite");
+    let h = History::open(&db).unwrap();
+    h.connection()
+        .execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (99, '0099_future')",
+            [],
+        )
+        .unwrap();
+    drop(h);
+    let before = std::fs::read(&db).unwrap();
+    let cfg = fixture_config();
+    let r = scorecard(
+        &fixture(),
+        "2026-10",
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--history",
+            db.to_str().unwrap(),
+        ],
+    );
+    r.assert_code(2);
+    assert!(
+        r.stderr_squashed().contains("schemaversion99"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the file is byte for byte as it was"
+    );
+}
