@@ -1,4 +1,4 @@
-//! Spreadsheet-safe cells: CSV and JSONL text that Excel or LibreOffice would run as a
+//! Spreadsheet-safe cells: CSV and JSONL text that Excel or `LibreOffice` would run as a
 //! formula is neutralised (CSV injection; OWASP's advice).
 //!
 //! A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with
