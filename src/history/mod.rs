@@ -85,7 +85,7 @@ pub enum HistoryError {
         /// Its name in this build.
         expected: String,
     },
-    /// A SQLite database of another program: it has tables but no policyqc schema.
+    /// A `SQLite` database of another program: it has tables but no policyqc schema.
     #[error(
         "history {path} is a SQLite database of another program (tables {tables}, no schema_migrations): it is left as it was"
     )]
