@@ -328,7 +328,7 @@ mod tests {
         let cases = dir.path().join("cases.csv");
         std::fs::write(&cases, "case_id\n").expect("write");
         std::fs::write(dir.path().join(MARKER), "").expect("marker");
-        let err = OutputDir::begin(dir.path(), &[cases.clone()]).expect_err("refused");
+        let err = OutputDir::begin(dir.path(), std::slice::from_ref(&cases)).expect_err("refused");
         assert!(matches!(err, OutputError::HoldsInput { .. }), "{err}");
         assert!(cases.is_file());
     }

@@ -521,6 +521,8 @@ pub struct RulesArgs {
 }
 
 /// `policyqc scorecard`.
+// Command-line switches are booleans by nature (clap flags).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct ScorecardArgs {
     /// The data folder: cases, operators (required here), and optionally tasks, findings

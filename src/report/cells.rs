@@ -1,4 +1,4 @@
-//! Spreadsheet-safe cells: CSV and JSONL text that Excel or `LibreOffice` would run as a
+//! Spreadsheet-safe cells: CSV and JSONL text that a spreadsheet program would run as a
 //! formula is neutralised (CSV injection; OWASP's advice).
 //!
 //! A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is written with
@@ -40,7 +40,7 @@ fn is_plain_number(s: &str) -> bool {
         .unwrap_or(b.len());
     let (mantissa, exponent) = b.split_at(mantissa_end);
     let digits = mantissa.iter().filter(|c| c.is_ascii_digit()).count();
-    let dots = mantissa.iter().filter(|c| **c == b'.').count();
+    let dots = mantissa.split(|c| *c == b'.').count() - 1;
     let mantissa_ok = digits > 0 && dots <= 1 && digits + dots == mantissa.len();
     let exponent_ok = match exponent {
         [] => true,

@@ -150,16 +150,18 @@ fn a_run_killed_at_any_moment_leaves_the_previous_output_or_none() {
         "200ms",
         "500ms",
         "writing findings",
-        "writing summary",
+        "writing qc_sheet",
     ] {
         let mut child = spawn_check(&data, &out);
         let tmp = dir.path().join(format!(".out.tmp-{}", child.id()));
         match moment {
-            "writing findings" | "writing summary" => {
+            "writing findings" | "writing qc_sheet" => {
+                // The first table written, and the middle of the largest (its CSV done, its
+                // JSONL started).
                 let file = if moment == "writing findings" {
                     "findings.csv"
                 } else {
-                    "alerts.parquet"
+                    "qc_sheet.jsonl"
                 };
                 if wait_for(&mut child, &tmp.join(file)) {
                     killed_while_writing += 1;
@@ -179,7 +181,9 @@ fn a_run_killed_at_any_moment_leaves_the_previous_output_or_none() {
             assert_eq!(cases, Some(300), "{moment}: killed, so the previous output");
         }
     }
-    assert_eq!(killed_while_writing, 2, "both kills landed while writing");
+    // On a loaded machine a run may finish between the file appearing and the kill: the
+    // folder assertions above hold either way, and at least one kill must land mid-write.
+    assert!(killed_while_writing >= 1, "no kill landed while writing");
     // A killed run leaves its temporary folder; the next run removes it.
     assert!(!temporaries(dir.path()).is_empty());
     let status = spawn_check(&data, &out).wait().expect("wait");

@@ -57,7 +57,7 @@ fn corruptions(original: &[u8], seed: u64) -> Vec<(&'static str, Vec<u8>)> {
         ("truncated in half", original[..original.len() / 2].to_vec()),
         (
             "truncated mid-line",
-            original[..=(original.len() / 3)].to_vec(),
+            original[..=original.len() / 3].to_vec(),
         ),
         ("random bytes", r1),
         ("random tail", garbage_tail),

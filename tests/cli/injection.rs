@@ -6,10 +6,10 @@ use crate::util::{Table, check, copy_fixture};
 
 const HYPERLINK: &str = "=HYPERLINK(\"http://x\",\"open\")";
 
-/// fixtures/basic with hostile text in cases that have findings (fixtures/basic/
-/// `expected_findings.csv`: C2026100002 `binding.bound_before_check`, C2026100007
-/// `controls.benefit_not_paid`, C2026100014 `entry.reports_not_reviewed`, C2026100018
-/// `review.sum_decrease_premium_not_lowered`).
+/// `fixtures/basic` with hostile text in cases that have findings
+/// (`fixtures/basic/expected_findings.csv`: `C2026100002 binding.bound_before_check`,
+/// `C2026100007 controls.benefit_not_paid`, `C2026100014 entry.reports_not_reviewed`,
+/// `C2026100018 review.sum_decrease_premium_not_lowered`).
 fn hostile() -> tempfile::TempDir {
     let dir = copy_fixture("basic");
     let path = dir.path().join("cases.csv");

@@ -59,7 +59,11 @@ fn an_output_folder_inside_the_data_folder_is_allowed_and_clobbers_nothing() {
     let entries: Vec<String> = std::fs::read_dir(data.path())
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.ends_with(".csv") && !n.ends_with(".yaml"))
+        .filter(|n| {
+            !Path::new(n)
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("csv") || x.eq_ignore_ascii_case("yaml"))
+        })
         .collect();
     assert_eq!(
         entries,
