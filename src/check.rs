@@ -419,10 +419,7 @@ impl CheckResult {
         formats: &[Format],
         cells: Cells,
     ) -> PolarsResult<Vec<PathBuf>> {
-        let mut formats = formats.to_vec();
-        if !formats.contains(&Format::Csv) {
-            formats.insert(0, Format::Csv);
-        }
+        let formats = crate::report::with_csv(formats);
         let mut written = Vec::new();
         let mut phases = crate::timing::Phases::new();
         written.extend(write_table(

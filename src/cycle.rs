@@ -591,14 +591,6 @@ fn text_timestamps(df: &DataFrame) -> PolarsResult<DataFrame> {
     df.clone().lazy().select(exprs).collect()
 }
 
-fn with_csv(formats: &[Format]) -> Vec<Format> {
-    let mut formats = formats.to_vec();
-    if !formats.contains(&Format::Csv) {
-        formats.insert(0, Format::Csv);
-    }
-    formats
-}
-
 impl CycleResult {
     /// Counts for `cycle_summary.json` and the terminal.
     #[must_use]
@@ -654,7 +646,7 @@ impl CycleResult {
         formats: &[Format],
         cells: Cells,
     ) -> PolarsResult<Vec<PathBuf>> {
-        let formats = with_csv(formats);
+        let formats = crate::report::with_csv(formats);
         let mut data = data_table(&self.inputs.issues)?;
         let mut written = Vec::new();
         let mut phases = crate::timing::Phases::new();
@@ -759,7 +751,7 @@ impl StatusResult {
         formats: &[Format],
         cells: Cells,
     ) -> PolarsResult<Vec<PathBuf>> {
-        let formats = with_csv(formats);
+        let formats = crate::report::with_csv(formats);
         let r = &self.report;
         let mut data = data_table(&self.inputs.issues)?;
         let mut written = Vec::new();

@@ -207,14 +207,11 @@ pub fn condition(rule: &Rule) -> String {
             missing(p.missing_fails)
         ),
         Kind::Range(p) => {
-            let bound = match (&p.min, &p.max) {
-                (Some(a), Some(b)) => {
-                    format!("between {} and {} (inclusive)", a.display(), b.display())
-                }
-                (Some(a), None) => format!("at least {}", a.display()),
-                (None, Some(b)) => format!("at most {}", b.display()),
-                (None, None) => String::from("any value"),
-            };
+            let bound = bounds(
+                p.min.as_ref().map(Literal::display),
+                p.max.as_ref().map(Literal::display),
+                " (inclusive)",
+            );
             format!("`{}` must be {bound}{}", p.field, missing(p.missing_fails))
         }
         Kind::Pattern(p) => format!(
@@ -291,6 +288,16 @@ pub fn condition(rule: &Rule) -> String {
     }
 }
 
+/// `between A and B`, `at least A`, `at most B` (`any value` without bounds).
+fn bounds(min: Option<String>, max: Option<String>, between_note: &str) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}{between_note}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => String::from("any value"),
+    }
+}
+
 fn limits(
     from: &str,
     to: &str,
@@ -298,12 +305,11 @@ fn limits(
     max: Option<&crate::rules::kinds::duration::Limit>,
     net: &str,
 ) -> String {
-    let bound = match (min, max) {
-        (Some(a), Some(b)) => format!("between {} and {}", a.display(), b.display()),
-        (Some(a), None) => format!("at least {}", a.display()),
-        (None, Some(b)) => format!("at most {}", b.display()),
-        (None, None) => String::from("any time"),
-    };
+    let bound = bounds(
+        min.map(crate::rules::kinds::duration::Limit::display),
+        max.map(crate::rules::kinds::duration::Limit::display),
+        "",
+    );
     format!(
         "the time from `{from}` to `{to}`{net} must be {bound}; a case with either empty is not judged"
     )

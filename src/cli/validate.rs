@@ -4,14 +4,32 @@ use super::args::{OutputFormat, ValidateArgs};
 use super::{EXIT_ERROR, EXIT_OK, report_run_error};
 use crate::check::{RunError, load_column_map, load_rules, load_settings};
 
+/// Loads the column map, the settings and the rule set `validate` is asked about.
+fn load(a: &ValidateArgs) -> Result<crate::rules::RuleSet, RunError> {
+    let map = load_column_map(a.columns.as_deref())?;
+    let settings = load_settings(a.settings.as_deref())?;
+    load_rules(a.rules_dir.as_deref(), &map, &settings)
+}
+
+/// The rules an unset setting leaves out (no data is read, so only settings count).
+fn unset_settings(set: &crate::rules::RuleSet) -> Vec<crate::rules::needs::NotEvaluated> {
+    crate::rules::needs::split(
+        set,
+        &crate::rules::needs::Available {
+            absent_fields: &[],
+            roster: true,
+            authority: true,
+        },
+    )
+    .1
+}
+
 /// Runs `validate`; returns the exit code (2 via the error when invalid).
 pub fn run(a: &ValidateArgs) -> miette::Result<i32> {
     if a.format == OutputFormat::Json {
         return run_json(a);
     }
-    let map = load_column_map(a.columns.as_deref()).map_err(report_run_error)?;
-    let settings = load_settings(a.settings.as_deref()).map_err(report_run_error)?;
-    let set = load_rules(a.rules_dir.as_deref(), &map, &settings).map_err(report_run_error)?;
+    let set = load(a).map_err(report_run_error)?;
     println!(
         "{}: {} rules valid, {} thresholds (rule set sha256 {})",
         set.origin,
@@ -19,15 +37,7 @@ pub fn run(a: &ValidateArgs) -> miette::Result<i32> {
         set.thresholds.len(),
         &set.hash[..16]
     );
-    let unset: Vec<_> = crate::rules::needs::split(
-        &set,
-        &crate::rules::needs::Available {
-            absent_fields: &[],
-            roster: true,
-            authority: true,
-        },
-    )
-    .1;
+    let unset = unset_settings(&set);
     for line in crate::rules::needs::grouped_lines(&unset) {
         println!("{line} (set it in settings.yaml to evaluate)");
     }
@@ -37,21 +47,9 @@ pub fn run(a: &ValidateArgs) -> miette::Result<i32> {
 /// `validate --format json`: one document, `{"valid": true, ...}` or `{"valid": false,
 /// "problems": [...]}` (exit 2).
 fn run_json(a: &ValidateArgs) -> miette::Result<i32> {
-    let loaded = load_column_map(a.columns.as_deref()).and_then(|map| {
-        let settings = load_settings(a.settings.as_deref())?;
-        load_rules(a.rules_dir.as_deref(), &map, &settings)
-    });
-    let (doc, code) = match loaded {
+    let (doc, code) = match load(a) {
         Ok(set) => {
-            let unset = crate::rules::needs::split(
-                &set,
-                &crate::rules::needs::Available {
-                    absent_fields: &[],
-                    roster: true,
-                    authority: true,
-                },
-            )
-            .1;
+            let unset = unset_settings(&set);
             (
                 serde_json::json!({
                     "valid": true,

@@ -100,6 +100,12 @@ impl Problem {
         self
     }
 
+    /// The order problems are listed in: file, then line and column of the main location.
+    fn sort_key(&self) -> (&str, u32, u32) {
+        let span = self.labels[0].0;
+        (self.file.name.as_str(), span.line, span.column)
+    }
+
     /// `file:line:column`, for one-line listings and tests.
     #[must_use]
     pub fn location(&self) -> String {
@@ -201,14 +207,7 @@ impl Diagnostics {
             })
             .collect();
         let mut problems: Vec<&Problem> = self.problems.iter().collect();
-        problems.sort_by(|a, b| {
-            let (sa, sb) = (a.labels[0].0, b.labels[0].0);
-            (a.file.name.as_str(), sa.line, sa.column).cmp(&(
-                b.file.name.as_str(),
-                sb.line,
-                sb.column,
-            ))
-        });
+        problems.sort_by_key(|p| p.sort_key());
         out.extend(problems.into_iter().map(|p| {
             let span = p.labels.first().map(|l| l.0).unwrap_or_default();
             serde_json::json!({
@@ -228,14 +227,7 @@ impl Diagnostics {
     #[must_use]
     pub fn into_reports(self) -> Vec<miette::Report> {
         let mut problems = self.problems;
-        problems.sort_by(|a, b| {
-            let (sa, sb) = (a.labels[0].0, b.labels[0].0);
-            (a.file.name.as_str(), sa.line, sa.column).cmp(&(
-                b.file.name.as_str(),
-                sb.line,
-                sb.column,
-            ))
-        });
+        problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let mut reports = self.syntax;
         reports.extend(problems.into_iter().map(miette::Report::new));
         reports

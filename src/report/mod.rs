@@ -84,3 +84,14 @@ pub(crate) fn create(path: &Path) -> PolarsResult<std::fs::File> {
     std::fs::File::create(path)
         .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", path.display()))
 }
+
+/// The formats to write: those asked for, with CSV first when it is not among them (CSV is
+/// always written).
+#[must_use]
+pub fn with_csv(formats: &[Format]) -> Vec<Format> {
+    let mut formats = formats.to_vec();
+    if !formats.contains(&Format::Csv) {
+        formats.insert(0, Format::Csv);
+    }
+    formats
+}

@@ -19,8 +19,8 @@
 mod atomic;
 mod bad_data;
 mod conventions;
-mod explain;
 mod corpus;
+mod explain;
 mod fixtures;
 mod injection;
 mod input_formats;
