@@ -1,6 +1,7 @@
 //! Property tests (proptest): rule loading under random mutations, cases files of random
-//! bytes, working-time arithmetic against a naive minute count, and sample sizes monotone in
-//! population and confidence (README "Guarantees"). Each property runs 48 to 256 cases and
+//! bytes, working-time arithmetic against a naive minute count, sample sizes monotone in
+//! population and confidence, and scorecard counts that add up from operators to teams to the
+//! department (README "Guarantees"). Each property runs 48 to 256 cases and
 //! the whole binary takes a few seconds.
 
 use std::path::PathBuf;
@@ -292,5 +293,131 @@ proptest! {
         let size = |c: f64, n: u64| Plan::attribute(c, t, 0.01).expect("plan").size_for(n).expect("size").sample_size;
         prop_assert!(size(clo, hi) <= size(chi, hi), "confidence {clo} vs {chi}");
         prop_assert!(size(chi, lo) <= size(chi, hi), "population {lo} vs {hi}");
+    }
+}
+
+/// The scorecard fixture month (`fixtures/scorecard`) copied to a temporary folder, with the
+/// roster's teams replaced by `teams` (one per roster row, in file order) and the people's
+/// findings kept only where `keep` says so.
+fn scorecard_folder(teams: &[&str], keep: &[bool]) -> tempfile::TempDir {
+    let src = repo().join("fixtures/scorecard");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(&src).expect("fixtures/scorecard") {
+        let p = entry.expect("entry").path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let roster = std::fs::read_to_string(src.join("operators.csv")).expect("roster");
+    let mut lines = roster.lines();
+    let mut out = format!("{}\n", lines.next().expect("header"));
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[2] = teams[i % teams.len()];
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    std::fs::write(dir.path().join("operators.csv"), out).expect("roster");
+    let people = std::fs::read_to_string(src.join("findings.csv")).expect("findings");
+    let mut lines = people.lines();
+    let mut out = format!("{}\n", lines.next().expect("header"));
+    for (i, line) in lines.enumerate() {
+        if keep[i % keep.len()] {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    std::fs::write(dir.path().join("findings.csv"), out).expect("findings");
+    dir
+}
+
+/// A column of a scorecard frame as integers (nulls as 0).
+fn ints(df: &polars::prelude::DataFrame, name: &str) -> Vec<i64> {
+    let s = df
+        .column(name)
+        .expect(name)
+        .cast(&polars::prelude::DataType::Int64)
+        .expect("int");
+    s.i64()
+        .expect("i64")
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect()
+}
+
+fn strings(df: &polars::prelude::DataFrame, name: &str) -> Vec<Option<String>> {
+    let s = df
+        .column(name)
+        .expect(name)
+        .cast(&polars::prelude::DataType::String)
+        .expect("str");
+    s.str()
+        .expect("str")
+        .iter()
+        .map(|v| v.map(str::to_owned))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever the teams of the roster and whichever people's findings are filed, each
+    /// team's counts are the sums of its operators' counts, the department's the sum of the
+    /// teams', and every error of the month is charged to exactly one operator or counted as
+    /// unattributed (summed here in plain Rust over the frames, not by the roll-up code).
+    #[test]
+    fn scorecard_operator_counts_sum_to_their_team(
+        teams in prop::collection::vec(prop::sample::select(vec!["Alpha", "Beta", "QC", "營業一組"]), 13),
+        keep in prop::collection::vec(any::<bool>(), 1..12),
+    ) {
+        use policyqc::config::diagnostics::SourceFile;
+        use policyqc::scorecard::{ScorecardOptions, config, run_scorecard};
+        let dir = scorecard_folder(&teams, &keep);
+        let text = std::fs::read_to_string(dir.path().join("scorecard.yaml")).expect("config");
+        let cfg = config::read(&SourceFile::new("scorecard.yaml", text)).expect("fixture config");
+        let sc = run_scorecard(
+            &ScorecardOptions {
+                sources: DataSources::from_folder(dir.path()),
+                rules_dir: None,
+                config: cfg,
+                month: "2026-10".parse().expect("month"),
+                strict: false,
+            },
+            None,
+        ).expect("scorecard");
+        let counted = ["cases_handled", "findings_critical", "findings_major", "findings_minor",
+            "errors", "cases_checked", "catches", "misses"];
+        let op_team = strings(&sc.operators, "team");
+        let level = strings(&sc.teams, "level");
+        let team = strings(&sc.teams, "team");
+        let ops_col = ints(&sc.teams, "operators");
+        let mut dept_total = std::collections::BTreeMap::new();
+        for metric in counted {
+            let per_op = ints(&sc.operators, metric);
+            let rolled = ints(&sc.teams, metric);
+            for (row, t) in team.iter().enumerate() {
+                let expected: i64 = if level[row].as_deref() == Some("department") {
+                    per_op.iter().sum()
+                } else {
+                    per_op.iter().zip(&op_team).filter(|(_, ot)| *ot == t).map(|(v, _)| *v).sum()
+                };
+                prop_assert_eq!(rolled[row], expected, "{} of {:?}", metric, t);
+            }
+            dept_total.insert(metric, per_op.iter().sum::<i64>());
+        }
+        // Operators per team: the roster's operators of the team that the scorecard lists.
+        for (row, t) in team.iter().enumerate() {
+            if level[row].as_deref() == Some("team") {
+                let n = op_team.iter().filter(|ot| *ot == t).count() as i64;
+                prop_assert_eq!(ops_col[row], n, "operators of {:?}", t);
+            }
+        }
+        // Every error of the month: charged to one operator, or unattributed.
+        let charged = strings(&sc.errors, "operator");
+        let attributed = charged.iter().filter(|o| o.is_some()).count() as i64;
+        prop_assert_eq!(dept_total["errors"], attributed);
+        prop_assert_eq!((charged.len() as i64) - attributed, sc.unattributed_errors as i64);
+        let severities = dept_total["findings_critical"] + dept_total["findings_major"] + dept_total["findings_minor"];
+        prop_assert_eq!(severities, attributed, "each charged error has one severity");
     }
 }
