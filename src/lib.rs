@@ -42,6 +42,7 @@ pub mod rules;
 pub mod sampling;
 pub mod schema;
 pub mod scorecard;
+pub mod sql;
 mod timing;
 
 pub use check::{CheckOptions, CheckResult, RunError, run_check};
