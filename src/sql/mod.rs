@@ -11,3 +11,6 @@
 //! Nothing here is reachable from the CLI yet.
 
 pub mod expr;
+
+#[cfg(test)]
+mod differential;
