@@ -1,10 +1,10 @@
-//! The written SQL run on DuckDB against the native engine (tests only).
+//! The written SQL run on `DuckDB` against the native engine (tests only).
 //!
 //! For each fixture folder: the native check's evaluated frame (the cases as the reader
-//! typed them) is written to Parquet; DuckDB runs, for each rule whose checks [`super::expr`]
+//! typed them) is written to Parquet; `DuckDB` runs, for each rule whose checks [`super::expr`]
 //! writes, `SELECT case_id, expected, actual FROM cases WHERE <status>`; the rows must be
-//! exactly the native findings of those rules (same (case_id, rule_id), same expected and
-//! actual text). DuckDB is the Python package in `target/sqlvenv` (`tests/sql/setup.sh`);
+//! exactly the native findings of those rules (same (`case_id`, `rule_id`), same expected and
+//! actual text). `DuckDB` is the Python package in `target/sqlvenv` (`tests/sql/setup.sh`);
 //! without it the tests say so and pass, except under CI (`CI` set), where they fail.
 
 use std::collections::BTreeSet;
@@ -33,7 +33,7 @@ fn duckdb_python() -> Option<PathBuf> {
     None
 }
 
-/// Runs `sql` on DuckDB; the last statement's rows, as tab-separated text lines.
+/// Runs `sql` on `DuckDB`; the last statement's rows, as tab-separated text lines.
 fn duckdb(py: &Path, sql: &str) -> Vec<String> {
     let script = "import duckdb, sys\n\
         rows = duckdb.connect().execute(sys.stdin.read()).fetchall()\n\
@@ -64,7 +64,7 @@ fn duckdb(py: &Path, sql: &str) -> Vec<String> {
         .collect()
 }
 
-/// Compares DuckDB with the native engine on one fixture folder; returns the number of
+/// Compares `DuckDB` with the native engine on one fixture folder; returns the number of
 /// findings compared and the rules written.
 fn compare(folder: &str) -> Option<(usize, usize)> {
     let py = duckdb_python()?;
