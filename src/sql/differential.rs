@@ -14,11 +14,13 @@ use std::process::{Command, Stdio};
 
 use polars::prelude::*;
 
-use super::expr::{Dialect, ident, text, to_sql};
+use super::expr::{Dialect, Writer, ident, text};
 use crate::check::{CheckOptions, run_check};
 use crate::engine::compile::{CompileCtx, status_expr};
 use crate::engine::working_time::WorkingClock;
-use crate::input::DataSources;
+use crate::input::reference::{AuthorityMatrix, Roster};
+use crate::input::{DataSources, read_table};
+use crate::schema::Table;
 
 fn duckdb_python() -> Option<PathBuf> {
     let py = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sqlvenv/bin/python");
@@ -66,14 +68,14 @@ fn duckdb(py: &Path, sql: &str) -> Vec<String> {
 
 /// Compares `DuckDB` with the native engine on one fixture folder; returns the number of
 /// findings compared and the rules written.
-fn compare(folder: &str) -> Option<(usize, usize)> {
+fn compare(folder: &str, rules: Option<&str>) -> Option<(usize, usize)> {
     let py = duckdb_python()?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(folder);
     let result = run_check(&CheckOptions {
         sources: DataSources::from_folder(&root),
-        rules_dir: None,
+        rules_dir: rules.map(|r| root.join(r)),
         strict: false,
     })
     .expect("native check");
@@ -84,8 +86,7 @@ fn compare(folder: &str) -> Option<(usize, usize)> {
     ParquetWriter::new(std::fs::File::create(&parquet).expect("create"))
         .finish(&mut cases)
         .expect("parquet");
-    // The compile context as `run_check` builds it (the lookups the SQL cannot write yet are
-    // left out: their rules fail to translate and are not compared).
+    // The compile context as `run_check` builds it.
     let map = crate::check::load_column_map(None).expect("column map");
     let catalog = map.catalog();
     let settings = crate::check::load_settings(
@@ -100,15 +101,40 @@ fn compare(folder: &str) -> Option<(usize, usize)> {
     )
     .expect("calendar");
     let clock = WorkingClock::covering(calendar, &[frame], &[]).expect("clock");
+    let sources = DataSources::from_folder(&root).with_files(&map);
+    let table =
+        |p: Option<&Path>, t| p.map(|p| read_table(p, t, &map, &[]).expect("reference table"));
+    let roster = table(sources.operators.as_deref(), Table::Operators)
+        .map(|t| Roster::from_table(&t).expect("roster"));
+    let authority = table(sources.authority.as_deref(), Table::Authority)
+        .map(|t| AuthorityMatrix::from_table(&t).expect("authority"));
+    // Each working-time field's clock once, as a column, as the evaluator does.
+    let clock_fields: Vec<_> = result
+        .rules
+        .rules
+        .iter()
+        .flat_map(|r| r.kind.clock_fields())
+        .collect();
+    let (clock, clock_columns) = clock.precompute(&clock_fields);
     let ctx = CompileCtx {
         catalog: &catalog,
-        authority: None,
-        roster: None,
+        authority: authority.as_ref(),
+        roster: roster.as_ref(),
         clock: Some(&clock),
     };
     let schema = frame.schema().clone();
     let types = |c: &str| schema.get(c).cloned();
     let d = Dialect::DuckDb;
+    let w = Writer::new(d, &types);
+    let clocks: Vec<String> = clock_columns
+        .iter()
+        .map(|e| {
+            let Expr::Alias(_, name) = e else {
+                panic!("a clock column is named")
+            };
+            format!("{} AS {}", w.sql(e).expect("clock SQL"), ident(name, d))
+        })
+        .collect();
     let mut selects = Vec::new();
     let mut written = BTreeSet::new();
     for rule in &result.rules.rules {
@@ -116,9 +142,9 @@ fn compare(folder: &str) -> Option<(usize, usize)> {
             continue;
         };
         let parts = (
-            to_sql(&status_expr(rule, &check), d, &types),
-            to_sql(&check.expected, d, &types),
-            to_sql(&check.actual, d, &types),
+            w.sql(&status_expr(rule, &check)),
+            w.sql(&check.expected),
+            w.sql(&check.actual),
         );
         let (Ok(status), Ok(expected), Ok(actual)) = parts else {
             continue;
@@ -132,8 +158,14 @@ fn compare(folder: &str) -> Option<(usize, usize)> {
         ));
     }
     let sql = format!(
-        "CREATE VIEW cases AS SELECT * FROM read_parquet({});\n{}\nORDER BY case_id, rule_id, expected, actual;\n",
+        "SET enable_progress_bar = false;\nCREATE VIEW raw AS SELECT * FROM read_parquet({});\n{}\nCREATE TEMPORARY TABLE cases AS SELECT *{} FROM raw;\n{}\nORDER BY case_id, rule_id, expected, actual;\n",
         text(&parquet.display().to_string(), d),
+        w.tables().expect("lookup tables").join("\n"),
+        clocks
+            .iter()
+            .map(|c| format!(", {c}"))
+            .collect::<Vec<_>>()
+            .concat(),
         selects.join("\nUNION ALL\n"),
     );
     let got: Vec<String> = duckdb(&py, &sql);
@@ -172,7 +204,7 @@ fn compare(folder: &str) -> Option<(usize, usize)> {
 
 #[test]
 fn duckdb_gives_the_native_findings_on_the_basic_fixture() {
-    if let Some((findings, rules)) = compare("basic") {
+    if let Some((findings, rules)) = compare("basic", None) {
         // Every rule of basic/ has at least two planted errors: the comparison is not empty.
         assert!(
             rules >= 30 && findings >= 2 * 28,
@@ -183,7 +215,19 @@ fn duckdb_gives_the_native_findings_on_the_basic_fixture() {
 
 #[test]
 fn duckdb_gives_the_native_findings_on_the_demo_folder() {
-    if let Some((findings, _)) = compare("demo") {
+    if let Some((findings, _)) = compare("demo", None) {
         assert!(findings > 0);
+    }
+}
+
+/// fixtures/cycle: the working-time limits over a calendar with holidays and a make-up
+/// Saturday, and waits for customer queries and referrals netted out.
+#[test]
+fn duckdb_gives_the_native_findings_on_the_cycle_fixture() {
+    if let Some((findings, rules)) = compare("cycle", Some("rules")) {
+        assert!(
+            findings > 0 && rules > 0,
+            "{rules} rules, {findings} findings"
+        );
     }
 }
