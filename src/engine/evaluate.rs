@@ -202,7 +202,7 @@ pub fn evaluate_with<T: Send>(
 }
 
 /// The display side of an `expr` rule: actual = the named fields with their values.
-fn script_check(rule: &Rule, ctx: &CompileCtx<'_>) -> Check {
+pub(crate) fn script_check(rule: &Rule, ctx: &CompileCtx<'_>) -> Check {
     let Kind::Expr(p) = &rule.kind else {
         unreachable!("script_check is for expr rules")
     };

@@ -16,7 +16,7 @@ use polars::prelude::*;
 
 use super::expr::{Dialect, Writer, ident, text};
 use crate::check::{CheckOptions, run_check};
-use crate::engine::compile::{CompileCtx, status_expr};
+use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;
 use crate::input::reference::{AuthorityMatrix, Roster};
 use crate::input::{DataSources, read_table};
@@ -138,14 +138,10 @@ fn compare(folder: &str, rules: Option<&str>) -> Option<(usize, usize)> {
     let mut selects = Vec::new();
     let mut written = BTreeSet::new();
     for rule in &result.rules.rules {
-        let Ok(Some(check)) = rule.kind.compile(&ctx) else {
+        let Ok((status, check)) = super::rule_exprs(rule, &ctx) else {
             continue;
         };
-        let parts = (
-            w.sql(&status_expr(rule, &check)),
-            w.sql(&check.expected),
-            w.sql(&check.actual),
-        );
+        let parts = (w.sql(&status), w.sql(&check.expected), w.sql(&check.actual));
         let (Ok(status), Ok(expected), Ok(actual)) = parts else {
             continue;
         };

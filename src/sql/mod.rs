@@ -13,6 +13,42 @@
 //! Nothing here is reachable from the CLI yet.
 
 pub mod expr;
+pub mod script;
+
+use polars::prelude::*;
+
+use crate::engine::compile::{Check, CompileCtx, status_expr, when_expr};
+use crate::rules::{Kind, Rule};
+
+/// A rule's status (null = not applicable, false = passed, true = failed) and its
+/// finding's expected and actual text, as polars expressions for [`expr::Writer`]: the
+/// structured kinds' compiled checks, and `expr` rules through [`script::translate`].
+pub fn rule_exprs(
+    rule: &Rule,
+    ctx: &CompileCtx<'_>,
+) -> Result<(Expr, Check), expr::Untranslatable> {
+    let why = |e: PolarsError| expr::Untranslatable {
+        node: e.to_string(),
+    };
+    if let Some(check) = rule.kind.compile(ctx).map_err(why)? {
+        return Ok((status_expr(rule, &check), check));
+    }
+    let Kind::Expr(p) = &rule.kind else {
+        unreachable!("only expr rules compile to no check")
+    };
+    let ok = script::translate(&p.source, ctx.catalog)?;
+    // As the script evaluator: judged where the rule's `when` holds and every field the
+    // expression names is present; fails where the expression is false.
+    let present = p
+        .fields
+        .iter()
+        .map(|f| col(f.as_str()).is_not_null())
+        .fold(lit(true), Expr::and);
+    let status = when(when_expr(&rule.when).and(present))
+        .then(ok.not())
+        .otherwise(lit(NULL).cast(DataType::Boolean));
+    Ok((status, crate::engine::evaluate::script_check(rule, ctx)))
+}
 
 #[cfg(test)]
 mod differential;
