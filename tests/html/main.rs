@@ -10,9 +10,11 @@
 //!   test that the checks catch a page that breaks them);
 //! - `nightly`: `report.html` of `policyqc check`;
 //! - `cycle`: `cycle.html` of `policyqc cycle`;
+//! - `scorecard`: `scorecard.html` of `policyqc scorecard`;
 //! - `support`: running a command and reading its outputs.
 
 mod browser;
 mod cycle;
 mod nightly;
+mod scorecard;
 mod support;

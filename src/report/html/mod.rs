@@ -1,5 +1,6 @@
 //! Self-contained HTML pages, one per run: `report.html` (the nightly check, [`nightly`]) and
-//! `cycle.html` (cycle times, [`cycle`]).
+//! `cycle.html` (cycle times, [`cycle`]) and `scorecard.html` (the monthly scorecard,
+//! [`scorecard`]).
 //!
 //! Each page is one file with its styles, SVG charts and script inline: no request leaves
 //! it, it opens offline from a mail attachment and prints on A4 (one section per page).
@@ -12,6 +13,7 @@
 pub mod cycle;
 pub mod layout;
 pub mod nightly;
+pub mod scorecard;
 pub mod svg;
 
 use std::fmt::Write as _;
