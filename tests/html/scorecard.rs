@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::browser::{chromium, remote_references, render, repo, screenshot};
-use super::support::{figure, json, records, run};
+use super::support::{figure, hostile_copy, json, records, run};
 
 fn scorecard(data: &Path, history: &Path) -> (tempfile::TempDir, PathBuf) {
     let config = repo().join("fixtures/scorecard/scorecard.yaml");
@@ -135,22 +135,12 @@ fn an_operator_name_holding_markup_renders_as_text_on_the_scorecard_page() {
     let Some(browser) = chromium("scorecard hostile data") else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let data = tmp.path().join("data");
-    std::fs::create_dir_all(&data).expect("mkdir");
-    for e in std::fs::read_dir(repo().join("fixtures/scorecard")).expect("fixture") {
-        let e = e.expect("entry");
-        if e.path().is_file() {
-            std::fs::copy(e.path(), data.join(e.file_name())).expect("copy");
-        }
-    }
-    let ops = std::fs::read_to_string(data.join("operators.csv")).expect("operators");
-    let ops = ops.replacen(
+    let (tmp, data) = hostile_copy(
+        "fixtures/scorecard",
+        "operators.csv",
         "Ada Lind",
         "<img src=x onerror=alert(1)><script>alert(2)</script>",
-        1,
     );
-    std::fs::write(data.join("operators.csv"), ops).expect("write");
     let (_tmp, out) = scorecard(&data, &tmp.path().join("h.sqlite"));
     let page = out.join("scorecard.html");
     let r = render(&browser, &page);
