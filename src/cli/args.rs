@@ -152,7 +152,8 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
     /// scorecard.xlsx, scorecard_teams.csv (team and department roll-ups),
     /// training_hints.csv (where each team's errors cluster), scorecard_errors.csv (the month's
     /// errors with their sources) and data_findings.csv (rows that could not be used, e.g. bad
-    /// people's findings). The month is then recorded in the history (one SQLite file),
+    /// people's findings), and scorecard.html (ranking, score sparklines over the history,
+    /// checkers, weights). The month is then recorded in the history (one SQLite file),
     /// replacing an earlier run of the same month. Definitions: README, "policyqc scorecard".
     #[allow(clippy::doc_markdown)] // clap help text: column and file names as users see them
     #[command(
@@ -189,7 +190,9 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
     /// manifest.md (data, population and rule-set hashes, filters, plan, method, seed, tool
     /// version, each selected case with its stratum and reason) and the auditor's workpaper
     /// sample.csv and sample.xlsx (one row per case and finding, with empty verdict columns:
-    /// verdict, `new_error_point`, `new_error_stage`, `new_error_severity`, auditor, `judged_at`, note).
+    /// verdict, `new_error_point`, `new_error_stage`, `new_error_severity`, auditor, `judged_at`, note),
+    /// and audit.html (the page of the plan, population, strata and selection; not with
+    /// --dry-run).
     ///
     /// The same data, filters, plan, method and seed select the same cases on any machine,
     /// whatever the row order of the input or the thread count. Without --seed a seed is drawn
@@ -751,7 +754,8 @@ pub enum VerdictsCommand {
     /// (the new errors as people's findings, SCHEMA.md format, source audit),
     /// evaluation.json and evaluation.md (deviation rate, upper deviation limit at the plan's
     /// confidence, the plan's accept/reject decision, per-rule precision), `rule_precision.csv`
-    /// (`rule_id`, confirmed, `false_positive`, judged, precision).
+    /// (`rule_id`, confirmed, `false_positive`, judged, precision) and audit.html (the sample's
+    /// page, now with the verdicts and the conclusion).
     ///
     /// Exit code 1 when the plan rejects the lot (Z1.4) or the control cannot be relied on
     /// (attribute plan).

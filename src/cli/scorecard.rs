@@ -73,7 +73,14 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     let sc = run_scorecard(&opts, history.as_ref()).map_err(report)?;
     let team = a.team.as_deref();
     sc.check_team(team).map_err(report)?;
-    super::finish_output(staged, |dir| sc.write(dir, team, Cells::raw_if(a.raw_csv)))?;
+    let trends = page_trends(&sc, history.as_ref()).map_err(report)?;
+    super::finish_output(staged, |dir| {
+        let mut written = sc.write(dir, team, Cells::raw_if(a.raw_csv))?;
+        written.push(crate::report::html::scorecard::write(
+            &sc, team, &trends, dir,
+        )?);
+        Ok::<_, ScorecardError>(written)
+    })?;
     if let Some(h) = history.as_mut() {
         sc.record(h).map_err(|e| {
             report(e).wrap_err(format!(
@@ -90,7 +97,7 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
                 .map_err(|e| miette::miette!(code = "scorecard::render", "{e}"))?
         );
         println!(
-            "\nwritten to {}/ (scorecard.csv, scorecard.json, scorecard.xlsx, scorecard_teams.csv, training_hints.csv, scorecard_errors.csv, data_findings.csv){}",
+            "\nwritten to {}/ (scorecard.html, scorecard.csv, scorecard.json, scorecard.xlsx, scorecard_teams.csv, training_hints.csv, scorecard_errors.csv, data_findings.csv){}",
             a.out.display(),
             if a.no_history {
                 String::new()
@@ -100,4 +107,24 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
         );
     }
     Ok(EXIT_OK)
+}
+
+/// Every operator's score by month for the page: the history's months (all of them) and this
+/// run's month.
+fn page_trends(
+    sc: &crate::scorecard::Scorecard,
+    history: Option<&History>,
+) -> Result<crate::report::html::scorecard::Trends, ScorecardError> {
+    let frame = match history {
+        Some(h) => {
+            let periods = crate::history::scorecard::periods(h)?;
+            crate::history::scorecard::operator_scores(h, &periods)?
+        }
+        None => polars::prelude::df!(
+            "period" => Vec::<String>::new(),
+            "operator" => Vec::<String>::new(),
+            "score" => Vec::<f64>::new()
+        )?,
+    };
+    Ok(crate::report::html::scorecard::trends(&frame, sc)?)
 }

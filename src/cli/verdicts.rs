@@ -56,6 +56,10 @@ fn import(a: &VerdictsImportArgs) -> miette::Result<i32> {
             ),
             ("evaluation.md".to_owned(), ev.to_markdown().into_bytes()),
             ("rule_precision.csv".to_owned(), ev.rule_precision_csv()),
+            (
+                "audit.html".to_owned(),
+                crate::report::html::audit::bytes(&manifest, Some((all, &ev))),
+            ),
         ];
         staged = Some(Staged::write(&out, files)?);
         evaluation = Some(ev);

@@ -250,9 +250,10 @@ pub fn describe_filters(f: &Filters) -> String {
 }
 
 impl Sample {
-    /// Writes `manifest.json`, `manifest.md`, `sample.csv` and `sample.xlsx` into `out`.
+    /// Writes `manifest.json`, `manifest.md`, `sample.csv`, `sample.xlsx` and `audit.html` into
+    /// `out`.
     /// Refuses to replace an earlier sample's files unless `force` (a workpaper may already
-    /// hold an auditor's verdicts). All four files are written to temporary names first and
+    /// hold an auditor's verdicts). All five files are written to temporary names first and
     /// renamed only when every one is complete.
     pub fn write(&self, out: &Path, force: bool) -> Result<Vec<PathBuf>, SampleError> {
         let names = ["manifest.json", "manifest.md", "sample.csv", "sample.xlsx"];
@@ -274,10 +275,14 @@ impl Sample {
                 "sample.xlsx".to_owned(),
                 workpaper::xlsx_bytes(&work, &self.manifest)?,
             ),
+            (
+                "audit.html".to_owned(),
+                crate::report::html::audit::bytes(&self.manifest, None),
+            ),
         ];
         if out.exists() {
             // An existing folder (empty, or an earlier sample with --force) is the auditor's
-            // workpaper folder and may hold their files: only the four are replaced, each
+            // workpaper folder and may hold their files: only the five are replaced, each
             // renamed whole into place.
             return write_files_atomically(out, files).map_err(SampleError::Output);
         }

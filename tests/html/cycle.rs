@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::browser::{chromium, remote_references, render, repo, screenshot};
-use super::support::{figure, json, records, run};
+use super::support::{figure, hostile_copy, json, records, run};
 
 fn cycle(data: &Path) -> (tempfile::TempDir, PathBuf) {
     let rules = repo().join("fixtures/cycle/rules");
@@ -86,18 +86,12 @@ fn a_change_type_holding_markup_renders_as_text_on_the_cycle_page() {
     let Some(browser) = chromium("cycle hostile data") else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let data = tmp.path().join("data");
-    std::fs::create_dir_all(&data).expect("mkdir");
-    for e in std::fs::read_dir(repo().join("fixtures/cycle")).expect("cycle") {
-        let e = e.expect("entry");
-        if e.path().is_file() {
-            std::fs::copy(e.path(), data.join(e.file_name())).expect("copy");
-        }
-    }
-    let cases = std::fs::read_to_string(data.join("cases.csv")).expect("cases");
-    let cases = cases.replacen(",address_change,", ",<img src=x onerror=alert(1)>,", 1);
-    std::fs::write(data.join("cases.csv"), cases).expect("write");
+    let (_data_dir, data) = hostile_copy(
+        "fixtures/cycle",
+        "cases.csv",
+        ",address_change,",
+        ",<img src=x onerror=alert(1)>,",
+    );
     let (_tmp, out) = cycle(&data);
     let page = out.join("cycle.html");
     let r = render(&browser, &page);

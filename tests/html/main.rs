@@ -8,11 +8,15 @@
 //!
 //! - `browser`: running Chromium and reading back the DOM, console and network log (with a
 //!   test that the checks catch a page that breaks them);
+//! - `audit`: `audit.html` of `policyqc sample` and `policyqc verdicts import`;
 //! - `nightly`: `report.html` of `policyqc check`;
 //! - `cycle`: `cycle.html` of `policyqc cycle`;
+//! - `scorecard`: `scorecard.html` of `policyqc scorecard`;
 //! - `support`: running a command and reading its outputs.
 
+mod audit;
 mod browser;
 mod cycle;
 mod nightly;
+mod scorecard;
 mod support;

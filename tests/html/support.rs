@@ -69,3 +69,26 @@ pub fn figure(dom: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no figure {name}"))[1]
         .replace(',', "")
 }
+
+/// A copy of a fixture folder's files with `from` replaced by `to` (once) in `file`: returns
+/// the temp dir (keep it alive) and the copied data folder.
+pub fn hostile_copy(
+    fixture: &str,
+    file: &str,
+    from: &str,
+    to: &str,
+) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    for e in std::fs::read_dir(repo().join(fixture)).expect("fixture") {
+        let e = e.expect("entry");
+        if e.path().is_file() {
+            std::fs::copy(e.path(), data.join(e.file_name())).expect("copy");
+        }
+    }
+    let text = std::fs::read_to_string(data.join(file)).expect("read");
+    assert!(text.contains(from), "{file} has no {from}");
+    std::fs::write(data.join(file), text.replacen(from, to, 1)).expect("write");
+    (tmp, data)
+}

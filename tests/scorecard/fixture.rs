@@ -531,3 +531,31 @@ fn team_filter_writes_one_team() {
     );
     assert!(!r.stdout.contains("team Alpha"));
 }
+
+#[test]
+fn an_operator_name_starting_with_equals_is_literal_text_in_the_workbook() {
+    let dir = crate::util::copy_fixture();
+    let hostile = r#"=HYPERLINK("http://example.invalid","x")"#;
+    // CSV-quoted: the name holds commas and quotes.
+    crate::util::edit(
+        dir.path(),
+        "operators.csv",
+        "Ada Lind",
+        r#""=HYPERLINK(""http://example.invalid"",""x"")""#,
+    );
+    let cfg = fixture_config();
+    let r = scorecard(dir.path(), "2026-10", &["--config", cfg.to_str().unwrap()]);
+    r.assert_code(0);
+    let mut wb: Xlsx<_> = open_workbook(r.file("scorecard.xlsx")).expect("scorecard.xlsx opens");
+    let alpha = wb.worksheet_range("Alpha").unwrap();
+    let found = alpha
+        .rows()
+        .flatten()
+        .any(|c| matches!(c, Data::String(s) if s == hostile));
+    assert!(found, "the name as a text cell");
+    let formulas = wb.worksheet_formula("Alpha").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula cell in the Alpha sheet"
+    );
+}

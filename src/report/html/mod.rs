@@ -1,5 +1,6 @@
 //! Self-contained HTML pages, one per run: `report.html` (the nightly check, [`nightly`]) and
-//! `cycle.html` (cycle times, [`cycle`]).
+//! `cycle.html` (cycle times, [`cycle`]) `scorecard.html` (the monthly scorecard,
+//! [`scorecard`]) and `audit.html` (a sample and its verdicts, [`audit`]).
 //!
 //! Each page is one file with its styles, SVG charts and script inline: no request leaves
 //! it, it opens offline from a mail attachment and prints on A4 (one section per page).
@@ -9,9 +10,11 @@
 //! can close the block. The writers read the run's results; nothing here feeds back into
 //! them. Output is deterministic: the same results give the same bytes (no clock time).
 
+pub mod audit;
 pub mod cycle;
 pub mod layout;
 pub mod nightly;
+pub mod scorecard;
 pub mod svg;
 
 use std::fmt::Write as _;
