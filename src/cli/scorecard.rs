@@ -73,7 +73,11 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     let sc = run_scorecard(&opts, history.as_ref()).map_err(report)?;
     let team = a.team.as_deref();
     sc.check_team(team).map_err(report)?;
-    super::finish_output(staged, |dir| sc.write(dir, team, Cells::raw_if(a.raw_csv)))?;
+    super::finish_output(staged, |dir| {
+        let mut written = sc.write(dir, team, Cells::raw_if(a.raw_csv))?;
+        written.push(crate::report::scorecard_xlsx::write(&sc, dir, team)?);
+        Ok::<_, ScorecardError>(written)
+    })?;
     if let Some(h) = history.as_mut() {
         sc.record(h).map_err(|e| {
             report(e).wrap_err(format!(
