@@ -76,6 +76,7 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     let trends = page_trends(&sc, history.as_ref()).map_err(report)?;
     super::finish_output(staged, |dir| {
         let mut written = sc.write(dir, team, Cells::raw_if(a.raw_csv))?;
+        written.push(crate::report::scorecard_xlsx::write(&sc, dir, team)?);
         written.push(crate::report::html::scorecard::write(
             &sc, team, &trends, dir,
         )?);

@@ -234,30 +234,6 @@ impl<'a, 'd> MapReader<'a, 'd> {
         }
     }
 
-    /// Reads a constant or a list of constants of type `ty` (`what` names them in messages);
-    /// `None` if any is invalid (each is reported).
-    pub fn literals(
-        &mut self,
-        node: &Node,
-        ty: FieldType,
-        what: &str,
-    ) -> Option<Vec<crate::rules::Literal>> {
-        let items: Vec<&Node> = match &node.value {
-            Value::Seq(items) => items.iter().collect(),
-            _ => vec![node],
-        };
-        let mut values = Vec::with_capacity(items.len());
-        for item in &items {
-            match crate::rules::Literal::read(item, ty) {
-                Ok(v) => values.push(v),
-                Err(e) => {
-                    self.error("rules::bad-value", item.span, format!("{what}: {e}"));
-                }
-            }
-        }
-        (values.len() == items.len()).then_some(values)
-    }
-
     /// Reads an optional boolean key.
     pub fn opt_bool(&mut self, key: &str) -> Option<bool> {
         let node = self.get(key)?;

@@ -7,15 +7,10 @@ use polars::prelude::*;
 use super::compile::{Check, CompileCtx, display_expr, status_expr, when_expr};
 use super::findings;
 use super::script;
+pub use super::status::status_column;
 use super::working_time::WorkingClock;
 use crate::input::ROW;
 use crate::rules::{Kind, Rule, RuleSet};
-
-/// The status column of rule `i`: null = not applicable, false = passed, true = failed.
-#[must_use]
-pub fn status_column(i: usize) -> String {
-    format!("__r{i}")
-}
 
 /// The result of evaluating a rule set.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@
 use polars::prelude::*;
 
 use super::compile::{Check, CompileCtx, display_expr};
-use super::evaluate::status_column;
+use super::status::status_column;
 use super::working_time::WorkingClock;
 use crate::input::ROW;
 use crate::rules::{Rule, message_placeholders};

@@ -5,6 +5,7 @@ pub mod compile;
 pub mod evaluate;
 pub mod findings;
 pub mod script;
+pub mod status;
 pub mod working_time;
 
 pub use evaluate::{EngineError, Evaluation, evaluate, evaluate_with};

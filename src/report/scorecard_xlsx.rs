@@ -277,6 +277,24 @@ pub fn workbook(sc: &Scorecard, team: Option<&str>) -> PolarsResult<Vec<u8>> {
     wb.save_to_buffer().map_err(xerr)
 }
 
+/// Writes `scorecard.xlsx` (see [`workbook`]) into `out`, for one team or all.
+///
+/// # Errors
+/// When the workbook cannot be built or the file cannot be written.
+pub fn write(
+    sc: &Scorecard,
+    out: &std::path::Path,
+    team: Option<&str>,
+) -> Result<std::path::PathBuf, crate::scorecard::ScorecardError> {
+    let bytes = workbook(sc, team)?;
+    let path = out.join("scorecard.xlsx");
+    std::fs::write(&path, bytes).map_err(|e| crate::scorecard::ScorecardError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -293,6 +293,29 @@ pub(crate) fn read_when(r: &mut MapReader<'_, '_>, node: &Node) -> Vec<Condition
     out
 }
 
+/// Literal lists are read here, not in `config::reader`, so the reader (a YAML helper) does not
+/// depend on the rule model.
+impl MapReader<'_, '_> {
+    /// Reads a constant or a list of constants of type `ty` (`what` names them in messages);
+    /// `None` if any is invalid (each is reported).
+    pub fn literals(&mut self, node: &Node, ty: FieldType, what: &str) -> Option<Vec<Literal>> {
+        let items: Vec<&Node> = match &node.value {
+            Value::Seq(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        let mut values = Vec::with_capacity(items.len());
+        for item in &items {
+            match Literal::read(item, ty) {
+                Ok(v) => values.push(v),
+                Err(e) => {
+                    self.error("rules::bad-value", item.span, format!("{what}: {e}"));
+                }
+            }
+        }
+        (values.len() == items.len()).then_some(values)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -835,10 +835,11 @@ impl Scorecard {
         }))
     }
 
-    /// Writes `scorecard.csv`, `scorecard.json`, `scorecard.xlsx`, `scorecard_teams.csv`,
-    /// `training_hints.csv`, `scorecard_errors.csv` and `data_findings.csv` into `out`, for one
-    /// team or all. Every output is built in memory first, so an error leaves no file
-    /// half-written.
+    /// Writes `scorecard.csv`, `scorecard.json`, `scorecard_teams.csv`, `training_hints.csv`,
+    /// `scorecard_errors.csv` and `data_findings.csv` into `out`, for one team or all. Every
+    /// output is built in memory first, so an error leaves no file half-written. The workbook
+    /// (`scorecard.xlsx`) is the report layer's (`report::scorecard_xlsx::write`): writers
+    /// depend on the scorecard, never the reverse.
     pub fn write(
         &self,
         out: &Path,
@@ -853,7 +854,6 @@ impl Scorecard {
         let json = serde_json::to_string_pretty(&self.summary_json(team)?)
             .map_err(|e| polars_err!(ComputeError: "{e}"))?
             + "\n";
-        let xlsx = crate::report::scorecard_xlsx::workbook(self, team)?;
         let csv = [Format::Csv];
         let mut written = Vec::new();
         written.extend(write_table(
@@ -891,12 +891,9 @@ impl Scorecard {
             &csv,
             cells,
         )?);
-        for (name, bytes) in [
-            ("scorecard.json", json.into_bytes()),
-            ("scorecard.xlsx", xlsx),
-        ] {
-            let path = out.join(name);
-            std::fs::write(&path, bytes).map_err(|e| ScorecardError::Write {
+        {
+            let path = out.join("scorecard.json");
+            std::fs::write(&path, json).map_err(|e| ScorecardError::Write {
                 path: path.display().to_string(),
                 message: e.to_string(),
             })?;
