@@ -205,7 +205,7 @@ pub const SETTINGS: &[SettingDef] = &[
 #[must_use]
 pub fn settings_markdown() -> String {
     let mut out = String::from(
-        "<!-- BEGIN GENERATED: policyqc rules --settings -->\n| setting | type | default | meaning |\n|---|---|---|---|\n",
+        "| setting | type | default | meaning |\n|---|---|---|---|\n",
     );
     for s in SETTINGS {
         let default = s
@@ -220,7 +220,6 @@ pub fn settings_markdown() -> String {
             s.doc
         );
     }
-    out.push_str("<!-- END GENERATED -->\n");
     out
 }
 
