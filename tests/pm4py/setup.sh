@@ -7,16 +7,12 @@
 # Everything goes under target/pm4py (kept between runs, like the build). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/venv.sh
 out=target/pm4py
 mkdir -p "$out"
 PM4PY=2.7.23.11      # the reference library
 DATA_FROM=2.2.32     # the last sdist that ships tests/input_data
-if [ ! -x "$out/venv/bin/python" ]; then
-  if ! python3 -m venv "$out/venv" 2>/dev/null; then
-    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$out/venv"
-  fi
-fi
+venv "$out/venv"
 if ! "$out/venv/bin/python" -c "import pm4py" 2>/dev/null; then
   "$out/venv/bin/pip" install -q --disable-pip-version-check "pm4py==$PM4PY"
 fi

@@ -5,14 +5,10 @@
 # bundled crate compiles DuckDB's C++ for many minutes on CI's two cores. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. tests/venv.sh
 out=target/sqlvenv
 DUCKDB=1.1.3
-if [ ! -x "$out/bin/python" ]; then
-  if ! python3 -m venv "$out" 2>/dev/null; then
-    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$out"
-  fi
-fi
+venv "$out"
 if ! "$out/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB')" 2>/dev/null; then
   "$out/bin/pip" install -q --disable-pip-version-check "duckdb==$DUCKDB"
 fi
