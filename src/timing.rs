@@ -2,6 +2,14 @@
 //! its duration, and the process's resident and peak memory after it, to stderr (see
 //! BENCHMARKS.md).
 
+/// Set by the global `--verbose`: phase lines as with `POLICYQC_TIMINGS`.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns the phase lines on for the whole run (`--verbose`).
+pub(crate) fn set_verbose(on: bool) {
+    VERBOSE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Prints how long each phase took to stderr when `POLICYQC_TIMINGS` is set (for profiling;
 /// see BENCHMARKS.md).
 pub(crate) struct Phases {
@@ -12,7 +20,8 @@ pub(crate) struct Phases {
 impl Phases {
     pub(crate) fn new() -> Self {
         Self {
-            on: std::env::var_os("POLICYQC_TIMINGS").is_some(),
+            on: std::env::var_os("POLICYQC_TIMINGS").is_some()
+                || VERBOSE.load(std::sync::atomic::Ordering::Relaxed),
             last: std::time::Instant::now(),
         }
     }

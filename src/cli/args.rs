@@ -20,6 +20,42 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour diagnostics, help and progress bars: `auto` only on a terminal;
+    /// a non-empty `NO_COLOR` means `never` unless `--color always` is given.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+    /// Print nothing but errors and machine output (`--format json`, written files): no
+    /// progress bar, no summary.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print each phase of a run with its duration and memory to standard error (as
+    /// `POLICYQC_TIMINGS=1` does).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// `--color`: when output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal only (and not when `NO_COLOR` is set).
+    Auto,
+    /// Always colour, even into a pipe or file.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour a stream, given whether it is a terminal and the `NO_COLOR` value.
+    #[must_use]
+    pub fn enabled(self, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        let no_color = no_color.is_some_and(|v| !v.is_empty());
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => terminal && !no_color,
+        }
+    }
 }
 
 /// The commands.
@@ -251,9 +287,6 @@ pub struct GenerateArgs {
     /// 1 May, 1-2 Oct, 25-26 Dec, a make-up Saturday: the second on or after 1 Oct).
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
-    /// Print nothing but errors (no progress bar, no summary).
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 fn parse_point_rate(s: &str) -> Result<(u8, f64), String> {
@@ -337,9 +370,6 @@ pub struct CheckArgs {
     /// files back.
     #[arg(long)]
     pub raw_csv: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// The task list and calendar of a data folder (override the folder's files).
@@ -403,9 +433,6 @@ pub struct CycleArgs {
     /// files back.
     #[arg(long)]
     pub raw_csv: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// `policyqc status`.
@@ -440,9 +467,6 @@ pub struct StatusArgs {
     /// files back.
     #[arg(long)]
     pub raw_csv: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Parses `YYYY-MM-DD HH:MM[:SS]` (or with a `T`).
@@ -583,9 +607,6 @@ pub struct ScorecardArgs {
     /// files back.
     #[arg(long)]
     pub raw_csv: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Sampling plans (`policyqc sample --plan`).
@@ -725,9 +746,6 @@ pub struct SampleArgs {
     /// Stop on any value that cannot be read (as `check --strict`).
     #[arg(long)]
     pub strict: bool,
-    /// Print nothing but errors (and a drawn seed).
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// `policyqc verdicts`.
@@ -780,7 +798,4 @@ pub struct VerdictsImportArgs {
     /// Replace stored verdicts of the cases in FILE instead of refusing them.
     #[arg(long)]
     pub replace: bool,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
 }

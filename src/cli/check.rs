@@ -60,7 +60,7 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
         strict: a.strict,
     };
     // Five steps: read cases, read reference tables, evaluate, rates, write.
-    let bar = super::generate::phase_bar(5, a.quiet);
+    let bar = super::generate::phase_bar(5, super::quiet());
     let result = run_check_with_progress(&opts, &|phase| {
         bar.inc(u64::from(phase != crate::check::CheckPhase::ReadCases));
         bar.set_message(phase.describe());
@@ -76,7 +76,7 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     });
     bar.finish_and_clear();
     written?;
-    if !a.quiet {
+    if !super::quiet() {
         print!("{}", crate::report::console::summary(&result));
         println!(
             "\nwritten to {}/ (findings.csv, qc_sheet.csv, rule_rates.csv, operator_rates.csv, data_findings.csv, alerts.csv, summary.json, report.html)",

@@ -58,7 +58,7 @@ pub fn run(a: &CycleArgs) -> miette::Result<i32> {
     super::finish_output(staged, |dir| {
         result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
     })?;
-    if !a.quiet {
+    if !super::quiet() {
         print!("{}", crate::report::cycle_console::cycle(&result));
         println!(
             "\nwritten to {}/ (case_times.csv, stage_times.csv, operator_times.csv, cycle_summary.csv, data_findings.csv, cycle_summary.json, cycle.html)",

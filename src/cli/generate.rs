@@ -19,10 +19,10 @@ pub fn run(a: &GenerateArgs) -> miette::Result<i32> {
         calendar: a.calendar.clone(),
         ..GenerateOptions::new(a.cases, a.seed, a.start, a.days, a.out.clone())
     };
-    let bar = progress_bar(a.cases, a.quiet, "cases");
+    let bar = progress_bar(a.cases, super::quiet(), "cases");
     let summary = generate(&opts, &|n| bar.set_position(n)).map_err(miette::Report::new)?;
     bar.finish_and_clear();
-    if !a.quiet {
+    if !super::quiet() {
         print!("{}", render(&summary, &opts));
     }
     Ok(EXIT_OK)

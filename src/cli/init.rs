@@ -28,6 +28,9 @@ pub fn run(a: &InitArgs) -> miette::Result<i32> {
         return Ok(EXIT_OK);
     }
     onboard::write(&draft, a.force)?;
+    if super::quiet() {
+        return Ok(EXIT_OK);
+    }
     print!("{}", onboard::report(&draft));
     let data = a.path.display();
     println!(

@@ -15,13 +15,64 @@ pub mod status;
 pub mod validate;
 pub mod verdicts;
 
+use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use crate::output::OutputDir;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, ColorWhen, Command};
+
+/// The global `--quiet`, set once at start-up.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--quiet` was given: print nothing but errors and machine output.
+pub(crate) fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// The `--color` choice in `argv`, read before parsing so that clap's own help and errors
+/// are coloured by it too (the last one wins, as clap does; `--` ends the options).
+fn color_in(argv: &[OsString]) -> ColorWhen {
+    let mut when = ColorWhen::Auto;
+    let mut args = argv.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = args.next() {
+        let value = match a {
+            "--" => break,
+            "--color" => args.next(),
+            _ => a.strip_prefix("--color="),
+        };
+        if let Some(w) = value.and_then(|v| ColorWhen::from_str(v, false).ok()) {
+            when = w;
+        }
+    }
+    when
+}
+
+/// Sets clap's colouring and miette's report handler from `--color` and `NO_COLOR`.
+fn color_choice(when: ColorWhen) -> clap::ColorChoice {
+    let no_color = std::env::var_os("NO_COLOR");
+    let stderr = when.enabled(std::io::stderr().is_terminal(), no_color.as_deref());
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(miette::MietteHandlerOpts::new().color(stderr).build())
+    }));
+    match when {
+        ColorWhen::Always => clap::ColorChoice::Always,
+        ColorWhen::Never => clap::ColorChoice::Never,
+        ColorWhen::Auto if no_color.is_some_and(|v| !v.is_empty()) => clap::ColorChoice::Never,
+        ColorWhen::Auto => clap::ColorChoice::Auto,
+    }
+}
+
+/// Parses `argv` with clap coloured as `--color`/`NO_COLOR` say.
+fn parse(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let mut cmd = Cli::command().color(color_choice(color_in(&argv)));
+    let mut matches = cmd.try_get_matches_from_mut(argv)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+}
 
 /// Exit code: nothing breached.
 pub const EXIT_OK: i32 = 0;
@@ -34,13 +85,15 @@ pub const EXIT_ERROR: i32 = 2;
 #[must_use]
 pub fn main() -> i32 {
     crate::output::install_signal_handlers();
-    let cli = match Cli::try_parse() {
+    let cli = match parse(std::env::args_os().collect()) {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
+    QUIET.store(cli.quiet, Ordering::Relaxed);
+    crate::timing::set_verbose(cli.verbose);
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Init(a) => init::run(&a),

@@ -204,7 +204,7 @@ pub fn run(a: &SampleArgs) -> miette::Result<i32> {
     }
     let sample = crate::sampling::draw(&check, &opts, seed)?;
     let written = sample.write(&a.out, a.force)?;
-    if !a.quiet {
+    if !super::quiet() {
         let m = &sample.manifest;
         println!(
             "sample {}: {} of {} case(s) ({} flagged), plan {} (sample size {}{}), method {}, seed {}",

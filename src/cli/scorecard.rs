@@ -91,7 +91,7 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
             ))
         })?;
     }
-    if !a.quiet {
+    if !super::quiet() {
         print!(
             "{}",
             crate::report::scorecard_console::render(&sc, team)

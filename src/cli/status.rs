@@ -22,7 +22,7 @@ pub fn run(a: &StatusArgs) -> miette::Result<i32> {
     super::finish_output(staged, |dir| {
         result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
     })?;
-    if !a.quiet {
+    if !super::quiet() {
         print!("{}", crate::report::cycle_console::status(&result));
         println!(
             "\nwritten to {}/ (status.csv, reconciliation.csv, stuck_cases.csv, exceptions.csv, data_findings.csv, status.json)",

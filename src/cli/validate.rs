@@ -30,6 +30,9 @@ pub fn run(a: &ValidateArgs) -> miette::Result<i32> {
         return run_json(a);
     }
     let set = load(a).map_err(report_run_error)?;
+    if super::quiet() {
+        return Ok(EXIT_OK);
+    }
     println!(
         "{}: {} rules valid, {} thresholds (rule set sha256 {})",
         set.origin,

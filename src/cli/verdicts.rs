@@ -73,7 +73,7 @@ fn import(a: &VerdictsImportArgs) -> miette::Result<i32> {
         .map_err(|e| miette::miette!(code = "verdicts::output", "verdicts stored, but {e}"))?
         .unwrap_or_default();
     let ev = evaluation.expect("finish ran before the commit");
-    if !a.quiet {
+    if !super::quiet() {
         println!(
             "{} verdict(s) from {} stored in {} for sample {}{}",
             outcome.stored,
