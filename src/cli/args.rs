@@ -22,7 +22,13 @@ pub struct Cli {
     pub command: Command,
     /// When to colour diagnostics, help and progress bars: `auto` only on a terminal;
     /// a non-empty `NO_COLOR` means `never` unless `--color always` is given.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value = "auto")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
     pub color: ColorWhen,
     /// Print nothing but errors and machine output (`--format json`, written files): no
     /// progress bar, no summary.

@@ -38,11 +38,11 @@ pub(crate) fn quiet() -> bool {
 /// are coloured by it too (the last one wins, as clap does; `--` ends the options).
 fn color_in(argv: &[OsString]) -> ColorWhen {
     let mut when = ColorWhen::Auto;
-    let mut args = argv.iter().skip(1).filter_map(|a| a.to_str());
-    while let Some(a) = args.next() {
+    let mut rest = argv.iter().skip(1).filter_map(|a| a.to_str());
+    while let Some(a) = rest.next() {
         let value = match a {
             "--" => break,
-            "--color" => args.next(),
+            "--color" => rest.next(),
             _ => a.strip_prefix("--color="),
         };
         if let Some(w) = value.and_then(|v| ColorWhen::from_str(v, false).ok()) {

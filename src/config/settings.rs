@@ -204,9 +204,7 @@ pub const SETTINGS: &[SettingDef] = &[
 /// with its type, default and meaning, as a Markdown table.
 #[must_use]
 pub fn settings_markdown() -> String {
-    let mut out = String::from(
-        "| setting | type | default | meaning |\n|---|---|---|---|\n",
-    );
+    let mut out = String::from("| setting | type | default | meaning |\n|---|---|---|---|\n");
     for s in SETTINGS {
         let default = s
             .default
