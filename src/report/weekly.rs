@@ -1,0 +1,596 @@
+//! The weekly QC analysis (DOMAIN.md, "the QC inspector's rhythm"): the week's figures and
+//! the training plan, computed with polars from a check's cases and findings (no I/O; the
+//! page, the workbook and `weekly.json` are written from [`Weekly`]).
+//!
+//! A case belongs to the week in which it was **received** (`received_at`'s date, office
+//! time). The chosen period (an ISO week, or any `--week` period) is compared with the three
+//! periods of the same length before it (for an ISO week: the three ISO weeks before it).
+//! A rate is cases with findings / cases received in that period; a period without cases
+//! has no rate (`null`), never 0%.
+//!
+//! - **Trend** per error point and per checkpoint: the four periods' cases with findings of
+//!   it and rates, oldest first, and the change against last week.
+//! - **Main causes**: the `weekly.top_causes` rules and operators with most of the week's
+//!   findings, with counts and shares of the week's findings.
+//! - **Common problems**: error points made this week by at least
+//!   `weekly.common_min_operators` distinct operators (to explain at roll-call).
+//! - **Training plan**: per team and error point of this week, **whole-team** training when
+//!   at least `weekly.spread_min_operators` of the team's operators made it, else
+//!   **individual** training for each operator who did. Each entry has the evidence (findings,
+//!   cases, share of the week's cases, up to three example case ids) and the topic: the error
+//!   point's definition (`schema::ERROR_POINTS`). Operators without a team in the roster form
+//!   the team `(no team)`.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::config::settings::Settings;
+use crate::schema::ERROR_POINTS;
+
+/// Every human-facing label of the weekly page and workbook, by key (English), so that they
+/// can be routed through a translation table in one place.
+pub const LABELS: &[(&str, &str)] = &[
+    ("title", "Weekly QC analysis"),
+    ("cases_received", "Cases received"),
+    ("cases_with_findings", "Cases with findings"),
+    ("defect_rate", "Defect rate"),
+    ("findings", "Findings"),
+    ("weeks", "The four weeks"),
+    ("week", "Week"),
+    ("from", "From"),
+    ("to", "To"),
+    ("no_cases", "no cases"),
+    ("by_error_point", "By error point"),
+    ("by_checkpoint", "By checkpoint"),
+    ("error_point", "Error point"),
+    ("title_col", "Definition"),
+    ("checkpoint", "Checkpoint"),
+    ("this_week", "This week"),
+    ("last_week", "Last week"),
+    ("rate", "Rate"),
+    ("change", "Change"),
+    ("trend", "Four-week trend"),
+    ("cases", "Cases"),
+    ("main_causes", "Main causes"),
+    ("rule", "Rule"),
+    ("operator", "Operator"),
+    ("share", "Share"),
+    ("common", "Problems common to many operators"),
+    ("operators", "Operators"),
+    ("training", "Training plan"),
+    ("team", "Team"),
+    ("kind", "Training"),
+    ("whole_team", "whole team"),
+    ("individual", "individual"),
+    ("for", "For"),
+    ("evidence", "Evidence"),
+    ("examples", "Example cases"),
+    ("topic", "Topic"),
+    (
+        "date_basis",
+        "Weeks by the date the case was received (received_at)",
+    ),
+    ("none", "none this week"),
+];
+
+/// The English label of `key` (the key itself when unknown).
+#[must_use]
+pub fn label(key: &str) -> &str {
+    LABELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(key, |(_, v)| v)
+}
+
+/// The documented settings of the analysis (`weekly.*` in settings.yaml).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct WeeklySettings {
+    /// Least operators of a team with an error point for whole-team training.
+    pub spread_min_operators: u32,
+    /// Least operators with an error point for a common problem.
+    pub common_min_operators: u32,
+    /// Rules and operators in the main causes.
+    pub top_causes: u32,
+}
+
+impl WeeklySettings {
+    /// The values of a settings file (validated when it was loaded), else the defaults.
+    #[must_use]
+    pub fn from_settings(s: &Settings) -> Self {
+        Self {
+            spread_min_operators: s.count("weekly.spread_min_operators").unwrap_or(2),
+            common_min_operators: s.count("weekly.common_min_operators").unwrap_or(3),
+            top_causes: s.count("weekly.top_causes").unwrap_or(5),
+        }
+    }
+}
+
+/// One of the four periods.
+#[derive(Debug, Clone, Serialize)]
+pub struct Week {
+    /// `2026-W41`, or `from..to` for another period length.
+    pub label: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Cases received.
+    pub cases_received: u64,
+    /// Of them, cases with at least one finding.
+    pub cases_with_findings: u64,
+    /// The rate; `None` without cases.
+    pub defect_rate: Option<f64>,
+}
+
+/// A trend row (an error point or a checkpoint).
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendRow {
+    /// The error point number or checkpoint name.
+    pub key: String,
+    /// The error point's definition (empty for a checkpoint).
+    pub title: String,
+    /// Cases with findings of it, oldest period first.
+    pub cases: [u64; 4],
+    /// Their rates (`None`: no cases received that period).
+    pub rates: [Option<f64>; 4],
+    /// This week's rate minus last week's (`None` when either has no rate).
+    pub change: Option<f64>,
+}
+
+/// A main cause: a rule or an operator.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    /// Rule id or operator id.
+    pub key: String,
+    /// The week's findings of it.
+    pub findings: u64,
+    /// Share of the week's findings.
+    pub share: f64,
+}
+
+/// A problem common to many operators.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common {
+    /// The error point.
+    pub error_point: i64,
+    /// Its definition.
+    pub title: String,
+    /// Distinct operators.
+    pub operators: u64,
+    /// Their ids, sorted.
+    pub operator_ids: Vec<String>,
+    /// The week's findings of it.
+    pub findings: u64,
+}
+
+/// One entry of the training plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Training {
+    /// The team.
+    pub team: String,
+    /// `whole_team` or `individual`.
+    pub kind: String,
+    /// Who: the team's operators with the point (whole team) or the one operator.
+    pub operators: Vec<String>,
+    /// The error point.
+    pub error_point: i64,
+    /// Findings of it.
+    pub findings: u64,
+    /// Cases with findings of it.
+    pub cases: u64,
+    /// Those cases / the week's cases received.
+    pub rate: f64,
+    /// Up to three example case ids (smallest first).
+    pub examples: Vec<String>,
+    /// The topic: the point's definition and origin stage.
+    pub topic: String,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Weekly {
+    /// The chosen period's label.
+    pub week: String,
+    /// Which date places a case in a week.
+    pub date_basis: &'static str,
+    /// The settings used.
+    pub settings: WeeklySettings,
+    /// The four periods, oldest first (the last is the chosen one).
+    pub weeks: Vec<Week>,
+    /// This week's findings.
+    pub findings: u64,
+    /// Per error point (points with findings in any of the four periods).
+    pub by_error_point: Vec<TrendRow>,
+    /// Per checkpoint.
+    pub by_checkpoint: Vec<TrendRow>,
+    /// Main causes: rules.
+    pub top_rules: Vec<Cause>,
+    /// Main causes: operators.
+    pub top_operators: Vec<Cause>,
+    /// Problems common to many operators.
+    pub common_problems: Vec<Common>,
+    /// The training plan: whole-team entries first, then individual ones.
+    pub training_plan: Vec<Training>,
+}
+
+/// The title of an error point.
+#[must_use]
+pub fn point_title(n: i64) -> &'static str {
+    ERROR_POINTS
+        .iter()
+        .find(|e| i64::from(e.0) == n)
+        .map_or("", |e| e.1)
+}
+
+/// The training topic of an error point: its definition and the stage it comes from.
+#[must_use]
+pub fn point_topic(n: i64) -> String {
+    ERROR_POINTS
+        .iter()
+        .find(|e| i64::from(e.0) == n)
+        .map_or_else(String::new, |e| {
+            format!(
+                "error point {}: {} (the {} standard)",
+                e.0,
+                e.1,
+                e.2.replace('_', "-")
+            )
+        })
+}
+
+/// The label of a period: its ISO week when it is one, else `from..to`.
+fn period_label(from: NaiveDate, to: NaiveDate) -> String {
+    use chrono::Datelike as _;
+    if from.weekday() == chrono::Weekday::Mon && (to - from).num_days() == 6 {
+        from.format("%G-W%V").to_string()
+    } else if from == to {
+        from.to_string()
+    } else {
+        format!("{from}..{to}")
+    }
+}
+
+fn u64s(df: &DataFrame, c: &str) -> PolarsResult<Vec<u64>> {
+    Ok(df
+        .column(c)?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .into_iter()
+        .map(|v| v.unwrap_or(0))
+        .collect())
+}
+
+fn strs(df: &DataFrame, c: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column(c)?
+        .cast(&DataType::String)?
+        .str()?
+        .into_iter()
+        .map(|v| v.unwrap_or("").to_owned())
+        .collect())
+}
+
+fn lists(df: &DataFrame, c: &str) -> PolarsResult<Vec<Vec<String>>> {
+    let s = df.column(c)?.list()?.clone();
+    Ok(s.into_iter()
+        .map(|v| {
+            v.map(|s| {
+                s.str()
+                    .map(|x| x.into_iter().flatten().map(str::to_owned).collect())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default()
+        })
+        .collect())
+}
+
+/// Computes the analysis. `cases` has `case_id, received_at` (a datetime); `findings` has
+/// `case_id, rule_id, checkpoint, error_point, operator`; `teams` has `operator_id, team`.
+/// `(from, to)` is the chosen period.
+pub fn analyse(
+    cases: &DataFrame,
+    findings: &DataFrame,
+    teams: &DataFrame,
+    (from, to): (NaiveDate, NaiveDate),
+    settings: WeeklySettings,
+) -> PolarsResult<Weekly> {
+    let len = (to - from).num_days() + 1;
+    let starts: Vec<NaiveDate> = (0..4)
+        .rev()
+        .map(|k| from - chrono::Duration::days(len * k))
+        .collect();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let to_days = (to - epoch).num_days();
+    // Each case's period: 3 = the chosen one, 0 = three before it; others dropped.
+    let placed = cases
+        .clone()
+        .lazy()
+        .select([
+            col("case_id"),
+            (lit(3i64)
+                - (lit(to_days)
+                    - col("received_at")
+                        .dt()
+                        .date()
+                        .cast(DataType::Int32)
+                        .cast(DataType::Int64))
+                .floor_div(lit(len)))
+            .alias("period"),
+        ])
+        .filter(col("period").is_between(lit(0i64), lit(3i64), ClosedInterval::Both))
+        .unique_stable(Some(cols(["case_id"])), UniqueKeepStrategy::First);
+    let received = placed
+        .clone()
+        .group_by([col("period")])
+        .agg([len().cast(DataType::UInt64).alias("received")]);
+    let f = findings
+        .clone()
+        .lazy()
+        .select([
+            col("case_id"),
+            col("rule_id"),
+            col("checkpoint"),
+            col("error_point"),
+            col("operator"),
+        ])
+        .join(
+            placed,
+            [col("case_id")],
+            [col("case_id")],
+            JoinArgs::new(JoinType::Inner),
+        );
+    let periods = df!("period" => [0i64, 1, 2, 3])?.lazy().join(
+        received,
+        [col("period")],
+        [col("period")],
+        JoinArgs::new(JoinType::Left),
+    );
+    let weeks_df = periods
+        .clone()
+        .join(
+            f.clone().group_by([col("period")]).agg([col("case_id")
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("bad")]),
+            [col("period")],
+            [col("period")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["period"], SortMultipleOptions::default())
+        .collect()?;
+    let rec = u64s(&weeks_df, "received")?;
+    let bad = u64s(&weeks_df, "bad")?;
+    let rate = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
+    let weeks: Vec<Week> = (0..4)
+        .map(|i| {
+            let a = starts[i];
+            let b = a + chrono::Duration::days(len - 1);
+            Week {
+                label: period_label(a, b),
+                from: a,
+                to: b,
+                cases_received: rec[i],
+                cases_with_findings: bad[i],
+                defect_rate: rate(bad[i], rec[i]),
+            }
+        })
+        .collect();
+    let week_received = rec[3];
+
+    // Trend per key: cases with findings of it per period.
+    let trend = |key: &str| -> PolarsResult<Vec<TrendRow>> {
+        let t = f
+            .clone()
+            .group_by([col(key), col("period")])
+            .agg([col("case_id").n_unique().cast(DataType::UInt64).alias("n")])
+            .group_by([col(key)])
+            .agg(
+                (0..4i64)
+                    .map(|p| {
+                        col("n")
+                            .filter(col("period").eq(lit(p)))
+                            .sum()
+                            .alias(format!("p{p}"))
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .sort(
+                ["p3", key],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            )
+            .collect()?;
+        let keys = strs(&t, key)?;
+        let ps: Vec<Vec<u64>> = (0..4)
+            .map(|p| u64s(&t, &format!("p{p}")))
+            .collect::<PolarsResult<_>>()?;
+        Ok(keys
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let cases = [ps[0][i], ps[1][i], ps[2][i], ps[3][i]];
+                let rates: [Option<f64>; 4] = std::array::from_fn(|p| rate(cases[p], rec[p]));
+                let title = if key == "error_point" {
+                    k.parse().map_or("", point_title).to_owned()
+                } else {
+                    String::new()
+                };
+                TrendRow {
+                    key: k,
+                    title,
+                    cases,
+                    change: rates[3].zip(rates[2]).map(|(a, b)| a - b),
+                    rates,
+                }
+            })
+            .collect())
+    };
+    let by_error_point = trend("error_point")?;
+    let by_checkpoint = trend("checkpoint")?;
+
+    let week = f.filter(col("period").eq(lit(3i64)));
+    let total = week.clone().select([len().alias("n")]).collect()?;
+    let findings_n = u64s(&total, "n")?.first().copied().unwrap_or(0);
+    let top = |key: &str| -> PolarsResult<Vec<Cause>> {
+        let t = week
+            .clone()
+            .filter(col(key).neq(lit("")))
+            .group_by([col(key)])
+            .agg([len().cast(DataType::UInt64).alias("n")])
+            .sort(
+                ["n", key],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            )
+            .limit(settings.top_causes)
+            .collect()?;
+        Ok(strs(&t, key)?
+            .into_iter()
+            .zip(u64s(&t, "n")?)
+            .map(|(k, n)| Cause {
+                key: k,
+                findings: n,
+                share: rate(n, findings_n).unwrap_or(0.0),
+            })
+            .collect())
+    };
+    let top_rules = top("rule_id")?;
+    let top_operators = top("operator")?;
+
+    let with_ops = week.clone().filter(col("operator").neq(lit("")));
+    let common = with_ops
+        .clone()
+        .group_by([col("error_point")])
+        .agg([
+            col("operator")
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("ops"),
+            col("operator")
+                .unique()
+                .sort(SortOptions::default())
+                .alias("ids"),
+            len().cast(DataType::UInt64).alias("n"),
+        ])
+        .filter(col("ops").gt_eq(lit(u64::from(settings.common_min_operators))))
+        .sort(
+            ["ops", "n", "error_point"],
+            SortMultipleOptions::default().with_order_descending_multi([true, true, false]),
+        )
+        .collect()?;
+    let common_problems = strs(&common, "error_point")?
+        .into_iter()
+        .zip(u64s(&common, "ops")?)
+        .zip(lists(&common, "ids")?)
+        .zip(u64s(&common, "n")?)
+        .map(|(((p, ops), ids), n)| {
+            let p: i64 = p.parse().unwrap_or(0);
+            Common {
+                error_point: p,
+                title: point_title(p).to_owned(),
+                operators: ops,
+                operator_ids: ids,
+                findings: n,
+            }
+        })
+        .collect();
+
+    // The training plan.
+    let teamed = with_ops
+        .join(
+            teams
+                .clone()
+                .lazy()
+                .select([col("operator_id"), col("team").cast(DataType::String)]),
+            [col("operator")],
+            [col("operator_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("team").fill_null(lit("(no team)")));
+    let spread = teamed
+        .clone()
+        .group_by([col("team"), col("error_point")])
+        .agg([col("operator").n_unique().alias("team_ops")]);
+    let base = teamed
+        .join(
+            spread,
+            [col("team"), col("error_point")],
+            [col("team"), col("error_point")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_columns([col("team_ops")
+            .gt_eq(lit(settings.spread_min_operators))
+            .alias("whole")])
+        .with_column(
+            when(col("whole"))
+                .then(lit(""))
+                .otherwise(col("operator"))
+                .alias("who"),
+        );
+    let plan = base
+        .group_by([col("whole"), col("team"), col("error_point"), col("who")])
+        .agg([
+            len().cast(DataType::UInt64).alias("n"),
+            col("case_id")
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("cases"),
+            col("operator")
+                .unique()
+                .sort(SortOptions::default())
+                .alias("ops"),
+            col("case_id")
+                .unique()
+                .sort(SortOptions::default())
+                .head(Some(3))
+                .alias("examples"),
+        ])
+        .sort(
+            ["whole", "n", "team", "error_point", "who"],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([true, true, false, false, false]),
+        )
+        .collect()?;
+    let whole: Vec<bool> = plan
+        .column("whole")?
+        .bool()?
+        .into_iter()
+        .map(|v| v.unwrap_or(false))
+        .collect();
+    let training_plan = whole
+        .into_iter()
+        .zip(strs(&plan, "team")?)
+        .zip(strs(&plan, "error_point")?)
+        .zip(u64s(&plan, "n")?)
+        .zip(u64s(&plan, "cases")?)
+        .zip(lists(&plan, "ops")?)
+        .zip(lists(&plan, "examples")?)
+        .map(|((((((w, team), p), n), c), ops), ex)| {
+            let p: i64 = p.parse().unwrap_or(0);
+            Training {
+                team,
+                kind: String::from(if w { "whole_team" } else { "individual" }),
+                operators: ops,
+                error_point: p,
+                findings: n,
+                cases: c,
+                rate: rate(c, week_received).unwrap_or(0.0),
+                examples: ex,
+                topic: point_topic(p),
+            }
+        })
+        .collect();
+
+    Ok(Weekly {
+        week: weeks[3].label.clone(),
+        date_basis: "received_at",
+        settings,
+        weeks,
+        findings: findings_n,
+        by_error_point,
+        by_checkpoint,
+        top_rules,
+        top_operators,
+        common_problems,
+        training_plan,
+    })
+}
