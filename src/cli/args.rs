@@ -848,7 +848,4 @@ pub struct WeeklyArgs {
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "policyqc-weekly")]
     pub out: PathBuf,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
 }

@@ -73,7 +73,7 @@ pub fn weekly(a: &WeeklyArgs) -> miette::Result<i32> {
         std::fs::write(dir.join("weekly.html"), &html)?;
         std::fs::write(dir.join("weekly.xlsx"), &xlsx)
     })?;
-    if !a.quiet {
+    if !super::quiet() {
         println!(
             "week {}: {} cases received, {} with findings, {} training entries\nwritten to {}/ (weekly.html, weekly.xlsx, weekly.json)",
             figures.week,

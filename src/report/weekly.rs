@@ -256,7 +256,7 @@ fn u64s(df: &DataFrame, c: &str) -> PolarsResult<Vec<u64>> {
         .column(c)?
         .cast(&DataType::UInt64)?
         .u64()?
-        .into_iter()
+        .iter()
         .map(|v| v.unwrap_or(0))
         .collect())
 }
@@ -266,23 +266,26 @@ fn strs(df: &DataFrame, c: &str) -> PolarsResult<Vec<String>> {
         .column(c)?
         .cast(&DataType::String)?
         .str()?
-        .into_iter()
+        .iter()
         .map(|v| v.unwrap_or("").to_owned())
         .collect())
 }
 
 fn lists(df: &DataFrame, c: &str) -> PolarsResult<Vec<Vec<String>>> {
     let s = df.column(c)?.list()?.clone();
-    Ok(s.into_iter()
-        .map(|v| {
-            v.map(|s| {
-                s.str()
-                    .map(|x| x.into_iter().flatten().map(str::to_owned).collect())
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default()
+    (0..s.len())
+        .map(|i| {
+            let Some(v) = s.get_as_series(i) else {
+                return Ok(Vec::new());
+            };
+            Ok(v.cast(&DataType::String)?
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_owned)
+                .collect())
         })
-        .collect())
+        .collect()
 }
 
 /// Computes the analysis. `cases` has `case_id, received_at` (a datetime); `findings` has
@@ -295,10 +298,10 @@ pub fn analyse(
     (from, to): (NaiveDate, NaiveDate),
     settings: WeeklySettings,
 ) -> PolarsResult<Weekly> {
-    let len = (to - from).num_days() + 1;
+    let days = (to - from).num_days() + 1;
     let starts: Vec<NaiveDate> = (0..4)
         .rev()
-        .map(|k| from - chrono::Duration::days(len * k))
+        .map(|k| from - chrono::Duration::days(days * k))
         .collect();
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let to_days = (to - epoch).num_days();
@@ -315,10 +318,14 @@ pub fn analyse(
                         .date()
                         .cast(DataType::Int32)
                         .cast(DataType::Int64))
-                .floor_div(lit(len)))
+                .floor_div(lit(days)))
             .alias("period"),
         ])
-        .filter(col("period").is_between(lit(0i64), lit(3i64), ClosedInterval::Both))
+        .filter(
+            col("period")
+                .gt_eq(lit(0i64))
+                .and(col("period").lt_eq(lit(3i64))),
+        )
         .unique_stable(Some(cols(["case_id"])), UniqueKeepStrategy::First);
     let received = placed
         .clone()
@@ -365,7 +372,7 @@ pub fn analyse(
     let weeks: Vec<Week> = (0..4)
         .map(|i| {
             let a = starts[i];
-            let b = a + chrono::Duration::days(len - 1);
+            let b = a + chrono::Duration::days(days - 1);
             Week {
                 label: period_label(a, b),
                 from: a,
@@ -553,7 +560,7 @@ pub fn analyse(
     let whole: Vec<bool> = plan
         .column("whole")?
         .bool()?
-        .into_iter()
+        .iter()
         .map(|v| v.unwrap_or(false))
         .collect();
     let training_plan = whole

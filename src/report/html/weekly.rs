@@ -81,10 +81,10 @@ pub fn render(w: &Weekly) -> String {
     let sections = html! {
         (section("headline", &format!("{} {}", label("week"), w.week), &html! {
             div.figures {
-                div.figure { div.value data-figure="cases_received" { (count(this.cases_received)) } div.label { (label("cases_received")) } }
-                div.figure { div.value data-figure="cases_with_findings" { (count(this.cases_with_findings)) } div.label { (label("cases_with_findings")) } }
-                div.figure { div.value data-figure="defect_rate" { (rate_text(this.defect_rate)) } div.label { (label("defect_rate")) } }
-                div.figure { div.value data-figure="findings" { (count(w.findings)) } div.label { (label("findings")) } }
+                div.figure data-figure="cases_received" { div.value { (count(this.cases_received)) } div.label { (label("cases_received")) } }
+                div.figure data-figure="cases_with_findings" { div.value { (count(this.cases_with_findings)) } div.label { (label("cases_with_findings")) } }
+                div.figure data-figure="defect_rate" { div.value { (rate_text(this.defect_rate)) } div.label { (label("defect_rate")) } }
+                div.figure data-figure="findings" { div.value { (count(w.findings)) } div.label { (label("findings")) } }
             }
             p.note { (label("date_basis")) }
             h3 { (label("weeks")) }
