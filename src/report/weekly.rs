@@ -601,3 +601,182 @@ pub fn analyse(
         training_plan,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> chrono::NaiveDateTime {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("timestamp")
+    }
+
+    /// Nine cases around ISO week 2026-W41 (Mon 10-05 .. Sun 10-11), eight findings, three
+    /// teams (OP4 is not in the roster). Every expected figure below is counted by hand in the
+    /// comments.
+    fn figures(settings: WeeklySettings) -> Weekly {
+        let cases = df!(
+            "case_id" => ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9"],
+            "received_at" => [
+                at("2026-10-05 09:00"), // W41, its first morning
+                at("2026-10-11 23:59"), // W41, its last minute
+                at("2026-10-12 00:00"), // W42: after the week, not counted
+                at("2026-10-04 17:00"), // W40
+                at("2026-10-06 10:00"), // W41
+                at("2026-09-14 08:00"), // W38
+                at("2026-09-13 12:00"), // W37: before the four weeks
+                at("2026-10-07 11:00"), // W41
+                at("2026-10-08 15:00"), // W41, clean
+            ],
+        )
+        .expect("cases");
+        let findings = df!(
+            "case_id" => ["A1", "A1", "A2", "A5", "A8", "A4", "A3", "A6"],
+            "rule_id" => ["entry.r1", "entry.r2", "entry.r1", "review.r3", "entry.r1", "entry.r1", "entry.r1", "review.r3"],
+            "checkpoint" => ["entry", "entry", "entry", "review", "entry", "entry", "entry", "review"],
+            "error_point" => [3i64, 3, 3, 2, 3, 3, 3, 2],
+            "operator" => ["OP1", "OP1", "OP2", "OP3", "OP4", "OP1", "OP1", ""],
+        )
+        .expect("findings");
+        let teams = df!(
+            "operator_id" => ["OP1", "OP2", "OP3"],
+            "team" => ["T1", "T1", "T2"],
+        )
+        .expect("teams");
+        let week = crate::sampling::population::Filters::parse_period("2026-W41").expect("week");
+        analyse(&cases, &findings, &teams, week, settings).expect("analyse")
+    }
+
+    const DEFAULTS: WeeklySettings = WeeklySettings {
+        spread_min_operators: 2,
+        common_min_operators: 3,
+        top_causes: 5,
+    };
+
+    #[test]
+    fn the_four_weeks_count_cases_by_their_received_date_and_an_empty_week_has_no_rate() {
+        let w = figures(DEFAULTS);
+        let labels: Vec<&str> = w.weeks.iter().map(|k| k.label.as_str()).collect();
+        assert_eq!(labels, ["2026-W38", "2026-W39", "2026-W40", "2026-W41"]);
+        assert_eq!(w.week, "2026-W41");
+        let received: Vec<u64> = w.weeks.iter().map(|k| k.cases_received).collect();
+        // W38: A6; W39: none; W40: A4; W41: A1, A2, A5, A8, A9.
+        assert_eq!(received, [1, 0, 1, 5]);
+        let bad: Vec<u64> = w.weeks.iter().map(|k| k.cases_with_findings).collect();
+        assert_eq!(bad, [1, 0, 1, 4]);
+        let rates: Vec<Option<f64>> = w.weeks.iter().map(|k| k.defect_rate).collect();
+        assert_eq!(rates, [Some(1.0), None, Some(1.0), Some(0.8)]);
+        // A1 twice, A2, A5, A8.
+        assert_eq!(w.findings, 5);
+    }
+
+    #[test]
+    fn trends_count_cases_not_findings_and_compare_with_last_week() {
+        let w = figures(DEFAULTS);
+        let ep: Vec<(&str, [u64; 4])> = w
+            .by_error_point
+            .iter()
+            .map(|r| (r.key.as_str(), r.cases))
+            .collect();
+        // Point 3 this week: A1 (two findings, one case), A2, A8; in W40: A4.
+        assert_eq!(ep, [("3", [0, 0, 1, 3]), ("2", [1, 0, 0, 1])]);
+        let p3 = &w.by_error_point[0];
+        assert_eq!(p3.rates, [Some(0.0), None, Some(1.0), Some(0.6)]);
+        assert!((p3.change.expect("change") - (0.6 - 1.0)).abs() < 1e-12);
+        assert_eq!(p3.title, point_title(3));
+        let cp: Vec<&str> = w.by_checkpoint.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(cp, ["entry", "review"]);
+        assert_eq!(w.by_checkpoint[1].cases, [1, 0, 0, 1]);
+    }
+
+    #[test]
+    fn main_causes_rank_rules_and_operators_by_the_weeks_findings() {
+        let w = figures(DEFAULTS);
+        let rules: Vec<(&str, u64)> = w
+            .top_rules
+            .iter()
+            .map(|c| (c.key.as_str(), c.findings))
+            .collect();
+        assert_eq!(rules, [("entry.r1", 3), ("entry.r2", 1), ("review.r3", 1)]);
+        assert!((w.top_rules[0].share - 0.6).abs() < 1e-12);
+        let ops: Vec<(&str, u64)> = w
+            .top_operators
+            .iter()
+            .map(|c| (c.key.as_str(), c.findings))
+            .collect();
+        assert_eq!(ops, [("OP1", 2), ("OP2", 1), ("OP3", 1), ("OP4", 1)]);
+        let two = figures(WeeklySettings {
+            top_causes: 2,
+            ..DEFAULTS
+        });
+        assert_eq!(two.top_operators.len(), 2);
+    }
+
+    #[test]
+    fn a_point_made_by_enough_operators_is_a_common_problem() {
+        let w = figures(DEFAULTS);
+        assert_eq!(w.common_problems.len(), 1);
+        let c = &w.common_problems[0];
+        assert_eq!((c.error_point, c.operators, c.findings), (3, 3, 4));
+        assert_eq!(c.operator_ids, ["OP1", "OP2", "OP4"]);
+        let four = figures(WeeklySettings {
+            common_min_operators: 4,
+            ..DEFAULTS
+        });
+        assert!(four.common_problems.is_empty());
+    }
+
+    #[test]
+    fn training_is_for_the_whole_team_when_the_point_is_spread_else_for_the_one_operator() {
+        let w = figures(DEFAULTS);
+        let plan: Vec<(&str, &str, i64, Vec<String>, u64, u64, Vec<String>)> = w
+            .training_plan
+            .iter()
+            .map(|t| {
+                (
+                    t.kind.as_str(),
+                    t.team.as_str(),
+                    t.error_point,
+                    t.operators.clone(),
+                    t.findings,
+                    t.cases,
+                    t.examples.clone(),
+                )
+            })
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            plan,
+            [
+                // T1: OP1 and OP2 both made point 3 (A1 twice, A2).
+                (
+                    "whole_team",
+                    "T1",
+                    3,
+                    s(&["OP1", "OP2"]),
+                    3,
+                    2,
+                    s(&["A1", "A2"])
+                ),
+                // OP4 has no team in the roster.
+                ("individual", "(no team)", 3, s(&["OP4"]), 1, 1, s(&["A8"])),
+                ("individual", "T2", 2, s(&["OP3"]), 1, 1, s(&["A5"])),
+            ]
+        );
+        assert!((w.training_plan[0].rate - 0.4).abs() < 1e-12);
+        assert!(w.training_plan[0].topic.contains(point_title(3)));
+        // With three operators needed, T1's point 3 becomes two individual entries.
+        let three = figures(WeeklySettings {
+            spread_min_operators: 3,
+            ..DEFAULTS
+        });
+        let kinds: Vec<(&str, Vec<String>)> = three
+            .training_plan
+            .iter()
+            .map(|t| (t.kind.as_str(), t.operators.clone()))
+            .collect();
+        assert_eq!(kinds.len(), 4);
+        assert!(kinds.iter().all(|(k, _)| *k == "individual"));
+        assert!(kinds.contains(&("individual", s(&["OP1"]))));
+        assert!(kinds.contains(&("individual", s(&["OP2"]))));
+    }
+}
