@@ -48,6 +48,11 @@ pub const LABELS: &[(&str, &str)] = &[
     ("checkpoint", "Checkpoint"),
     ("this_week", "This week"),
     ("last_week", "Last week"),
+    ("this_week@period", "This period"),
+    ("last_week@period", "Previous period"),
+    ("week@period", "Period"),
+    ("weeks@period", "The four periods"),
+    ("trend@period", "Four-period trend"),
     ("rate", "Rate"),
     ("change", "Change"),
     ("trend", "Four-week trend"),
@@ -192,6 +197,8 @@ pub struct Training {
 pub struct Weekly {
     /// The chosen period's label.
     pub week: String,
+    /// Whether the period is an ISO week (the page then says "week", else "period").
+    pub is_week: bool,
     /// Which date places a case in a week.
     pub date_basis: &'static str,
     /// The settings used.
@@ -239,11 +246,68 @@ pub fn point_topic(n: i64) -> String {
         })
 }
 
-/// The label of a period: its ISO week when it is one, else `from..to`.
-fn period_label(from: NaiveDate, to: NaiveDate) -> String {
+/// The four periods, oldest first, ending with `from..=to`: for a calendar month the three
+/// months before it, else the three periods of the same length just before it (for an ISO
+/// week, the three ISO weeks before it).
+#[must_use]
+pub fn periods(from: NaiveDate, to: NaiveDate) -> [(NaiveDate, NaiveDate); 4] {
+    if is_month(from, to) {
+        std::array::from_fn(|i| {
+            let back = chrono::Months::new(u32::try_from(3 - i).unwrap_or_default());
+            let a = from.checked_sub_months(back).unwrap_or(from);
+            let b = a
+                .checked_add_months(chrono::Months::new(1))
+                .and_then(|n| n.pred_opt())
+                .unwrap_or(a);
+            (a, b)
+        })
+    } else {
+        let days = (to - from).num_days() + 1;
+        std::array::from_fn(|i| {
+            let back = chrono::Duration::days(days * i64::try_from(3 - i).unwrap_or_default());
+            (from - back, to - back)
+        })
+    }
+}
+
+/// Whether `from..=to` is one whole calendar month.
+fn is_month(from: NaiveDate, to: NaiveDate) -> bool {
     use chrono::Datelike as _;
-    if from.weekday() == chrono::Weekday::Mon && (to - from).num_days() == 6 {
+    from.day() == 1
+        && from
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|n| n.pred_opt())
+            == Some(to)
+}
+
+/// Whether `from..=to` is one ISO week, Monday to Sunday.
+fn is_iso_week(from: NaiveDate, to: NaiveDate) -> bool {
+    use chrono::Datelike as _;
+    from.weekday() == chrono::Weekday::Mon && (to - from).num_days() == 6
+}
+
+impl Weekly {
+    /// The label of `key` for this analysis: a key that names the week (`this_week`, ...)
+    /// says "period" instead when the period is not an ISO week.
+    #[must_use]
+    pub fn label(&self, key: &str) -> &'static str {
+        let lookup = |k: &str| LABELS.iter().find(|(x, _)| *x == k).map(|(_, v)| *v);
+        if !self.is_week {
+            if let Some(v) = lookup(&format!("{key}@period")) {
+                return v;
+            }
+        }
+        lookup(key).unwrap_or("")
+    }
+}
+
+/// The label of a period: its ISO week when it is one, its month when it is one, else
+/// `from..to`.
+fn period_label(from: NaiveDate, to: NaiveDate) -> String {
+    if is_iso_week(from, to) {
         from.format("%G-W%V").to_string()
+    } else if is_month(from, to) {
+        from.format("%Y-%m").to_string()
     } else if from == to {
         from.to_string()
     } else {
@@ -298,34 +362,23 @@ pub fn analyse(
     (from, to): (NaiveDate, NaiveDate),
     settings: WeeklySettings,
 ) -> PolarsResult<Weekly> {
-    let days = (to - from).num_days() + 1;
-    let starts: Vec<NaiveDate> = (0..4)
-        .rev()
-        .map(|k| from - chrono::Duration::days(days * k))
-        .collect();
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let to_days = (to - epoch).num_days();
+    let spans = periods(from, to);
     // Each case's period: 3 = the chosen one, 0 = three before it; others dropped.
+    let day = col("received_at").dt().date();
+    let period = spans.iter().enumerate().rev().fold(
+        lit(NULL).cast(DataType::Int64),
+        |rest, (i, (a, b))| {
+            let inside = day.clone().gt_eq(lit(*a)).and(day.clone().lt_eq(lit(*b)));
+            when(inside)
+                .then(lit(i64::try_from(i).unwrap_or_default()))
+                .otherwise(rest)
+        },
+    );
     let placed = cases
         .clone()
         .lazy()
-        .select([
-            col("case_id"),
-            (lit(3i64)
-                - (lit(to_days)
-                    - col("received_at")
-                        .dt()
-                        .date()
-                        .cast(DataType::Int32)
-                        .cast(DataType::Int64))
-                .floor_div(lit(days)))
-            .alias("period"),
-        ])
-        .filter(
-            col("period")
-                .gt_eq(lit(0i64))
-                .and(col("period").lt_eq(lit(3i64))),
-        )
+        .select([col("case_id"), period.alias("period")])
+        .filter(col("period").is_not_null())
         .unique_stable(Some(cols(["case_id"])), UniqueKeepStrategy::First);
     let received = placed
         .clone()
@@ -371,8 +424,7 @@ pub fn analyse(
     let rate = |n: u64, d: u64| (d > 0).then(|| n as f64 / d as f64);
     let weeks: Vec<Week> = (0..4)
         .map(|i| {
-            let a = starts[i];
-            let b = a + chrono::Duration::days(days - 1);
+            let (a, b) = spans[i];
             Week {
                 label: period_label(a, b),
                 from: a,
@@ -589,6 +641,7 @@ pub fn analyse(
 
     Ok(Weekly {
         week: weeks[3].label.clone(),
+        is_week: is_iso_week(from, to),
         date_basis: "received_at",
         settings,
         weeks,

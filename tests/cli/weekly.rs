@@ -228,3 +228,72 @@ fn a_bad_weekly_setting_is_a_located_settings_error() {
     assert!(s.contains("spread_min_operators"), "{}", run.stderr);
     assert!(s.contains("settings.yaml"), "{}", run.stderr);
 }
+
+#[test]
+fn the_workbook_holds_the_pages_tables_as_numbers_and_text_never_formulas() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    // A team name that a spreadsheet would run as a formula.
+    let tmp = super::util::copy_fixture("demo");
+    let ops = tmp.path().join("operators.csv");
+    let text = std::fs::read_to_string(&ops).expect("operators");
+    let hostile = "=HYPERLINK(\"http://x\";\"y\")";
+    std::fs::write(
+        &ops,
+        text.replace(",HQ-C,", &format!(",\"{}\",", hostile.replace('"', "\"\""))),
+    )
+    .expect("write");
+    let run = weekly(tmp.path(), &["--week", "2026-10"]);
+    run.assert_code(0);
+    let j = json(&run);
+    let mut wb: Xlsx<_> = open_workbook(run.file("weekly.xlsx")).expect("weekly.xlsx opens");
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Weeks",
+            "By error point",
+            "By checkpoint",
+            "Causes",
+            "Common",
+            "Training"
+        ]
+    );
+    let weeks = wb.worksheet_range("Weeks").expect("Weeks");
+    let rows: Vec<&[Data]> = weeks.rows().collect();
+    assert_eq!(rows.len(), 5, "a header and four periods");
+    assert_eq!(rows[4][0], Data::String("2026-10".into()));
+    assert_eq!(rows[4][3], Data::Float(2000.0));
+    assert_eq!(
+        rows[1][5],
+        Data::String("no cases".into()),
+        "July has no rate"
+    );
+    let plan = j["training_plan"].as_array().expect("plan");
+    let training = wb.worksheet_range("Training").expect("Training");
+    let rows: Vec<&[Data]> = training.rows().skip(1).collect();
+    assert_eq!(rows.len(), plan.len());
+    for (row, t) in rows.iter().zip(plan) {
+        assert_eq!(
+            row[1],
+            Data::String(t["team"].as_str().expect("team").into())
+        );
+        assert_eq!(
+            row[3],
+            Data::Float(t["error_point"].as_f64().expect("point"))
+        );
+        assert_eq!(
+            row[4],
+            Data::Float(t["findings"].as_f64().expect("findings"))
+        );
+    }
+    assert!(
+        rows.iter().any(|r| r[1] == Data::String(hostile.into())),
+        "the hostile team is a text cell"
+    );
+    for name in wb.sheet_names() {
+        let formulas = wb.worksheet_formula(&name).expect("formulas");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "a formula in {name}"
+        );
+    }
+}

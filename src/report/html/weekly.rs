@@ -15,12 +15,12 @@ fn rate_text(r: Option<f64>) -> String {
 }
 
 /// The four-week strip: bar heights by rate, a dashed box where a week had no cases.
-fn trend_strip(row: &TrendRow) -> Markup {
+fn trend_strip(row: &TrendRow, name: &str) -> Markup {
     let (w, h) = (120.0, 28.0);
     let max = row.rates.iter().flatten().copied().fold(0.0, f64::max);
     let slot = w / 4.0;
     html! {
-        svg.mini.trend viewBox={ "0 0 " (w) " " (h) } width=(w) height=(h) role="img" aria-label=(label("trend")) {
+        svg.mini.trend viewBox={ "0 0 " (w) " " (h) } width=(w) height=(h) role="img" aria-label=(name) {
             line.axis x1="0" x2=(w) y1=(h - 0.5) y2=(h - 0.5) {}
             @for (i, r) in row.rates.iter().enumerate() {
                 @match r {
@@ -41,19 +41,19 @@ fn trend_strip(row: &TrendRow) -> Markup {
     }
 }
 
-fn trend_table(id: &str, key_label: &str, rows: &[TrendRow], titled: bool) -> Markup {
+fn trend_table(w: &Weekly, id: &str, key_label: &str, rows: &[TrendRow], titled: bool) -> Markup {
     html! {
         @if rows.is_empty() { p.note { (label("none")) } } @else {
         table.wide id=(id) {
             thead { tr {
                 th { (key_label) }
                 @if titled { th { (label("title_col")) } }
-                th.num { (label("this_week")) " · " (label("cases")) }
-                th.num { (label("this_week")) " · " (label("rate")) }
-                th.num { (label("last_week")) " · " (label("cases")) }
-                th.num { (label("last_week")) " · " (label("rate")) }
+                th.num { (w.label("this_week")) " · " (label("cases")) }
+                th.num { (w.label("this_week")) " · " (label("rate")) }
+                th.num { (w.label("last_week")) " · " (label("cases")) }
+                th.num { (w.label("last_week")) " · " (label("rate")) }
                 th.num { (label("change")) }
-                th { (label("trend")) }
+                th { (w.label("trend")) }
             } }
             tbody {
                 @for r in rows {
@@ -65,7 +65,7 @@ fn trend_table(id: &str, key_label: &str, rows: &[TrendRow], titled: bool) -> Ma
                         td.num { (r.cases[2]) }
                         td.num { (rate_text(r.rates[2])) }
                         td.num { (r.change.map_or_else(String::new, |c| format!("{:+.2} pp", c * 100.0))) }
-                        td { (trend_strip(r)) }
+                        td { (trend_strip(r, w.label("trend"))) }
                     }
                 }
             }
@@ -79,7 +79,7 @@ fn trend_table(id: &str, key_label: &str, rows: &[TrendRow], titled: bool) -> Ma
 pub fn render(w: &Weekly) -> String {
     let this = &w.weeks[3];
     let sections = html! {
-        (section("headline", &format!("{} {}", label("week"), w.week), &html! {
+        (section("headline", &format!("{} {}", w.label("week"), w.week), &html! {
             div.figures {
                 div.figure data-figure="cases_received" { div.value { (count(this.cases_received)) } div.label { (label("cases_received")) } }
                 div.figure data-figure="cases_with_findings" { div.value { (count(this.cases_with_findings)) } div.label { (label("cases_with_findings")) } }
@@ -87,16 +87,16 @@ pub fn render(w: &Weekly) -> String {
                 div.figure data-figure="findings" { div.value { (count(w.findings)) } div.label { (label("findings")) } }
             }
             p.note { (label("date_basis")) }
-            h3 { (label("weeks")) }
+            h3 { (w.label("weeks")) }
             table id="weeks" {
-                thead { tr { th { (label("week")) } th { (label("from")) } th { (label("to")) } th.num { (label("cases_received")) } th.num { (label("cases_with_findings")) } th.num { (label("defect_rate")) } } }
+                thead { tr { th { (w.label("week")) } th { (label("from")) } th { (label("to")) } th.num { (label("cases_received")) } th.num { (label("cases_with_findings")) } th.num { (label("defect_rate")) } } }
                 tbody { @for wk in &w.weeks {
                     tr data-week=(wk.label) { td { (wk.label) } td { (wk.from) } td { (wk.to) } td.num { (wk.cases_received) } td.num { (wk.cases_with_findings) } td.num { (rate_text(wk.defect_rate)) } }
                 } }
             }
         }))
-        (section("by-error-point", label("by_error_point"), &trend_table("points", label("error_point"), &w.by_error_point, true)))
-        (section("by-checkpoint", label("by_checkpoint"), &trend_table("checkpoints", label("checkpoint"), &w.by_checkpoint, false)))
+        (section("by-error-point", label("by_error_point"), &trend_table(w, "points", label("error_point"), &w.by_error_point, true)))
+        (section("by-checkpoint", label("by_checkpoint"), &trend_table(w, "checkpoints", label("checkpoint"), &w.by_checkpoint, false)))
         (section("causes", label("main_causes"), &html! {
             @for (head, list) in [(label("rule"), &w.top_rules), (label("operator"), &w.top_operators)] {
                 table {
