@@ -826,7 +826,7 @@ pub enum ReportCommand {
     /// without any case received is an error (exit 2). Definitions: README, "Weekly QC
     /// analysis".
     #[command(
-        after_help = "Example: policyqc report weekly fixtures/weekly --week 2026-W41 --out weekly-out\n\nExit codes: 0 written, 2 usage, rule, settings or input error, or no case received in the week."
+        after_help = "Examples:\n  policyqc report weekly fixtures/demo --week 2026-W44 --out weekly-out\n  policyqc report weekly fixtures/demo --week 2026-10     # a month against the three before it\n\nExit codes: 0 written, 2 usage, rule, settings or input error, or no case received in the week."
     )]
     Weekly(WeeklyArgs),
 }
@@ -837,9 +837,10 @@ pub struct WeeklyArgs {
     /// Where the data is.
     #[command(flatten)]
     pub data: DataArgs,
-    /// The week: an ISO week `2026-W41` (Monday to Sunday), or the period syntax of `sample
-    /// --period` (2026-10, 2026-10-05, 2026-10-01..2026-10-15), compared with the three
-    /// periods of the same length before it.
+    /// The week: an ISO week `2026-W41` (Monday to Sunday), compared with the three ISO weeks
+    /// before it; or the period syntax of `sample --period`: a month `2026-10` (compared with
+    /// the three months before it), a day or a range (2026-10-05, 2026-10-01..2026-10-15;
+    /// compared with the three periods of the same length just before it).
     #[arg(long)]
     pub week: String,
     /// A rule directory (default: the rule pack built into policyqc, as in rules/).

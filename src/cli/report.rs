@@ -11,7 +11,7 @@ use crate::report::weekly::{self, WeeklySettings};
 use crate::sampling::population::Filters;
 use crate::schema::Table;
 
-fn usage(message: String) -> miette::Report {
+fn usage(message: &str) -> miette::Report {
     miette::miette!(code = "usage::week", "{message}")
 }
 
@@ -33,7 +33,8 @@ fn teams(sources: &crate::input::DataSources) -> miette::Result<DataFrame> {
 
 /// Runs `report weekly`; returns the exit code.
 pub fn weekly(a: &WeeklyArgs) -> miette::Result<i32> {
-    let period = Filters::parse_period(a.week.trim()).map_err(|e| usage(format!("--week: {e}")))?;
+    let period =
+        Filters::parse_period(a.week.trim()).map_err(|e| usage(&format!("--week: {e}")))?;
     let sources = super::check::data_sources(&a.data, "report weekly")?;
     let staged = super::begin_output(&a.out, &super::inputs(&sources, a.rules.as_ref()))?;
     let settings_path = sources.settings.clone();

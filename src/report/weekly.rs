@@ -292,10 +292,10 @@ impl Weekly {
     #[must_use]
     pub fn label(&self, key: &str) -> &'static str {
         let lookup = |k: &str| LABELS.iter().find(|(x, _)| *x == k).map(|(_, v)| *v);
-        if !self.is_week {
-            if let Some(v) = lookup(&format!("{key}@period")) {
-                return v;
-            }
+        if !self.is_week
+            && let Some(v) = lookup(&format!("{key}@period"))
+        {
+            return v;
         }
         lookup(key).unwrap_or("")
     }
@@ -699,6 +699,9 @@ mod tests {
         analyse(&cases, &findings, &teams, week, settings).expect("analyse")
     }
 
+    /// A training entry as compared: kind, team, point, operators, findings, cases, examples.
+    type Entry<'a> = (&'a str, &'a str, i64, Vec<String>, u64, u64, Vec<String>);
+
     const DEFAULTS: WeeklySettings = WeeklySettings {
         spread_min_operators: 2,
         common_min_operators: 3,
@@ -781,7 +784,7 @@ mod tests {
     #[test]
     fn training_is_for_the_whole_team_when_the_point_is_spread_else_for_the_one_operator() {
         let w = figures(DEFAULTS);
-        let plan: Vec<(&str, &str, i64, Vec<String>, u64, u64, Vec<String>)> = w
+        let plan: Vec<Entry> = w
             .training_plan
             .iter()
             .map(|t| {

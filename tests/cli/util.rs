@@ -33,7 +33,7 @@ pub struct Run {
 
 impl Run {
     /// A finished process whose `--out` folder is `out` inside `tmp`.
-    pub fn new(output: std::process::Output, out: PathBuf, tmp: TempDir) -> Self {
+    pub fn new(output: &std::process::Output, out: PathBuf, tmp: TempDir) -> Self {
         Self {
             code: output
                 .status
@@ -117,7 +117,7 @@ pub fn check_env(data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    Run::new(cmd.output().expect("run policyqc"), out, tmp)
+    Run::new(&cmd.output().expect("run policyqc"), out, tmp)
 }
 
 /// Runs `policyqc check <data_dir> --out <tempdir> <extra...>`.

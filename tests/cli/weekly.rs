@@ -25,7 +25,7 @@ fn weekly(data: &Path, extra: &[&str]) -> Run {
         .args(extra)
         .output()
         .expect("run policyqc");
-    Run::new(output, out, tmp)
+    Run::new(&output, out, tmp)
 }
 
 fn json(run: &Run) -> serde_json::Value {
