@@ -411,8 +411,8 @@ impl CheckResult {
     }
 
     /// Writes the output folder: findings, `qc_sheet`, `rule_rates`, `operator_rates`,
-    /// `data_findings` and alerts in each format (CSV always), `summary.json` and the
-    /// nightly page `report.html`.
+    /// `data_findings` and alerts in each format (CSV always) and `summary.json` (the nightly
+    /// page `report.html` is written from the result by the CLI).
     pub fn write(
         &self,
         out: &Path,
@@ -476,8 +476,6 @@ impl CheckResult {
         std::fs::write(&summary, json + "\n")
             .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", summary.display()))?;
         written.push(summary);
-        written.push(crate::report::html::nightly::write(self, out)?);
-        phases.done("write report.html");
         Ok(written)
     }
 
