@@ -55,3 +55,105 @@ fn the_manual_page_has_a_section_per_command() {
     // The options of a command are there, as in its --help.
     assert!(page.contains("no\\-examples") || page.contains("no-examples"));
 }
+
+/// Runs the binary with `env`, returning (code, stdout, stderr).
+fn full(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::cargo_bin("policyqc").expect("binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR")
+        .env_remove("POLICYQC_TIMINGS");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run");
+    (
+        out.status.code().expect("code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A command of each kind that writes an output folder, with its arguments before `--out`.
+fn writing_commands() -> Vec<Vec<&'static str>> {
+    vec![
+        vec!["check", "fixtures/basic"],
+        vec!["cycle", "fixtures/cycle"],
+        vec!["report", "weekly", "fixtures/demo", "--week", "2026-W44"],
+        vec![
+            "sample",
+            "fixtures/basic",
+            "--plan",
+            "fixed",
+            "--size",
+            "5",
+            "--seed",
+            "1",
+        ],
+        vec![
+            "generate",
+            "--cases",
+            "20",
+            "--seed",
+            "4",
+            "--start",
+            "2026-10-01",
+        ],
+    ]
+}
+
+#[test]
+fn quiet_prints_nothing_and_verbose_prints_the_phases_on_every_writing_command() {
+    for args in writing_commands() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let run = |flag: Option<&str>, n: &str| {
+            let out = tmp.path().join(n);
+            let mut all: Vec<&str> = flag.into_iter().collect();
+            all.extend(&args);
+            all.extend(["--out", out.to_str().expect("utf-8")]);
+            full(&all, &[])
+        };
+        let (code, stdout, _) = run(None, "plain");
+        assert!(matches!(code, 0 | 1), "{args:?}: {code}");
+        assert!(!stdout.is_empty(), "{args:?}: a summary without --quiet");
+        let (qcode, qout, qerr) = run(Some("--quiet"), "quiet");
+        assert_eq!(qcode, code, "{args:?}: --quiet changes no exit code");
+        assert_eq!((qout.as_str(), qerr.as_str()), ("", ""), "{args:?} --quiet");
+        assert!(tmp.path().join("quiet").is_dir(), "{args:?}: still written");
+        let (vcode, _, verr) = run(Some("-v"), "verbose");
+        assert_eq!(vcode, code);
+        assert!(verr.contains("[timing]"), "{args:?} -v: {verr}");
+    }
+    let (code, _, err) = full(&["-q", "-v", "rules"], &[]);
+    assert_eq!(code, 2, "--quiet with --verbose is a usage error: {err}");
+}
+
+#[test]
+fn colour_follows_the_flag_then_no_color() {
+    const ESC: char = '\u{1b}';
+    // An error message on a pipe: plain unless asked for.
+    let bad = ["validate", "/no/such/rules"];
+    let coloured = |flags: &[&str], env: &[(&str, &str)]| {
+        let mut all: Vec<&str> = flags.to_vec();
+        all.extend(bad);
+        let (code, _, err) = full(&all, env);
+        assert_eq!(code, 2, "{flags:?} {env:?}: {err}");
+        err.contains(ESC)
+    };
+    assert!(!coloured(&[], &[]), "auto on a pipe");
+    assert!(coloured(&["--color", "always"], &[]));
+    assert!(
+        coloured(&["--color=always"], &[("NO_COLOR", "1")]),
+        "the flag wins"
+    );
+    assert!(!coloured(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(
+        !coloured(&[], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]),
+        "NO_COLOR"
+    );
+    let (code, _, err) = full(&["--color", "sometimes", "rules"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("always") && err.contains("never"), "{err}");
+}
