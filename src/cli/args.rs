@@ -203,7 +203,10 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
     )]
     Scorecard(ScorecardArgs),
     /// Reports built on a check: `report weekly`, the weekly QC analysis and training plan.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example: policyqc report weekly fixtures/demo --week 2026-W44 --out weekly-out"
+    )]
     Report(ReportCommand),
     /// Generate a realistic data folder with planted, labelled errors.
     ///

@@ -157,3 +157,71 @@ fn colour_follows_the_flag_then_no_color() {
     assert_eq!(code, 2);
     assert!(err.contains("always") && err.contains("never"), "{err}");
 }
+
+/// Every command and subcommand, by its path (`verdicts import`).
+fn all_commands(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+    for sub in cmd.get_subcommands() {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        let p = format!("{path} {}", sub.get_name()).trim().to_owned();
+        out.push((p.clone(), sub.clone()));
+        all_commands(sub, &p, out);
+    }
+}
+
+#[test]
+fn every_commands_help_shows_an_example() {
+    let mut cmds = Vec::new();
+    all_commands(&policyqc::cli::args::Cli::command(), "", &mut cmds);
+    assert!(cmds.len() >= 14, "{}", cmds.len());
+    let missing: Vec<&str> = cmds
+        .iter()
+        .filter(|(path, _)| {
+            let mut args: Vec<&str> = path.split(' ').collect();
+            args.push("--help");
+            let (code, help) = output(&args);
+            code != 0 || !help.contains("Example")
+        })
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert!(missing.is_empty(), "no example in --help of: {missing:?}");
+}
+
+/// The README's tour: each section from "A tour" to "Guarantees" points at the `--help` of
+/// its command(s), and each one named is a real command whose help shows an example.
+#[test]
+fn the_readme_tour_links_each_section_to_a_real_commands_help() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme.find("## A tour").expect("a tour");
+    let end = readme.find("## Guarantees").expect("guarantees");
+    let tour = &readme[start..end];
+    let sections: Vec<&str> = tour.split("\n### ").skip(1).collect();
+    assert!(sections.len() >= 10, "{}", sections.len());
+    let named = regex::Regex::new(r"`policyqc ([a-z ]+?) --help`").expect("regex");
+    for section in tour.split("\n##").skip(1) {
+        let title = section.lines().next().unwrap_or_default();
+        let refs: Vec<String> = section
+            .lines()
+            .filter(|l| l.starts_with("Reference: "))
+            .flat_map(|l| {
+                named
+                    .captures_iter(l)
+                    .map(|c| c[1].to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(
+            !refs.is_empty(),
+            "section `{title}` names no command's --help"
+        );
+        for r in refs {
+            let mut args: Vec<&str> = r.split(' ').collect();
+            args.push("--help");
+            let (code, help) = output(&args);
+            assert_eq!(code, 0, "`policyqc {r} --help` in `{title}`");
+            assert!(help.contains("Example"), "{r}");
+        }
+    }
+}
