@@ -69,9 +69,12 @@ pub fn is_underwriting(ctype: &str) -> bool {
     UNDERWRITING.contains(&ctype)
 }
 
+/// Authority bands: `(up_to_amount in cents or None = no limit, min_authority_level)`.
+pub type Bands = &'static [(Option<i64>, i64)];
+
 /// The authority matrix in cents, change types sorted: `(up_to or None = no limit, level)`.
 /// `policy_loan` deliberately has no open-ended band.
-pub const AUTHORITY: [(&str, &[(Option<i64>, i64)]); 5] = [
+pub const AUTHORITY: [(&str, Bands); 5] = [
     (
         "maturity_payment",
         &[(Some(10_000_000), 1), (Some(50_000_000), 2), (None, 3)],
@@ -109,6 +112,10 @@ pub fn required_level(ctype: &str, amount: Option<i64>) -> Option<i64> {
 }
 
 /// One case row; `None` is an empty cell.
+#[allow(
+    clippy::struct_field_names,
+    reason = "the fields are the reference format's columns"
+)]
 #[derive(Clone, Default)]
 pub struct Case {
     pub case_id: String,
@@ -327,18 +334,19 @@ pub fn add_work(mut ts: Stamp, mut seconds: i64) -> Stamp {
 }
 
 /// Working seconds between `a` and `b` (0 when `b <= a`).
-pub fn work_between(a: Stamp, b: Stamp) -> i64 {
-    let (mut total, mut d) = (0, a.date());
-    while d <= b.date() {
-        if is_working_day(d) {
+pub fn work_between(from: Stamp, to: Stamp) -> i64 {
+    let (mut total, mut day) = (0, from.date());
+    while day <= to.date() {
+        if is_working_day(day) {
             for ((h0, m0), (h1, m1)) in INTERVALS {
-                let (s, e) = (a.max(at(d, h0, m0)), b.min(at(d, h1, m1)));
-                if e > s {
-                    total += (e - s).num_seconds();
+                let start = from.max(at(day, h0, m0));
+                let end = to.min(at(day, h1, m1));
+                if end > start {
+                    total += (end - start).num_seconds();
                 }
             }
         }
-        d += days(1);
+        day += days(1);
     }
     total
 }

@@ -1,5 +1,5 @@
-//! CPython's `random.Random`, value for value: the Mersenne Twister (MT19937) and the methods
-//! the fixture builder calls, with CPython's algorithms (`Lib/random.py`, `_randommodule.c`),
+//! `CPython`'s `random.Random`, value for value: the Mersenne Twister (MT19937) and the methods
+//! the fixture builder calls, with `CPython`'s algorithms (`Lib/random.py`, `_randommodule.c`),
 //! so the same seed gives the same draws as the Python script the builder was ported from.
 
 const N: usize = 624;
