@@ -546,12 +546,14 @@ either.
 ## Regenerate
 
 ```sh
-python3 fixtures/make_fixtures.py      # rewrites fixtures/basic and fixtures/demo
+POLICYQC_REFRESH_FIXTURES=1 cargo nextest run --test fixtures_basic   # rewrites fixtures/basic
 python3 fixtures/check_expected.py     # independent re-computation from rules/*.yaml
 ```
 
-The script is deterministic (fixed seed, no clock): the files are byte-identical on every run. \
-Do not edit the CSV files by hand; change the script and regenerate.
+The builder (`tests/fixtures_basic/`) is deterministic (fixed seed, no clock): the files are \
+byte-identical on every run, and `cargo nextest run --test fixtures_basic` fails when a \
+committed file is not what it writes. Do not edit the files by hand; change the builder and \
+regenerate.
 ";
 
 #[test]
