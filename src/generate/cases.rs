@@ -424,16 +424,19 @@ impl Draws {
 }
 
 /// Amount bands `(lo, hi)` in whole units with weights.
-type Buckets = &'static [((i64, i64), u32)];
+pub type Buckets = &'static [((i64, i64), u32)];
 
-const PREMIUM_BUCKETS: Buckets = &[
+/// A clean case's premium before the change (shared with the `fixtures/basic` builder).
+pub const PREMIUM_BUCKETS: Buckets = &[
     ((20, 100), 30),
     ((100, 500), 45),
     ((500, 2000), 20),
     ((2000, 8000), 5),
 ];
 
-fn payout_buckets(change_type: &str) -> Buckets {
+/// A payout's amount by change type (shared with the `fixtures/basic` builder).
+#[must_use]
+pub fn payout_buckets(change_type: &str) -> Buckets {
     match change_type {
         "surrender" => &[
             ((1000, 20000), 30),
@@ -524,7 +527,7 @@ fn premiums(rng: &mut ChaCha8Rng, change_type: &str) -> (i64, i64, i64, i64) {
 }
 
 /// Weights of the application's age at receipt, 0..=20 days (as the `fixtures/basic` builder).
-const APP_LAG_WEIGHTS: [u32; 21] = [
+pub const APP_LAG_WEIGHTS: [u32; 21] = [
     14, 14, 12, 10, 9, 8, 7, 6, 5, 4, 4, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1,
 ];
 

@@ -5,6 +5,12 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
+use policyqc::generate::cases::{APP_LAG_WEIGHTS, Buckets, PREMIUM_BUCKETS, payout_buckets};
+pub use policyqc::generate::roster::{AUTHORITY, required_level};
+use policyqc::generate::roster::{
+    CHANGE_TYPES, FIRST_NAMES, LAST_NAMES, NON_FINANCIAL, PAYOUTS, TEAM_TEMPLATE, UNDERWRITING,
+};
+
 use crate::pyrandom::PyRandom;
 
 pub type Date = NaiveDate;
@@ -24,43 +30,9 @@ pub fn days(n: i64) -> Duration {
 
 // ---- the reference format ------------------------------------------------------------------
 
-pub const CHANGE_TYPES: [&str; 10] = [
-    "address_change",
-    "beneficiary_change",
-    "sum_increase",
-    "sum_decrease",
-    "payment_mode_change",
-    "reinstatement",
-    "policy_loan",
-    "partial_withdrawal",
-    "surrender",
-    "maturity_payment",
-];
-pub const PAYOUTS: [&str; 4] = [
-    "surrender",
-    "partial_withdrawal",
-    "policy_loan",
-    "maturity_payment",
-];
-const UNDERWRITING: [&str; 2] = ["sum_increase", "reinstatement"];
-const NON_FINANCIAL: [&str; 2] = ["address_change", "beneficiary_change"];
-
-/// A realistic month's mix, in %, in `CHANGE_TYPES` order.
-const TYPE_WEIGHTS: [u32; 10] = [24, 11, 7, 6, 11, 5, 13, 9, 9, 5];
-
-fn docs_required(ctype: &str) -> i64 {
-    match ctype {
-        "address_change" => 1,
-        "beneficiary_change" | "reinstatement" | "surrender" => 3,
-        "sum_increase" => 4,
-        _ => 2,
-    }
-}
-
-fn seal_required(ctype: &str) -> bool {
-    !matches!(ctype, "address_change" | "payment_mode_change")
-}
-
+/// The change types of the reference format, with their weights in a month, documents required
+/// and seal, the payouts, the authority matrix and the operator names and posts: the same
+/// tables as `policyqc generate` (which ports this builder's clean case).
 pub fn is_payout(ctype: &str) -> bool {
     PAYOUTS.contains(&ctype)
 }
@@ -69,46 +41,11 @@ pub fn is_underwriting(ctype: &str) -> bool {
     UNDERWRITING.contains(&ctype)
 }
 
-/// Authority bands: `(up_to_amount in cents or None = no limit, min_authority_level)`.
-pub type Bands = &'static [(Option<i64>, i64)];
-
-/// The authority matrix in cents, change types sorted: `(up_to or None = no limit, level)`.
-/// `policy_loan` deliberately has no open-ended band.
-pub const AUTHORITY: [(&str, Bands); 5] = [
-    (
-        "maturity_payment",
-        &[(Some(10_000_000), 1), (Some(50_000_000), 2), (None, 3)],
-    ),
-    (
-        "partial_withdrawal",
-        &[(Some(3_000_000), 1), (Some(10_000_000), 2), (None, 3)],
-    ),
-    (
-        "policy_loan",
-        &[
-            (Some(2_000_000), 1),
-            (Some(10_000_000), 2),
-            (Some(100_000_000), 3),
-        ],
-    ),
-    ("sum_increase", &[(Some(2_000_000), 1), (None, 2)]),
-    (
-        "surrender",
-        &[(Some(5_000_000), 1), (Some(20_000_000), 2), (None, 3)],
-    ),
-];
-
-/// The minimum authority level: `Some(0)` when nothing is required, `None` when the amount is
-/// above every band.
-pub fn required_level(ctype: &str, amount: Option<i64>) -> Option<i64> {
-    let Some(amount) = amount else { return Some(0) };
-    let Some((_, bands)) = AUTHORITY.iter().find(|(t, _)| *t == ctype) else {
-        return Some(0);
-    };
-    bands
+fn change_type(ctype: &str) -> (&'static str, u32, i64, bool) {
+    *CHANGE_TYPES
         .iter()
-        .find(|(up_to, _)| up_to.is_none_or(|u| u >= amount))
-        .map(|&(_, level)| level)
+        .find(|t| t.0 == ctype)
+        .expect("a change type of the reference format")
 }
 
 /// One case row; `None` is an empty cell.
@@ -389,47 +326,8 @@ pub fn before_half_past_four(ts: Stamp) -> bool {
 
 // ---- money ---------------------------------------------------------------------------------
 
-type Buckets = [((i64, i64), u32)];
-
-const PREMIUM_BUCKETS: &Buckets = &[
-    ((20, 100), 30),
-    ((100, 500), 45),
-    ((500, 2000), 20),
-    ((2000, 8000), 5),
-];
-
-fn payout_buckets(ctype: &str) -> &'static Buckets {
-    match ctype {
-        "surrender" => &[
-            ((1000, 20000), 30),
-            ((20000, 50000), 30),
-            ((50000, 200_000), 30),
-            ((200_000, 1_500_000), 10),
-        ],
-        "partial_withdrawal" => &[
-            ((500, 10000), 35),
-            ((10000, 30000), 35),
-            ((30000, 100_000), 22),
-            ((100_000, 400_000), 8),
-        ],
-        "policy_loan" => &[
-            ((500, 5000), 30),
-            ((5000, 20000), 35),
-            ((20000, 100_000), 27),
-            ((100_000, 800_000), 8),
-        ],
-        "maturity_payment" => &[
-            ((5000, 50000), 35),
-            ((50000, 100_000), 30),
-            ((100_000, 500_000), 28),
-            ((500_000, 2_000_000), 7),
-        ],
-        other => panic!("{other} is not a payout"),
-    }
-}
-
 /// A bucket of whole units by weight, then a uniform amount in cents inside it.
-fn bucket_cents(rng: &mut PyRandom, buckets: &Buckets) -> i64 {
+fn bucket_cents(rng: &mut PyRandom, buckets: Buckets) -> i64 {
     let ranges: Vec<(i64, i64)> = buckets.iter().map(|b| b.0).collect();
     let weights: Vec<u32> = buckets.iter().map(|b| b.1).collect();
     let (lo, hi) = *rng.choices(&ranges, &weights);
@@ -480,58 +378,6 @@ fn premiums(rng: &mut PyRandom, ctype: &str) -> (i64, i64, i64, i64) {
 }
 
 // ---- operators -----------------------------------------------------------------------------
-
-const FIRST_NAMES: [&str; 30] = [
-    "Anna", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana", "Ivan", "Jia", "Kofi", "Lena",
-    "Mateo", "Nina", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen",
-    "Xavier", "Yara", "Zoe", "Li", "Marta", "Noah", "Olga",
-];
-const LAST_NAMES: [&str; 30] = [
-    "Adler",
-    "Brandt",
-    "Costa",
-    "Dubois",
-    "Evans",
-    "Fischer",
-    "Garcia",
-    "Huang",
-    "Ito",
-    "Jensen",
-    "Kowalski",
-    "Larsen",
-    "Moreau",
-    "Nakamura",
-    "Okafor",
-    "Petrov",
-    "Quist",
-    "Rossi",
-    "Santos",
-    "Tanaka",
-    "Ueda",
-    "Varga",
-    "Wang",
-    "Xu",
-    "Yilmaz",
-    "Zhang",
-    "Lindqvist",
-    "Meyer",
-    "Novak",
-    "Olsen",
-];
-
-/// One team: who holds which roles, at which authority level.
-const TEAM_TEMPLATE: [(&str, i64); 10] = [
-    ("intake;printing", 1),
-    ("intake;printing", 1),
-    ("review", 1),
-    ("review;double_check", 2),
-    ("entry", 1),
-    ("entry", 2),
-    ("entry;double_check", 3),
-    ("double_check", 2),
-    ("double_check", 3),
-    ("binding;printing", 1),
-];
 
 pub struct Operator {
     pub id: String,
@@ -827,10 +673,10 @@ impl Ctx {
 
         let eff = received.date() + days(rng.randint(0, 14));
         c.effective_date = Some(eff.max(app).min(app + days(60)));
-        c.docs_required = docs_required(ctype) + i64::from(rng.random() < 0.2);
+        c.docs_required = change_type(ctype).2 + i64::from(rng.random() < 0.2);
         c.docs_received = c.docs_required;
-        c.seal_required = seal_required(ctype);
-        c.seal_applied = Some(seal_required(ctype));
+        c.seal_required = change_type(ctype).3;
+        c.seal_applied = Some(c.seal_required);
         if is_payout(ctype) {
             let paid = chk.date();
             let mut due = received.date() + days(rng.randint(7, 14));
@@ -855,9 +701,12 @@ impl Ctx {
         let names: Vec<&'static str> = branches.iter().map(|b| b.0).collect();
         let weights: Vec<u32> = branches.iter().map(|b| b.1).collect();
         let branch = *self.rng.choices(&names, &weights);
-        let ctype = match b.ctypes {
-            Some(ctypes) => *self.rng.choice(ctypes),
-            None => *self.rng.choices(&CHANGE_TYPES, &TYPE_WEIGHTS),
+        let ctype = if let Some(ctypes) = b.ctypes {
+            *self.rng.choice(ctypes)
+        } else {
+            let names: Vec<&'static str> = CHANGE_TYPES.iter().map(|t| t.0).collect();
+            let weights: Vec<u32> = CHANGE_TYPES.iter().map(|t| t.1).collect();
+            *self.rng.choices(&names, &weights)
         };
         let query = match b.query {
             Some(q) => q,
@@ -882,11 +731,6 @@ impl Ctx {
         Ok(c)
     }
 }
-
-/// Weights of the application's age at receipt, 0..=20 days.
-const APP_LAG_WEIGHTS: [u32; 21] = [
-    14, 14, 12, 10, 9, 8, 7, 6, 5, 4, 4, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1,
-];
 
 /// The case as it stood at `cutoff`: stages finished later are empty, with their operators
 /// and the fields they produce.
