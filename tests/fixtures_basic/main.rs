@@ -19,7 +19,7 @@ mod specs;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use model::{AUTHORITY, Build, CASE_FIELDS, Case, Ctx, Date, date, days, is_working_day, money};
+use model::{AUTHORITY, Build, Case, Ctx, Date, date, days, is_working_day, money};
 use pyrandom::PyRandom;
 use specs::{Kind, SPECS, Spec};
 
@@ -352,7 +352,7 @@ fn make_basic() -> Vec<(&'static str, String)> {
     vec![
         (
             "cases.csv",
-            csv(&CASE_FIELDS, entries.iter().map(|e| e.case.row())),
+            csv(&model::case_fields(), entries.iter().map(|e| e.case.row())),
         ),
         (
             "operators.csv",

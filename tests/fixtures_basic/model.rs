@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-use policyqc::generate::cases::{APP_LAG_WEIGHTS, Buckets, PREMIUM_BUCKETS, payout_buckets};
+use policyqc::generate::cases::{
+    APP_LAG_WEIGHTS, Buckets, F, PREMIUM_BUCKETS, fmt_money, payout_buckets,
+};
 pub use policyqc::generate::roster::{AUTHORITY, required_level};
 use policyqc::generate::roster::{
     CHANGE_TYPES, FIRST_NAMES, LAST_NAMES, NON_FINANCIAL, PAYOUTS, TEAM_TEMPLATE, UNDERWRITING,
@@ -96,53 +98,16 @@ pub struct Case {
     pub notice_printed: Option<bool>,
 }
 
-pub const CASE_FIELDS: [&str; 39] = [
-    "case_id",
-    "policy_no",
-    "branch",
-    "change_type",
-    "application_date",
-    "received_at",
-    "registered_at",
-    "reviewed_at",
-    "entered_at",
-    "checked_at",
-    "bound_at",
-    "printed_at",
-    "effective_date",
-    "intake_operator",
-    "reviewer",
-    "entry_operator",
-    "checker",
-    "binder",
-    "printer",
-    "amount",
-    "premium_before",
-    "premium_after",
-    "premium_charged",
-    "premium_expected",
-    "docs_required",
-    "docs_received",
-    "query_opened_at",
-    "query_closed_at",
-    "referral_dept",
-    "referred_at",
-    "referral_returned_at",
-    "seal_required",
-    "seal_applied",
-    "benefit_due_date",
-    "benefit_paid_date",
-    "benefit_expected",
-    "benefit_paid",
-    "reports_reviewed_at",
-    "notice_printed",
-];
+/// The columns of `cases.csv`, in the reference format's order.
+pub fn case_fields() -> Vec<&'static str> {
+    F::ALL.iter().map(|f| f.name()).collect()
+}
 
 /// Cents as `-1234.05`.
 pub fn money(c: i64) -> String {
-    let sign = if c < 0 { "-" } else { "" };
-    let c = c.abs();
-    format!("{sign}{}.{:02}", c / 100, c % 100)
+    let mut out = String::new();
+    fmt_money(&mut out, c);
+    out
 }
 
 /// Python's `datetime.strftime("%Y-%m-%d %H:%M:%S")`.
@@ -156,7 +121,7 @@ pub fn iso(d: Date) -> String {
 }
 
 impl Case {
-    /// The cells in `CASE_FIELDS` order.
+    /// The cells in `case_fields()` order.
     pub fn row(&self) -> Vec<String> {
         fn opt<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
             v.map_or_else(String::new, f)

@@ -178,6 +178,51 @@ fn paid_late(c: &mut Case, k: i64) -> String {
     format!("benefit due {}, paid {} ({k} days late)", iso(due), iso(p))
 }
 
+fn premium_unchanged(c: &mut Case, change: &str) -> String {
+    c.premium_after = c.premium_before;
+    format!(
+        "sum {change} keyed with the premium unchanged at {}",
+        cents(c.premium_before)
+    )
+}
+
+/// The premium after the change moved the wrong way by 5-30%.
+fn premium_moved(c: &mut Case, ctx: &mut Ctx, change: &str, direction: &str) -> String {
+    let before = get(c.premium_before);
+    let delta = before * ctx.rng.randint(5, 30) / 100;
+    let after = if direction == "lower" {
+        before - delta
+    } else {
+        before + delta
+    };
+    c.premium_after = Some(after);
+    format!(
+        "sum {change} keyed with a {direction} premium: {} -> {}",
+        money(before),
+        money(after)
+    )
+}
+
+fn no_referral(c: &mut Case) {
+    c.referral_dept = None;
+    c.referred_at = None;
+    c.referral_returned_at = None;
+}
+
+/// The premium booked (and calculated) with the opposite sign.
+fn flip_premium(c: &mut Case) -> String {
+    c.premium_charged = c.premium_charged.map(|p| -p);
+    c.premium_expected = c.premium_charged;
+    cents(c.premium_charged)
+}
+
+/// No notice printed; `printed` is what `notice_printed` says.
+fn no_notice(c: &mut Case, printed: Option<bool>) {
+    c.notice_printed = printed;
+    c.printed_at = None;
+    c.printer = None;
+}
+
 /// The case's operators except those in `keep` (who may be replaced by the chosen one).
 fn others(c: &Case, keep: &[&Option<String>]) -> HashSet<String> {
     let mut ops = c.ops();
@@ -473,13 +518,7 @@ fn specs() -> Vec<Spec> {
             &["review.sum_increase_premium_not_raised"],
             ctypes(&["sum_increase"]),
             premium_keyed,
-            |c, _| {
-                c.premium_after = c.premium_before;
-                Ok(format!(
-                    "sum increase keyed with the premium unchanged at {}",
-                    cents(c.premium_before)
-                ))
-            },
+            |c, _| Ok(premium_unchanged(c, "increase")),
         ),
         spec(
             Inject,
@@ -487,15 +526,7 @@ fn specs() -> Vec<Spec> {
             &["review.sum_increase_premium_not_raised"],
             ctypes(&["sum_increase"]),
             premium_keyed,
-            |c, ctx| {
-                let before = get(c.premium_before);
-                c.premium_after = Some(before - before * ctx.rng.randint(5, 30) / 100);
-                Ok(format!(
-                    "sum increase keyed with a lower premium: {} -> {}",
-                    money(before),
-                    cents(c.premium_after)
-                ))
-            },
+            |c, ctx| Ok(premium_moved(c, ctx, "increase", "lower")),
         ),
         spec(
             Inject,
@@ -503,13 +534,7 @@ fn specs() -> Vec<Spec> {
             &["review.sum_decrease_premium_not_lowered"],
             ctypes(&["sum_decrease"]),
             premium_keyed,
-            |c, _| {
-                c.premium_after = c.premium_before;
-                Ok(format!(
-                    "sum decrease keyed with the premium unchanged at {}",
-                    cents(c.premium_before)
-                ))
-            },
+            |c, _| Ok(premium_unchanged(c, "decrease")),
         ),
         spec(
             Inject,
@@ -517,15 +542,7 @@ fn specs() -> Vec<Spec> {
             &["review.sum_decrease_premium_not_lowered"],
             ctypes(&["sum_decrease"]),
             premium_keyed,
-            |c, ctx| {
-                let before = get(c.premium_before);
-                c.premium_after = Some(before + before * ctx.rng.randint(5, 30) / 100);
-                Ok(format!(
-                    "sum decrease keyed with a higher premium: {} -> {}",
-                    money(before),
-                    cents(c.premium_after)
-                ))
-            },
+            |c, ctx| Ok(premium_moved(c, ctx, "decrease", "higher")),
         ),
         spec(
             Inject,
@@ -569,9 +586,7 @@ fn specs() -> Vec<Spec> {
             ctypes(&["sum_increase"]),
             |c, r| entered(c, r) && is_underwriting(c.change_type),
             |c, _| {
-                c.referral_dept = None;
-                c.referred_at = None;
-                c.referral_returned_at = None;
+                no_referral(c);
                 Ok(format!(
                     "{} keyed without any referral to underwriting",
                     c.change_type
@@ -599,9 +614,7 @@ fn specs() -> Vec<Spec> {
             ctypes(&["surrender"]),
             |c, r| entered(c, r) && is_payout(c.change_type),
             |c, _| {
-                c.referral_dept = None;
-                c.referred_at = None;
-                c.referral_returned_at = None;
+                no_referral(c);
                 Ok(format!(
                     "{} paid out without a referral to finance",
                     c.change_type
@@ -731,12 +744,10 @@ fn specs() -> Vec<Spec> {
             ctypes(&["sum_increase"]),
             |c, r| keyed(c, r) && c.change_type == "sum_increase" && get(c.premium_charged) > 0,
             |c, _| {
-                c.premium_charged = c.premium_charged.map(|p| -p);
-                c.premium_expected = c.premium_charged;
+                let flipped = flip_premium(c);
                 Ok(format!(
-                    "sum increase booked as a refund of {} (the calculator was run with the same sign, \
-                 so the amounts agree)",
-                    cents(c.premium_charged)
+                    "sum increase booked as a refund of {flipped} (the calculator was run with the same sign, \
+                 so the amounts agree)"
                 ))
             },
         ),
@@ -747,12 +758,10 @@ fn specs() -> Vec<Spec> {
             ctypes(&["sum_decrease"]),
             |c, r| keyed(c, r) && c.change_type == "sum_decrease" && get(c.premium_charged) < 0,
             |c, _| {
-                c.premium_charged = c.premium_charged.map(|p| -p);
-                c.premium_expected = c.premium_charged;
+                let flipped = flip_premium(c);
                 Ok(format!(
-                    "sum decrease collected a premium of {} instead of refunding it (calculator agrees \
-                 with the booked sign)",
-                    cents(c.premium_charged)
+                    "sum decrease collected a premium of {flipped} instead of refunding it (calculator agrees \
+                 with the booked sign)"
                 ))
             },
         ),
@@ -985,9 +994,7 @@ fn specs() -> Vec<Spec> {
             none,
             bound,
             |c, _| {
-                c.notice_printed = Some(false);
-                c.printed_at = None;
-                c.printer = None;
+                no_notice(c, Some(false));
                 Ok(
                     "bound case whose change notice was never printed (notice_printed false)"
                         .to_owned(),
@@ -1001,9 +1008,7 @@ fn specs() -> Vec<Spec> {
             none,
             bound,
             |c, _| {
-                c.notice_printed = None;
-                c.printed_at = None;
-                c.printer = None;
+                no_notice(c, None);
                 Ok(
                     "bound case with notice_printed left empty (a missing value fails this rule)"
                         .to_owned(),
