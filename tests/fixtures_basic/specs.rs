@@ -746,7 +746,8 @@ fn specs() -> Vec<Spec> {
             |c, _| {
                 let flipped = flip_premium(c);
                 Ok(format!(
-                    "sum increase booked as a refund of {flipped} (the calculator was run with the same sign, \
+                    "sum increase booked as a refund of {flipped} (the calculator was run with \
+                    the same sign, \
                  so the amounts agree)"
                 ))
             },
@@ -760,7 +761,8 @@ fn specs() -> Vec<Spec> {
             |c, _| {
                 let flipped = flip_premium(c);
                 Ok(format!(
-                    "sum decrease collected a premium of {flipped} instead of refunding it (calculator agrees \
+                    "sum decrease collected a premium of {flipped} instead of refunding it \
+                    (calculator agrees \
                  with the booked sign)"
                 ))
             },
@@ -869,7 +871,8 @@ fn specs() -> Vec<Spec> {
             |c, r| entered(c, r) && friday_then_monday(c.entered_at),
             |c, ctx| {
                 Ok(reports_late(c, ctx, 3)
-                    + " -- entered on a Friday, reviewed first thing on Monday: under one working day, but 3 calendar days")
+                    + " -- entered on a Friday, reviewed first thing on Monday: under one \
+                        working day, but 3 calendar days")
             },
         ),
         // ---- double-check ----
@@ -891,7 +894,8 @@ fn specs() -> Vec<Spec> {
                 c.entry_operator = Some(op.id.clone());
                 c.checker = Some(op.id.clone());
                 Ok(format!(
-                    "{} (roles entry;double_check, level {}) keyed the change and double-checked it",
+                    "{} (roles entry;double_check, level {}) keyed the change and double-checked \
+                    it",
                     op.id, op.level
                 ))
             },
@@ -1121,7 +1125,8 @@ fn specs() -> Vec<Spec> {
                     c.benefit_paid = Some(new);
                 }
                 Ok("policy loan of 1,200,000.00 is above the matrix's highest band (1,000,000.00): \
-                    nobody may key or approve it, so both authority rules fire (operators are level 3)"
+                    nobody may key or approve it, so both authority rules fire \
+                    (operators are level 3)"
                     .to_owned())
             },
         ),
@@ -1152,7 +1157,8 @@ fn specs() -> Vec<Spec> {
                 c.entry_operator = Some(id.clone());
                 c.checker = Some(id.clone());
                 Ok(format!(
-                    "one person, {id}, reviewed, keyed and double-checked the change: both four-eyes rules fire"
+                    "one person, {id}, reviewed, keyed and double-checked the change: both \
+                    four-eyes rules fire"
                 ))
             },
         ),
@@ -1288,7 +1294,8 @@ fn specs() -> Vec<Spec> {
                 c.effective_date = Some(app + days(60));
             }
             Ok(format!(
-                "intake.application_too_old: application signed exactly 30 days before receipt ({} -> {}) passes",
+                "intake.application_too_old: application signed exactly 30 days before receipt \
+                ({} -> {}) passes",
                 iso(app),
                 stamp(c.received_at)
             ))
@@ -1303,11 +1310,19 @@ fn specs() -> Vec<Spec> {
         }),
         spec(Edge, "edge_eff_eq_app", &[], none, has_eff_app, |c, _| {
             c.effective_date = c.application_date;
-            Ok("entry.effective_before_application: effective date equal to the application passes".to_owned())
+            Ok(
+                "entry.effective_before_application: effective date equal to the application \
+                passes"
+                    .to_owned(),
+            )
         }),
         spec(Edge, "edge_eff_60", &[], none, has_eff_app, |c, _| {
             c.effective_date = c.application_date.map(|a| a + days(60));
-            Ok("entry.effective_date_too_late: effective date exactly 60 days after the application passes".to_owned())
+            Ok(
+                "entry.effective_date_too_late: effective date exactly 60 days after the \
+                application passes"
+                    .to_owned(),
+            )
         }),
         spec(
             Edge,
@@ -1321,7 +1336,8 @@ fn specs() -> Vec<Spec> {
                     + chrono::Duration::seconds(ctx.rng.randint(0, 1799));
                 c.reports_reviewed_at = Some(rep);
                 Ok(format!(
-                    "entry.reports_reviewed_late: entered {}, reports reviewed {}: 2 calendar days (over 48 hours) passes",
+                    "entry.reports_reviewed_late: entered {}, reports reviewed {}: 2 calendar \
+                    days (over 48 hours) passes",
                     stamp(ent),
                     stamp(rep)
                 ))
@@ -1339,7 +1355,8 @@ fn specs() -> Vec<Spec> {
                     + chrono::Duration::seconds(ctx.rng.randint(0, 1799));
                 c.printed_at = Some(p);
                 Ok(format!(
-                    "printing.notice_late: bound {}, printed {}: 2 calendar days (over 48 hours) passes",
+                    "printing.notice_late: bound {}, printed {}: 2 calendar days (over 48 hours) \
+                    passes",
                     stamp(b),
                     stamp(p)
                 ))
@@ -1352,9 +1369,12 @@ fn specs() -> Vec<Spec> {
             amount(&["sum_increase"], 12345),
             keyed,
             |_, _| {
-                Ok("entry.premium_miscomputed: premium_charged 123.45 equals premium_expected 123.45 \
+                Ok(
+                    "entry.premium_miscomputed: premium_charged 123.45 equals premium_expected \
+                    123.45 \
                 to the cent (tolerance 0.00) passes"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1364,7 +1384,11 @@ fn specs() -> Vec<Spec> {
             amount(&["sum_increase"], 0),
             keyed,
             |_, _| {
-                Ok("entry.premium_sign_wrong: sum increase with premium_charged 0.00 (>= 0) passes".to_owned())
+                Ok(
+                    "entry.premium_sign_wrong: sum increase with premium_charged 0.00 (>= 0) \
+                    passes"
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1374,7 +1398,11 @@ fn specs() -> Vec<Spec> {
             amount(&["sum_decrease"], 0),
             keyed,
             |_, _| {
-                Ok("entry.premium_sign_wrong: sum decrease with premium_charged 0.00 (<= 0) passes".to_owned())
+                Ok(
+                    "entry.premium_sign_wrong: sum decrease with premium_charged 0.00 (<= 0) \
+                    passes"
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1411,9 +1439,12 @@ fn specs() -> Vec<Spec> {
             },
             entered,
             |_, _| {
-                Ok("controls.entry_authority: surrender of exactly 50,000.00 keyed by a level-1 clerk \
+                Ok(
+                    "controls.entry_authority: surrender of exactly 50,000.00 keyed by a level-1 \
+                    clerk \
                     (band up_to 50000.00 is inclusive) passes"
-                    .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1441,9 +1472,12 @@ fn specs() -> Vec<Spec> {
             amount(&["policy_loan"], 100_000_000),
             checked,
             |_, _| {
-                Ok("controls.*_authority: policy loan of exactly 1,000,000.00, the top band's limit, \
+                Ok(
+                    "controls.*_authority: policy loan of exactly 1,000,000.00, the top band's \
+                    limit, \
                 with level-3 operators passes"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1453,9 +1487,12 @@ fn specs() -> Vec<Spec> {
             amount(&["maturity_payment"], 75_000_000),
             checked,
             |_, _| {
-                Ok("controls.*_authority: maturity payment of 750,000.00 falls in the open-ended band \
+                Ok(
+                    "controls.*_authority: maturity payment of 750,000.00 falls in the open-ended \
+                    band \
                 (empty up_to_amount), level-3 operators pass"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1476,9 +1513,12 @@ fn specs() -> Vec<Spec> {
             amount(&["maturity_payment"], 7_654_321),
             paid_amount,
             |_, _| {
-                Ok("controls.benefit_amount_wrong: benefit_paid 76543.21 equals benefit_expected to \
+                Ok(
+                    "controls.benefit_amount_wrong: benefit_paid 76543.21 equals benefit_expected \
+                    to \
                 the cent passes"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(Edge, "edge_docs_extra", &[], none, any, |c, _| {
@@ -1500,7 +1540,11 @@ fn specs() -> Vec<Spec> {
         ),
         spec(Edge, "edge_check_eq_entry", &[], none, checked, |c, _| {
             c.checked_at = c.entered_at;
-            Ok("double_check.checked_before_entry: double-check signed off in the same second as entry passes".to_owned())
+            Ok(
+                "double_check.checked_before_entry: double-check signed off in the same second as \
+                entry passes"
+                    .to_owned(),
+            )
         }),
         spec(
             Edge,
@@ -1511,7 +1555,11 @@ fn specs() -> Vec<Spec> {
             |c, ctx| {
                 c.bound_at = c.checked_at;
                 c.printed_at = Some(same_day_after(&mut ctx.rng, c.bound_at.expect("checked")));
-                Ok("binding.bound_before_check: bound in the same second as the double-check passes".to_owned())
+                Ok(
+                    "binding.bound_before_check: bound in the same second as the double-check \
+                    passes"
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1522,9 +1570,12 @@ fn specs() -> Vec<Spec> {
             has_closed_query,
             |c, _| {
                 c.query_closed_at = c.reviewed_at;
-                Ok("review.finished_before_query_closed: review finished in the same second the query \
+                Ok(
+                    "review.finished_before_query_closed: review finished in the same second the \
+                    query \
                 was closed passes"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1535,7 +1586,11 @@ fn specs() -> Vec<Spec> {
             has_closed_query,
             |c, _| {
                 c.query_closed_at = c.query_opened_at;
-                Ok("review.query_closed_before_opened: query closed in the second it was opened passes".to_owned())
+                Ok(
+                    "review.query_closed_before_opened: query closed in the second it was opened \
+                    passes"
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1580,7 +1635,8 @@ fn specs() -> Vec<Spec> {
             },
             |c, _| {
                 Ok(format!(
-                    "double_check.four_eyes_entry: {} holds entry;double_check and keyed the change; \
+                    "double_check.four_eyes_entry: {} holds entry;double_check and keyed the \
+                    change; \
                      a different checker ({}) passes",
                     c.entry_operator.as_deref().unwrap_or_default(),
                     c.checker.as_deref().unwrap_or_default()
@@ -1595,7 +1651,11 @@ fn specs() -> Vec<Spec> {
             entered,
             |c, _| {
                 c.reports_reviewed_at = c.entered_at;
-                Ok("entry.reports_reviewed_late: reports reviewed in the same second as entry passes".to_owned())
+                Ok(
+                    "entry.reports_reviewed_late: reports reviewed in the same second as entry \
+                    passes"
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1609,9 +1669,12 @@ fn specs() -> Vec<Spec> {
                 c.premium_charged = Some(refund);
                 c.premium_expected = Some(refund);
                 c.amount = Some(-refund);
-                Ok("entry.premium_sign_wrong: a refund on a payment_mode_change is outside the rule's \
+                Ok(
+                    "entry.premium_sign_wrong: a refund on a payment_mode_change is outside the \
+                    rule's \
                 scope (only sum_increase/sum_decrease) and passes"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         // ---- open cases: not yet bound; later fields empty ----
@@ -1653,9 +1716,12 @@ fn specs() -> Vec<Spec> {
             staged("reviewed", &["sum_increase"]),
             any,
             |_, _| {
-                Ok("sum increase reviewed, not yet referred or keyed: no premium_after, no referral, \
+                Ok(
+                    "sum increase reviewed, not yet referred or keyed: no premium_after, no \
+                    referral, \
                 entry rules do not apply"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(
@@ -1690,9 +1756,12 @@ fn specs() -> Vec<Spec> {
             staged("checked", &["policy_loan", "partial_withdrawal"]),
             any,
             |_, _| {
-                Ok("payout checked and paid, not yet bound: seal required but not yet applied, notice \
+                Ok(
+                    "payout checked and paid, not yet bound: seal required but not yet applied, \
+                    notice \
                 not printed; seal and printing rules do not apply"
-                .to_owned())
+                        .to_owned(),
+                )
             },
         ),
         spec(
