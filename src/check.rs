@@ -110,11 +110,11 @@ pub fn load_column_map(path: Option<&Path>) -> Result<ColumnMap, RunError> {
 /// Reads the working calendar of a data folder (`calendar.yaml`; the office standard when
 /// there is none), reporting every problem in the file.
 pub fn load_calendar(path: Option<&Path>) -> Result<crate::calendar::Calendar, RunError> {
-    crate::config::calendar::load(path).map_err(|e| match e {
-        crate::config::calendar::CalendarLoadError::Io { path, source } => {
+    crate::calendar::load::load(path).map_err(|e| match e {
+        crate::calendar::load::CalendarLoadError::Io { path, source } => {
             RunError::Input(InputError::Io { path, source })
         }
-        crate::config::calendar::CalendarLoadError::Invalid(d) => RunError::Config(d),
+        crate::calendar::load::CalendarLoadError::Invalid(d) => RunError::Config(d),
     })
 }
 

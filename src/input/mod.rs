@@ -344,9 +344,8 @@ pub fn read_table_fields(
     phases.done("  renamed");
     let parsed = parse_fields(base, &mappings, map, &name, table, &mut phases).map_err(err)?;
     let mut issues = parsed.offset_issues;
-    issues.extend(
-        unreadable_values(&parsed.wide, &parsed.suspects, map, &name, table).map_err(err)?,
-    );
+    issues
+        .extend(unreadable_values(&parsed.wide, &parsed.suspects, map, &name, table).map_err(err)?);
     let keep: Vec<Expr> = std::iter::once(col(ROW))
         .chain(mappings.iter().map(|m| col(m.field.as_str())))
         .collect();
