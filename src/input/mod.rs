@@ -327,11 +327,12 @@ pub fn read_table_fields(
 ) -> Result<TableData, InputError> {
     let mut phases = crate::timing::Phases::new();
     let map: &ColumnMap = &xes::map_for(path, table, map);
-    let file = read_file(path, table, map, only)?;
-    phases.done("  file read");
-    let absent = check_columns(&file, table, map, needed)?;
-    let mut mappings = map.mappings(table);
+    let all = map.mappings(table);
     let key = table.fields()[0].name;
+    let file = read_file(path, map, &all, key, only)?;
+    phases.done("  file read");
+    let absent = check_columns(&file, table, map, &all, needed)?;
+    let mut mappings = all;
     if let Some(only) = only {
         mappings.retain(|m| m.field == key || only.contains(&m.field));
     }
@@ -375,15 +376,14 @@ struct RawFile {
 /// fields, when the header or schema can be read first.
 fn read_file(
     path: &Path,
-    table: Table,
     map: &ColumnMap,
+    mappings: &[Mapping],
+    key: &str,
     only: Option<&[String]>,
 ) -> Result<RawFile, InputError> {
     let name = path.display().to_string();
     let is_parquet = path.extension().is_some_and(|e| e == "parquet");
     let is_xes = xes::is_xes(path);
-    let mappings = map.mappings(table);
-    let key = table.fields()[0].name;
     // The file's columns, from its header (or Parquet schema), to pick the ones to read.
     let header = only.filter(|_| !is_xes).and_then(|_| {
         if is_parquet {
@@ -440,11 +440,12 @@ fn check_columns(
     file: &RawFile,
     table: Table,
     map: &ColumnMap,
+    mappings: &[Mapping],
     needed: &[String],
 ) -> Result<Vec<(String, String)>, InputError> {
     let mut missing = Vec::new();
     let mut absent = Vec::new();
-    for m in &map.mappings(table) {
+    for m in mappings {
         if file.present.contains(&m.column) {
             continue;
         }
