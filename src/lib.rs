@@ -34,6 +34,7 @@ pub mod generate;
 pub mod hash;
 pub mod history;
 pub mod input;
+pub mod lang;
 pub mod metrics;
 pub mod onboard;
 pub mod output;

@@ -38,6 +38,12 @@ pub struct Cli {
     /// `POLICYQC_TIMINGS=1` does).
     #[arg(long, short, global = true)]
     pub verbose: bool,
+    /// The language of the pages (report.html, cycle.html, ...), workbooks and console
+    /// summaries: `en`, `zh-Hant` (Traditional Chinese, Taiwan usage) or `zh-Hans`
+    /// (Simplified). Default: the `lang` setting of settings.yaml, else `en`. Machine output
+    /// (CSV, Parquet, JSONL, JSON, ids, column names) is the same in every language.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
 }
 
 /// `--color`: when output is coloured.

@@ -53,6 +53,7 @@ pub(crate) fn data_sources(data: &DataArgs, command: &str) -> miette::Result<Dat
 /// Runs `check`; returns the exit code.
 pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     let sources = data_sources(&a.data, "check")?;
+    let lang = super::lang(sources.settings.as_deref())?;
     let staged = super::begin_output(&a.out, &super::inputs(&sources, a.rules.as_ref()))?;
     let opts = CheckOptions {
         sources,
@@ -74,17 +75,21 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     let written = super::finish_output(staged, |dir| {
         let mut written = result.write(dir, &a.format, Cells::raw_if(a.raw_csv))?;
         let mut phases = crate::timing::Phases::new();
-        written.push(crate::report::html::nightly::write(&result, dir)?);
+        written.push(crate::report::html::nightly::write(&result, dir, lang)?);
         phases.done("write report.html");
         Ok::<_, polars::prelude::PolarsError>(written)
     });
     bar.finish_and_clear();
     written?;
     if !super::quiet() {
-        print!("{}", crate::report::console::summary(&result));
+        print!("{}", crate::report::console::summary(&result, lang));
         println!(
-            "\nwritten to {}/ (findings.csv, qc_sheet.csv, rule_rates.csv, operator_rates.csv, data_findings.csv, alerts.csv, summary.json, report.html)",
-            a.out.display()
+            "\n{}",
+            super::written_to(
+                lang,
+                &a.out,
+                "findings.csv, qc_sheet.csv, rule_rates.csv, operator_rates.csv, data_findings.csv, alerts.csv, summary.json, report.html"
+            )
         );
     }
     Ok(if result.alerts.is_empty() {

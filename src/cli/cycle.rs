@@ -46,6 +46,7 @@ pub(crate) fn sources(data: &DataArgs, time: &TimeDataArgs) -> miette::Result<Da
 /// Runs `cycle`; returns the exit code.
 pub fn run(a: &CycleArgs) -> miette::Result<i32> {
     let sources = sources(&a.data, &a.time)?;
+    let lang = super::lang(sources.settings.as_deref())?;
     let staged = super::begin_output(&a.out, &super::inputs(&sources, a.rules.as_ref()))?;
     let opts = CycleOptions {
         sources,
@@ -57,14 +58,18 @@ pub fn run(a: &CycleArgs) -> miette::Result<i32> {
     let result = run_cycle(&opts).map_err(report_run_error)?;
     super::finish_output(staged, |dir| {
         let mut written = result.write(dir, &a.format, Cells::raw_if(a.raw_csv))?;
-        written.push(crate::report::html::cycle::write(&result, dir)?);
+        written.push(crate::report::html::cycle::write(&result, dir, lang)?);
         Ok::<_, polars::prelude::PolarsError>(written)
     })?;
     if !super::quiet() {
-        print!("{}", crate::report::cycle_console::cycle(&result));
+        print!("{}", crate::report::cycle_console::cycle(&result, lang));
         println!(
-            "\nwritten to {}/ (case_times.csv, stage_times.csv, operator_times.csv, cycle_summary.csv, data_findings.csv, cycle_summary.json, cycle.html)",
-            a.out.display()
+            "\n{}",
+            super::written_to(
+                lang,
+                &a.out,
+                "case_times.csv, stage_times.csv, operator_times.csv, cycle_summary.csv, data_findings.csv, cycle_summary.json, cycle.html"
+            )
         );
     }
     Ok(EXIT_OK)

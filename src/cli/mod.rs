@@ -19,6 +19,7 @@ pub mod verdicts;
 use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{CommandFactory, FromArgMatches, ValueEnum};
@@ -29,6 +30,21 @@ pub use args::{Cli, ColorWhen, Command};
 
 /// The global `--quiet`, set once at start-up.
 static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// The global `--lang`, set once at start-up (`None`: not given).
+static LANG: OnceLock<Option<crate::lang::Lang>> = OnceLock::new();
+
+/// The language of the pages, workbooks and console summaries: `--lang`, else the `lang`
+/// setting of the settings file at `settings` (none: the defaults), else English. A bad
+/// `lang:` value is reported with its place in the file, as any bad setting.
+pub(crate) fn lang(settings: Option<&Path>) -> miette::Result<crate::lang::Lang> {
+    if let Some(Some(l)) = LANG.get() {
+        return Ok(*l);
+    }
+    Ok(crate::check::load_settings(settings)
+        .map_err(report_run_error)?
+        .lang())
+}
 
 /// Whether `--quiet` was given: print nothing but errors and machine output.
 pub(crate) fn quiet() -> bool {
@@ -94,6 +110,7 @@ pub fn main() -> i32 {
         }
     };
     QUIET.store(cli.quiet, Ordering::Relaxed);
+    let _ = LANG.set(cli.lang);
     crate::timing::set_verbose(cli.verbose);
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
@@ -182,6 +199,11 @@ pub(crate) fn finish_output<T, E: std::fmt::Display>(
     })?;
     staged.commit()?;
     Ok(value)
+}
+
+/// The console line naming the output folder and the files written into it.
+pub(crate) fn written_to(lang: crate::lang::Lang, out: &Path, files: &str) -> String {
+    lang.f("written to {}/ ({})", &[&out.display(), &files])
 }
 
 /// The inputs of a run: the data sources and the rule folder.

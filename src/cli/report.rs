@@ -66,8 +66,9 @@ pub fn weekly(a: &WeeklyArgs) -> miette::Result<i32> {
         );
     }
     let json = serde_json::to_string_pretty(&figures).map_err(|e| miette::miette!("{e}"))? + "\n";
-    let html = crate::report::html::weekly::render(&figures);
-    let xlsx = crate::report::weekly_xlsx::bytes(&figures)
+    let lang = super::lang(settings_path.as_deref())?;
+    let html = crate::report::html::weekly::render(&figures, lang);
+    let xlsx = crate::report::weekly_xlsx::bytes(&figures, lang)
         .map_err(|e| miette::miette!("weekly.xlsx: {e}"))?;
     super::finish_output(staged, |dir| -> std::io::Result<()> {
         std::fs::write(dir.join("weekly.json"), &json)?;
@@ -76,12 +77,17 @@ pub fn weekly(a: &WeeklyArgs) -> miette::Result<i32> {
     })?;
     if !super::quiet() {
         println!(
-            "week {}: {} cases received, {} with findings, {} training entries\nwritten to {}/ (weekly.html, weekly.xlsx, weekly.json)",
-            figures.week,
-            this.cases_received,
-            this.cases_with_findings,
-            figures.training_plan.len(),
-            a.out.display()
+            "{}\n{}",
+            lang.f(
+                "week {}: {} cases received, {} with findings, {} training entries",
+                &[
+                    &figures.week,
+                    &this.cases_received,
+                    &this.cases_with_findings,
+                    &figures.training_plan.len()
+                ]
+            ),
+            super::written_to(lang, &a.out, "weekly.html, weekly.xlsx, weekly.json")
         );
     }
     Ok(EXIT_OK)

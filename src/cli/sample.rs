@@ -129,10 +129,19 @@ pub fn options(a: &SampleArgs) -> Result<SampleOptions, SampleError> {
     })
 }
 
+/// `, accept 0, reject 1` for a plan with acceptance numbers, else nothing.
+fn accept_reject(lang: crate::lang::Lang, accept: Option<u32>, reject: Option<u32>) -> String {
+    match (accept, reject) {
+        (Some(ac), Some(re)) => lang.f(", accept {}, reject {}", &[&ac, &re]),
+        _ => String::new(),
+    }
+}
+
 /// Runs `sample`; returns the exit code.
 pub fn run(a: &SampleArgs) -> miette::Result<i32> {
     let opts = options(a)?;
     let sources = super::check::data_sources(&a.data, "sample")?;
+    let lang = super::lang(sources.settings.as_deref())?;
     let check = run_check(&CheckOptions {
         sources,
         rules_dir: a.rules.clone(),
@@ -164,27 +173,29 @@ pub fn run(a: &SampleArgs) -> miette::Result<i32> {
             println!("{json}");
         } else {
             println!(
-                "plan {}: lot of {} case(s) ({} after the filters: {}), sample size {}{}{}{}",
-                plan.plan,
-                plan.population,
-                pop.size(),
-                crate::sampling::describe_filters(&opts.filters),
-                plan.sample_size,
-                plan.code_letter.map_or(String::new(), |c| format!(
-                    ", code letter {c} (plan of {})",
-                    plan.code_letter_used.unwrap_or(c)
+                "{}{}{}{}",
+                lang.f(
+                    "plan {}: lot of {} case(s) ({} after the filters: {}), sample size {}",
+                    &[
+                        &plan.plan,
+                        &plan.population,
+                        &pop.size(),
+                        &crate::sampling::describe_filters(&opts.filters),
+                        &plan.sample_size
+                    ]
+                ),
+                plan.code_letter.map_or(String::new(), |c| lang.f(
+                    ", code letter {} (plan of {})",
+                    &[&c, &plan.code_letter_used.unwrap_or(c)]
                 )),
-                match (plan.accept, plan.reject) {
-                    (Some(ac), Some(re)) => format!(", accept {ac}, reject {re}"),
-                    _ => String::new(),
-                },
+                accept_reject(lang, plan.accept, plan.reject),
                 if plan.inspect_all {
-                    ", every case inspected"
+                    lang.t(", every case inspected")
                 } else {
                     ""
                 }
             );
-            println!("dry run: nothing selected, nothing written");
+            println!("{}", lang.t("dry run: nothing selected, nothing written"));
         }
         return Ok(EXIT_OK);
     }
@@ -203,24 +214,26 @@ pub fn run(a: &SampleArgs) -> miette::Result<i32> {
         );
     }
     let sample = crate::sampling::draw(&check, &opts, seed)?;
-    let page = crate::report::html::audit::bytes(&sample.manifest, None);
+    let page = crate::report::html::audit::bytes(&sample.manifest, None, lang);
     let written = sample.write(&a.out, a.force, vec![("audit.html".to_owned(), page)])?;
     if !super::quiet() {
         let m = &sample.manifest;
         println!(
-            "sample {}: {} of {} case(s) ({} flagged), plan {} (sample size {}{}), method {}, seed {}",
-            m.sample_id,
-            m.selected.len(),
-            m.population.size,
-            m.population.flagged,
-            m.plan.plan,
-            m.plan.sample_size,
-            match (m.plan.accept, m.plan.reject) {
-                (Some(ac), Some(re)) => format!(", accept {ac}, reject {re}"),
-                _ => String::new(),
-            },
-            m.method.name,
-            m.seed
+            "{}",
+            lang.f(
+                "sample {}: {} of {} case(s) ({} flagged), plan {} (sample size {}{}), method {}, seed {}",
+                &[
+                    &m.sample_id,
+                    &m.selected.len(),
+                    &m.population.size,
+                    &m.population.flagged,
+                    &m.plan.plan,
+                    &m.plan.sample_size,
+                    &accept_reject(lang, m.plan.accept, m.plan.reject),
+                    &m.method.name,
+                    &m.seed
+                ]
+            )
         );
         for st in m
             .strata
@@ -228,18 +241,25 @@ pub fn run(a: &SampleArgs) -> miette::Result<i32> {
             .filter(|s| s.allocated > 0 || m.strata.len() <= 12)
         {
             println!(
-                "  {:<40} {:>6} of {:>6}",
-                st.stratum, st.allocated, st.population
+                "  {:<40} {}",
+                st.stratum,
+                lang.f(
+                    "{} of {}",
+                    &[
+                        &format!("{:>6}", st.allocated),
+                        &format!("{:>6}", st.population)
+                    ]
+                )
             );
         }
         for n in &m.notes {
-            println!("note: {n}");
+            println!("{}", lang.f("note: {}", &[n]));
         }
         let names: Vec<String> = written
             .iter()
             .filter_map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
             .collect();
-        println!("written to {}/ ({})", a.out.display(), names.join(", "));
+        println!("{}", super::written_to(lang, &a.out, &names.join(", ")));
     }
     Ok(EXIT_OK)
 }

@@ -40,6 +40,7 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
             *slot = Some(p.clone());
         }
     }
+    let lang = super::lang(sources.settings.as_deref())?;
     let mut inputs = super::inputs(&sources, a.rules.as_ref());
     inputs.extend(a.config.clone());
     inputs.push(a.history.clone());
@@ -76,9 +77,9 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     let trends = page_trends(&sc, history.as_ref()).map_err(report)?;
     super::finish_output(staged, |dir| {
         let mut written = sc.write(dir, team, Cells::raw_if(a.raw_csv))?;
-        written.push(crate::report::scorecard_xlsx::write(&sc, dir, team)?);
+        written.push(crate::report::scorecard_xlsx::write(&sc, dir, team, lang)?);
         written.push(crate::report::html::scorecard::write(
-            &sc, team, &trends, dir,
+            &sc, team, &trends, dir, lang,
         )?);
         Ok::<_, ScorecardError>(written)
     })?;
@@ -94,16 +95,23 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
     if !super::quiet() {
         print!(
             "{}",
-            crate::report::scorecard_console::render(&sc, team)
+            crate::report::scorecard_console::render(&sc, team, lang)
                 .map_err(|e| miette::miette!(code = "scorecard::render", "{e}"))?
         );
         println!(
-            "\nwritten to {}/ (scorecard.html, scorecard.csv, scorecard.json, scorecard.xlsx, scorecard_teams.csv, training_hints.csv, scorecard_errors.csv, data_findings.csv){}",
-            a.out.display(),
+            "\n{}{}",
+            super::written_to(
+                lang,
+                &a.out,
+                "scorecard.html, scorecard.csv, scorecard.json, scorecard.xlsx, scorecard_teams.csv, training_hints.csv, scorecard_errors.csv, data_findings.csv"
+            ),
             if a.no_history {
                 String::new()
             } else {
-                format!("; month {} recorded in {}", sc.month, a.history.display())
+                lang.f(
+                    "; month {} recorded in {}",
+                    &[&sc.month, &a.history.display()],
+                )
             }
         );
     }

@@ -9,6 +9,7 @@ use crate::report::Cells;
 /// reconcile).
 pub fn run(a: &StatusArgs) -> miette::Result<i32> {
     let sources = super::cycle::sources(&a.data, &a.time)?;
+    let lang = super::lang(sources.settings.as_deref())?;
     let staged = super::begin_output(&a.out, &super::inputs(&sources, a.rules.as_ref()))?;
     let opts = CycleOptions {
         sources,
@@ -23,10 +24,14 @@ pub fn run(a: &StatusArgs) -> miette::Result<i32> {
         result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
     })?;
     if !super::quiet() {
-        print!("{}", crate::report::cycle_console::status(&result));
+        print!("{}", crate::report::cycle_console::status(&result, lang));
         println!(
-            "\nwritten to {}/ (status.csv, reconciliation.csv, stuck_cases.csv, exceptions.csv, data_findings.csv, status.json)",
-            a.out.display()
+            "\n{}",
+            super::written_to(
+                lang,
+                &a.out,
+                "status.csv, reconciliation.csv, stuck_cases.csv, exceptions.csv, data_findings.csv, status.json"
+            )
         );
     }
     Ok(

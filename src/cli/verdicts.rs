@@ -38,6 +38,9 @@ fn import(a: &VerdictsImportArgs) -> miette::Result<i32> {
         )
     })?;
     let batch = verdicts::read(&a.file, &manifest)?;
+    // The language: --lang, else the settings beside the sample's cases file.
+    let settings = std::path::Path::new(&manifest.data.cases_file).with_file_name("settings.yaml");
+    let lang = super::lang(Some(settings.as_path()).filter(|p| p.is_file()))?;
     let out = a.out.clone().unwrap_or(folder);
     let mut store = SqliteStore::open(&a.history)?;
     let mut staged: Option<Staged> = None;
@@ -58,7 +61,7 @@ fn import(a: &VerdictsImportArgs) -> miette::Result<i32> {
             ("rule_precision.csv".to_owned(), ev.rule_precision_csv()),
             (
                 "audit.html".to_owned(),
-                crate::report::html::audit::bytes(&manifest, Some((all, &ev))),
+                crate::report::html::audit::bytes(&manifest, Some((all, &ev)), lang),
             ),
         ];
         staged = Some(Staged::write(&out, files)?);
@@ -75,13 +78,18 @@ fn import(a: &VerdictsImportArgs) -> miette::Result<i32> {
     let ev = evaluation.expect("finish ran before the commit");
     if !super::quiet() {
         println!(
-            "{} verdict(s) from {} stored in {} for sample {}{}",
-            outcome.stored,
-            batch.file,
-            a.history.display(),
-            manifest.sample_id,
+            "{}{}",
+            lang.f(
+                "{} verdict(s) from {} stored in {} for sample {}",
+                &[
+                    &outcome.stored,
+                    &batch.file,
+                    &a.history.display(),
+                    &manifest.sample_id
+                ]
+            ),
             if outcome.replaced_cases > 0 {
-                format!(" ({} case(s) replaced)", outcome.replaced_cases)
+                lang.f(" ({} case(s) replaced)", &[&outcome.replaced_cases])
             } else {
                 String::new()
             }
@@ -91,7 +99,7 @@ fn import(a: &VerdictsImportArgs) -> miette::Result<i32> {
             .iter()
             .filter_map(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
             .collect();
-        println!("\nwritten to {}/ ({})", out.display(), names.join(", "));
+        println!("\n{}", super::written_to(lang, &out, &names.join(", ")));
     }
     Ok(
         if matches!(ev.decision.as_str(), "reject" | "do_not_rely") {

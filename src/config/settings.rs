@@ -58,6 +58,8 @@ pub enum SettingType {
     File,
     /// A whole number, 1 or more.
     Count,
+    /// A language of the pages, workbooks and console summaries: `en`, `zh-Hant`, `zh-Hans`.
+    Language,
 }
 
 impl SettingType {
@@ -75,6 +77,7 @@ impl SettingType {
             Self::TimeZone => "an IANA time-zone name (`Asia/Taipei`)",
             Self::File => "a file name, relative to the settings file",
             Self::Count => "a whole number, 1 or more",
+            Self::Language => "a language: `en`, `zh-Hant` or `zh-Hans`",
         }
     }
 }
@@ -107,7 +110,9 @@ const fn def(
     }
 }
 
-use SettingType::{ChangeTypes, Count, Duration, File, Money, Regex, TimeZone, WorkingDuration};
+use SettingType::{
+    ChangeTypes, Count, Duration, File, Language, Money, Regex, TimeZone, WorkingDuration,
+};
 
 /// Every setting, in the order `rules/README.md` lists them.
 pub const SETTINGS: &[SettingDef] = &[
@@ -219,6 +224,12 @@ pub const SETTINGS: &[SettingDef] = &[
         Some("5"),
         "weekly QC analysis: how many rules and operators the main causes list",
     ),
+    def(
+        "lang",
+        Language,
+        Some("en"),
+        "the language of the pages (report.html, ...), workbooks and console summaries: `en`, `zh-Hant` (Traditional Chinese, Taiwan usage) or `zh-Hans` (Simplified); `--lang` overrides it; machine output (CSV, JSON, Parquet) is the same in every language",
+    ),
 ];
 
 /// The settings reference of `rules/README.md` (`policyqc rules --settings`): every setting
@@ -318,6 +329,15 @@ impl Settings {
             SettingValue::Set(n) | SettingValue::Default(n) => n.as_scalar_string(),
             SettingValue::Unset => None,
         }
+    }
+
+    /// The language of the `lang` setting (English when it is not a known one: the loader
+    /// has reported that already).
+    #[must_use]
+    pub fn lang(&self) -> crate::lang::Lang {
+        self.text("lang")
+            .and_then(|t| crate::lang::Lang::from_code(&t))
+            .unwrap_or_default()
     }
 
     /// The calendar file named by `calendar`, resolved against the settings file's folder.
@@ -561,6 +581,18 @@ fn check_builtin(ty: SettingType, value: &Node, settings: &Settings) -> Result<(
                 |s| format!("`{s}` is not a whole number"),
             )),
         },
+        SettingType::Language => {
+            let name = value
+                .as_str()
+                .ok_or_else(|| format!("found {}", value.type_name()))?;
+            if crate::lang::Lang::from_code(name).is_some() {
+                return Ok(());
+            }
+            let codes = crate::lang::Lang::ALL.map(crate::lang::Lang::code);
+            let hint = suggest(name, codes.iter().copied())
+                .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+            Err(format!("`{name}` is not one of {}{hint}", codes.join(", ")))
+        }
         SettingType::Regex
         | SettingType::ChangeTypes
         | SettingType::Duration

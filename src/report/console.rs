@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::check::CheckResult;
+use crate::lang::Lang;
 use crate::metrics::rate;
 
 /// Operators with fewer cases than this are left out of the "worst operators" list.
@@ -13,75 +14,92 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
-/// Renders the summary.
+/// Renders the summary with its labels in `l`.
 #[must_use]
-pub fn summary(r: &CheckResult) -> String {
+pub fn summary(r: &CheckResult, l: Lang) -> String {
     let c = &r.case_rates;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "policyqc check: {} rules ({}), cases from {}",
-        r.rules.rules.len(),
-        r.rules.origin,
-        r.cases_file
+        "{}",
+        l.f(
+            "policyqc check: {} rules ({}), cases from {}",
+            &[&r.rules.rules.len(), &r.rules.origin, &r.cases_file]
+        )
     );
     if !r.not_evaluated.is_empty() {
         let total = r.rules.rules.len() + r.not_evaluated.len();
         let _ = writeln!(
             s,
-            "rules evaluated     {:>8}  of {total}; findings, the QC sheet and every rate count only these",
-            r.rules.rules.len()
+            "{}{:>8}  {}",
+            pad(l.t("rules evaluated"), 20),
+            r.rules.rules.len(),
+            l.f(
+                "of {}; findings, the QC sheet and every rate count only these",
+                &[&total]
+            )
         );
         for line in crate::rules::needs::grouped_lines(&r.not_evaluated) {
             let _ = writeln!(s, "  {line}");
         }
     }
-    let _ = writeln!(s, "cases read          {:>8}", r.cases_read);
+    let _ = writeln!(s, "{}{:>8}", pad(l.t("cases read"), 20), r.cases_read);
     let _ = writeln!(
         s,
-        "cases accounted for {:>8}{}",
+        "{}{:>8}  {}",
+        pad(l.t("cases accounted for"), 20),
         c.cases,
         if c.cases == r.cases_read {
-            "  (all)"
+            l.t("(all)")
         } else {
-            "  (MISMATCH)"
+            l.t("(MISMATCH)")
         }
     );
     let _ = writeln!(
         s,
-        "cases with findings {:>8}  case defect rate {}",
+        "{}{:>8}  {} {}",
+        pad(l.t("cases with findings"), 20),
         c.with_findings,
+        l.t("case defect rate"),
         pct(c.defect_rate())
     );
     let _ = writeln!(
         s,
-        "findings            {:>8}",
+        "{}{:>8}",
+        pad(l.t("findings"), 20),
         r.evaluation.findings.height()
     );
     if !r.data_issues.is_empty() {
         let _ = writeln!(
             s,
-            "data findings       {:>8}  values that could not be read or duplicate ids: see data_findings.csv",
-            r.data_issues.len()
+            "{}{:>8}  {}",
+            pad(l.t("data findings"), 20),
+            r.data_issues.len(),
+            l.t("values that could not be read or duplicate ids: see data_findings.csv")
         );
     }
-    let _ = writeln!(s, "\ncases with findings by checkpoint");
+    let _ = writeln!(s, "\n{}", l.t("cases with findings by checkpoint"));
     for (cp, n) in &c.by_checkpoint {
-        let _ = writeln!(s, "  {cp:<14}{n:>8}  {:>7}", pct(rate(*n, c.cases)));
+        let _ = writeln!(
+            s,
+            "  {}{n:>8}  {:>7}",
+            pad(l.tr(cp), 14),
+            pct(rate(*n, c.cases))
+        );
     }
-    let _ = writeln!(s, "cases with findings by severity");
+    let _ = writeln!(s, "{}", l.t("cases with findings by severity"));
     for (sev, n) in &c.by_severity {
         let _ = writeln!(
             s,
-            "  {:<14}{n:>8}  {:>7}",
-            sev.name(),
+            "  {}{n:>8}  {:>7}",
+            pad(l.tr(sev.name()), 14),
             pct(rate(*n, c.cases))
         );
     }
     let mut rules: Vec<_> = r.rule_rates.iter().filter(|x| x.failed > 0).collect();
     rules.sort_by(|a, b| b.failed.cmp(&a.failed).then(a.index.cmp(&b.index)));
     if !rules.is_empty() {
-        let _ = writeln!(s, "\nworst rules (cases failed / applicable)");
+        let _ = writeln!(s, "\n{}", l.t("worst rules (cases failed / applicable)"));
         for x in rules.iter().take(5) {
             let rule = &r.rules.rules[x.index];
             let _ = writeln!(
@@ -92,7 +110,7 @@ pub fn summary(r: &CheckResult) -> String {
                 x.applicable,
                 pct(x.error_rate()),
                 rule.error_point,
-                rule.severity.name()
+                l.tr(rule.severity.name())
             );
         }
     }
@@ -110,13 +128,17 @@ pub fn summary(r: &CheckResult) -> String {
     if !ops.is_empty() {
         let _ = writeln!(
             s,
-            "\nworst operators (findings / cases worked at the stage, at least {MIN_OPERATOR_CASES} cases)"
+            "\n{}",
+            l.f(
+                "worst operators (findings / cases worked at the stage, at least {} cases)",
+                &[&MIN_OPERATOR_CASES]
+            )
         );
         for o in ops.iter().take(5) {
             let _ = writeln!(
                 s,
-                "  {:<14}{:<10}{:>6} / {:<7}{:>7}",
-                o.stage,
+                "  {}{:<10}{:>6} / {:<7}{:>7}",
+                pad(l.tr(&o.stage), 14),
                 o.operator,
                 o.findings,
                 o.cases_worked,
@@ -125,20 +147,58 @@ pub fn summary(r: &CheckResult) -> String {
         }
     }
     if r.alerts.is_empty() {
-        let _ = writeln!(s, "\nthresholds: none breached");
+        let _ = writeln!(s, "\n{}", l.t("thresholds: none breached"));
     } else {
-        let _ = writeln!(s, "\nALERTS: {} threshold(s) breached", r.alerts.len());
+        let _ = writeln!(
+            s,
+            "\n{}",
+            l.f("ALERTS: {} threshold(s) breached", &[&r.alerts.len()])
+        );
         for a in &r.alerts {
             let _ = writeln!(
                 s,
-                "  {}: {} = {} > {} ({} cases)",
-                a.threshold,
-                a.subject,
-                pct(a.value),
-                pct(a.max),
-                a.cases
+                "  {}",
+                l.f(
+                    "{}: {} = {} > {} ({} cases)",
+                    &[
+                        &a.threshold,
+                        &a.subject,
+                        &pct(a.value),
+                        &pct(a.max),
+                        &a.cases
+                    ]
+                )
             );
         }
     }
     s
+}
+
+/// `text` padded with spaces to `width` terminal columns (a CJK character takes two), so the
+/// columns line up in every language; longer text is left as it is.
+#[must_use]
+pub fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// `text` right-aligned in `width` terminal columns (see [`pad`]).
+#[must_use]
+pub fn lpad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{}{text}", " ".repeat(width.saturating_sub(used)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lpad, pad};
+
+    #[test]
+    fn padding_counts_a_cjk_character_as_two_columns() {
+        assert_eq!(pad("cases read", 14), "cases read    ");
+        assert_eq!(pad("讀入案件", 14), "讀入案件      ");
+        assert_eq!(pad("a long label here", 4), "a long label here");
+        assert_eq!(lpad("p90", 6), "   p90");
+        assert_eq!(lpad("中位數", 9), "   中位數");
+    }
 }

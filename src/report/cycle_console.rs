@@ -7,7 +7,9 @@ use polars::prelude::*;
 
 use crate::cycle::{CycleResult, StatusResult};
 use crate::input::{column_str, column_u64};
+use crate::lang::Lang;
 use crate::metrics::cycle_times::PercentileMethod;
+use crate::report::console::{lpad, pad};
 
 /// One row of `cycle_summary`.
 #[derive(Debug, Clone, Default)]
@@ -77,28 +79,38 @@ fn pct(x: Option<f64>) -> String {
 /// The terminal summary of `cycle`.
 #[must_use]
 #[allow(clippy::many_single_char_names)] // s: the text; r, j: the result; c, w, h, e: rows
-pub fn cycle(r: &CycleResult) -> String {
+pub fn cycle(r: &CycleResult, l: Lang) -> String {
     let mut s = String::new();
     let j = r.summary_json();
     let _ = writeln!(
         s,
-        "policyqc cycle: {} cases from {}, {} tasks ({}), as of {}",
-        j["cases_read"],
-        r.inputs.cases.file,
-        j["tasks"],
-        r.inputs.tasks.source.name(),
-        j["as_of"].as_str().unwrap_or_default()
+        "{}",
+        l.f(
+            "policyqc cycle: {} cases from {}, {} tasks ({}), as of {}",
+            &[
+                &j["cases_read"],
+                &r.inputs.cases.file,
+                &j["tasks"],
+                &r.inputs.tasks.source.name(),
+                &j["as_of"].as_str().unwrap_or_default()
+            ]
+        )
     );
     let _ = writeln!(
         s,
-        "cases accounted for {}  bound {}  open {}  ({} working hours a day)",
-        j["cases_accounted_for"],
-        j["cases_bound"],
-        j["cases_open"],
-        j["calendar_working_hours_per_day"]
+        "{}",
+        l.f(
+            "cases accounted for {}  bound {}  open {}  ({} working hours a day)",
+            &[
+                &j["cases_accounted_for"],
+                &j["cases_bound"],
+                &j["cases_open"],
+                &j["calendar_working_hours_per_day"]
+            ]
+        )
     );
     for line in crate::rules::needs::grouped_lines(&r.inputs.not_evaluated) {
-        let _ = writeln!(s, "time limits: {line}");
+        let _ = writeln!(s, "{}", l.f("time limits: {}", &[&line]));
     }
     for line in r.inputs.info_lines() {
         let _ = writeln!(s, "{line}");
@@ -111,15 +123,18 @@ pub fn cycle(r: &CycleResult) -> String {
             .filter(|(_, n)| *n > 0)
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
+        let bad = if problems.is_empty() {
+            String::new()
+        } else {
+            l.f(" (bad tasks: {})", &[&problems.join(", ")])
+        };
         let _ = writeln!(
             s,
-            "data findings {}{}: see data_findings.csv",
-            r.inputs.issues.len(),
-            if problems.is_empty() {
-                String::new()
-            } else {
-                format!(" (bad tasks: {})", problems.join(", "))
-            }
+            "{}",
+            l.f(
+                "data findings {}{}: see data_findings.csv",
+                &[&r.inputs.issues.len(), &bad]
+            )
         );
     }
     let (map, order) = rows(&r.summary, r.percentiles);
@@ -129,13 +144,22 @@ pub fn cycle(r: &CycleResult) -> String {
     };
     let _ = writeln!(
         s,
-        "\ncycle time of bound cases in working hours (median exact; p = {} percentile); SLA = share of time limits met",
-        r.percentiles.name()
+        "\n{}",
+        l.f(
+            "cycle time of bound cases in working hours (median exact; p = {} percentile); SLA = share of time limits met",
+            &[&r.percentiles.name()]
+        )
     );
     let _ = writeln!(
         s,
-        "  {:<22}{:>7}{:>9}{:>9}{:>9}{:>11}{:>9}",
-        "change type", "cases", "median", "p90", "p95", "own median", "SLA"
+        "  {}{}{}{}{}{}{}",
+        pad(l.t("change type"), 22),
+        lpad(l.t("cases"), 7),
+        lpad(l.t("median"), 9),
+        lpad("p90", 9),
+        lpad("p95", 9),
+        lpad(l.t("own median"), 11),
+        lpad("SLA", 9)
     );
     for (d, g) in order
         .iter()
@@ -146,8 +170,8 @@ pub fn cycle(r: &CycleResult) -> String {
         let sla = get(d, g, "sla_compliance");
         let _ = writeln!(
             s,
-            "  {:<22}{:>7}{:>9}{:>9}{:>9}{:>11}{:>9}",
-            g,
+            "  {}{:>7}{:>9}{:>9}{:>9}{:>11}{:>9}",
+            pad(l.tr(g), 22),
             c.n,
             num(c.median),
             num(c.p90),
@@ -158,17 +182,26 @@ pub fn cycle(r: &CycleResult) -> String {
     }
     let _ = writeln!(
         s,
-        "\nstages (finished), medians and p90 in working hours: elapsed = waiting + handling{}",
+        "\n{}{}",
+        l.t("stages (finished), medians and p90 in working hours: elapsed = waiting + handling"),
         if r.inputs.tasks.source == crate::input::tasks::TaskSource::Cases {
-            "; tasks derived from the cases' stage timestamps have no start, so waiting and handling are unknown"
+            l.t("; tasks derived from the cases' stage timestamps have no start, so waiting and handling are unknown")
         } else {
             ""
         }
     );
     let _ = writeln!(
         s,
-        "  {:<14}{:>7}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
-        "stage", "cases", "elapsed", "p90", "wait", "p90", "handle", "p90", "SLA"
+        "  {}{}{}{}{}{}{}{}{}",
+        pad(l.t("stage"), 14),
+        lpad(l.t("cases"), 7),
+        lpad(l.t("elapsed"), 9),
+        lpad("p90", 9),
+        lpad(l.t("wait"), 9),
+        lpad("p90", 9),
+        lpad(l.t("handle"), 9),
+        lpad("p90", 9),
+        lpad("SLA", 9)
     );
     for (d, g) in order.iter().filter(|(d, _)| d == "stage") {
         let w = get(d, g, "waiting_working_hours").unwrap_or_default();
@@ -177,8 +210,8 @@ pub fn cycle(r: &CycleResult) -> String {
         let sla = get(d, g, "sla_compliance");
         let _ = writeln!(
             s,
-            "  {:<14}{:>7}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
-            g,
+            "  {}{:>7}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
+            pad(l.tr(g), 14),
             e.n,
             num(e.median),
             num(e.p90),
@@ -195,22 +228,30 @@ pub fn cycle(r: &CycleResult) -> String {
 /// The terminal summary of `status`.
 #[must_use]
 #[allow(clippy::many_single_char_names)] // s: the text; o, a, f, c, d: the balance columns
-pub fn status(r: &StatusResult) -> String {
+pub fn status(r: &StatusResult, l: Lang) -> String {
     let mut s = String::new();
     let rep = &r.report;
     let _ = writeln!(
         s,
-        "policyqc status for {} (tasks: {})",
-        rep.date.format("%Y-%m-%d"),
-        r.inputs.tasks.source.name()
+        "{}",
+        l.f(
+            "policyqc status for {} (tasks: {})",
+            &[&rep.date.format("%Y-%m-%d"), &r.inputs.tasks.source.name()]
+        )
     );
     for line in r.inputs.info_lines() {
         let _ = writeln!(s, "{line}");
     }
     let _ = writeln!(
         s,
-        "\n  {:<14}{:>9}{:>9}{:>9}{:>9}{:>9}{:>8}",
-        "stage", "opening", "new", "finished", "closing", "diff", ""
+        "\n  {}{}{}{}{}{}{:>8}",
+        pad(l.t("stage"), 14),
+        lpad(l.t("opening"), 9),
+        lpad(l.t("new"), 9),
+        lpad(l.t("finished"), 9),
+        lpad(l.t("closing"), 9),
+        lpad(l.t("diff"), 9),
+        ""
     );
     let rec = &rep.reconciliation;
     let stages = column_str(rec, "stage");
@@ -234,18 +275,29 @@ pub fn status(r: &StatusResult) -> String {
     for i in 0..rec.height() {
         let _ = writeln!(
             s,
-            "  {:<14}{:>9}{:>9}{:>9}{:>9}{:>9}{:>8}",
-            stages[i].clone().unwrap_or_default(),
+            "  {}{:>9}{:>9}{:>9}{:>9}{:>9}{}",
+            pad(l.tr(stages[i].as_deref().unwrap_or_default()), 14),
             o[i],
             a[i],
             f[i],
             c[i],
             d[i],
-            if d[i] == 0 { "ok" } else { "MISMATCH" }
+            lpad(
+                if d[i] == 0 {
+                    l.t("ok")
+                } else {
+                    l.t("MISMATCH")
+                },
+                8
+            )
         );
     }
     let stuck = &rep.stuck;
-    let _ = writeln!(s, "\nstuck cases (past a time limit): {}", stuck.height());
+    let _ = writeln!(
+        s,
+        "\n{}",
+        l.f("stuck cases (past a time limit): {}", &[&stuck.height()])
+    );
     let ids = column_str(stuck, "case_id");
     let rules = column_str(stuck, "rule_id");
     let by = column_str(stuck, "held_by");
@@ -254,46 +306,62 @@ pub fn status(r: &StatusResult) -> String {
     for i in 0..stuck.height().min(10) {
         let _ = writeln!(
             s,
-            "  {:<14}{:<34}{:>9} wh  limit {:<18} held by {}",
+            "  {:<14}{:<34}{}",
             ids[i].clone().unwrap_or_default(),
             rules[i].clone().unwrap_or_default(),
-            num(ages[i]),
-            limits[i].clone().unwrap_or_default(),
-            by[i].clone().unwrap_or_else(|| String::from("(nobody)"))
+            l.f(
+                "{} wh  limit {} held by {}",
+                &[
+                    &format!("{:>9}", num(ages[i])),
+                    &format!("{:<18}", limits[i].clone().unwrap_or_default()),
+                    &by[i].clone().unwrap_or_else(|| l.t("(nobody)").to_owned())
+                ]
+            )
         );
     }
     if stuck.height() > 10 {
-        let _ = writeln!(s, "  ... see stuck_cases.csv");
+        let _ = writeln!(s, "  {}", l.t("... see stuck_cases.csv"));
     }
     let ex = &rep.exceptions;
     if ex.height() == 0 {
         let _ = writeln!(
             s,
-            "\nexceptions: none (every open case is held, waiting or bound)"
+            "\n{}",
+            l.t("exceptions: none (every open case is held, waiting or bound)")
         );
     } else {
-        let _ = writeln!(s, "\nEXCEPTIONS: {} case(s) not accounted for", ex.height());
+        let _ = writeln!(
+            s,
+            "\n{}",
+            l.f("EXCEPTIONS: {} case(s) not accounted for", &[&ex.height()])
+        );
         let kinds = column_str(ex, "kind");
         let ids = column_str(ex, "case_id");
         let last = column_str(ex, "last_stage");
         for i in 0..ex.height().min(20) {
             let _ = writeln!(
                 s,
-                "  {:<18}{:<14}last stage {}",
+                "  {:<18}{:<14}{}",
                 kinds[i].clone().unwrap_or_default(),
                 ids[i].clone().unwrap_or_default(),
-                last[i].clone().unwrap_or_else(|| String::from("(none)"))
+                l.f(
+                    "last stage {}",
+                    &[&last[i].clone().unwrap_or_else(|| l.t("(none)").to_owned())]
+                )
             );
         }
         if ex.height() > 20 {
-            let _ = writeln!(s, "  ... see exceptions.csv");
+            let _ = writeln!(s, "  {}", l.t("... see exceptions.csv"));
         }
     }
     if !r.inputs.issues.is_empty() {
         let _ = writeln!(
             s,
-            "\ndata findings {}: see data_findings.csv",
-            r.inputs.issues.len()
+            "\n{}",
+            l.f(
+                "data findings {}: see data_findings.csv",
+                &[&r.inputs.issues.len()]
+            )
         );
     }
     s

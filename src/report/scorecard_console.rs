@@ -7,6 +7,8 @@ use std::fmt::Write;
 use polars::prelude::*;
 
 use crate::input::column_str;
+use crate::lang::Lang;
+use crate::report::console::{lpad, pad};
 use crate::scorecard::Scorecard;
 
 fn cell(df: &DataFrame, name: &str, i: usize) -> String {
@@ -25,35 +27,46 @@ fn cell(df: &DataFrame, name: &str, i: usize) -> String {
     }
 }
 
-/// Renders the table for one team or all.
-pub fn render(sc: &Scorecard, team: Option<&str>) -> PolarsResult<String> {
+/// Renders the table for one team or all, its labels in `l`.
+pub fn render(sc: &Scorecard, team: Option<&str>, l: Lang) -> PolarsResult<String> {
     let mut s = String::new();
     let ops = sc.operators_of(team)?;
     let _ = writeln!(
         s,
-        "policyqc scorecard {}: {} operators, {} cases read, {} errors in the month{}",
-        sc.month,
-        ops.height(),
-        sc.cases_read,
-        sc.errors.height(),
+        "{}{}",
+        l.f(
+            "policyqc scorecard {}: {} operators, {} cases read, {} errors in the month",
+            &[
+                &sc.month,
+                &ops.height(),
+                &sc.cases_read,
+                &sc.errors.height()
+            ]
+        ),
         if sc.has_tasks {
             ""
         } else {
-            " (no task list: no handling time or rework)"
+            l.t(" (no task list: no handling time or rework)")
         }
     );
     if sc.unattributed_errors > 0 {
         let _ = writeln!(
             s,
-            "{} error(s) could not be attributed (the case names no operator for the stage): see scorecard_errors.csv",
-            sc.unattributed_errors
+            "{}",
+            l.f(
+                "{} error(s) could not be attributed (the case names no operator for the stage): see scorecard_errors.csv",
+                &[&sc.unattributed_errors]
+            )
         );
     }
     if !sc.data_issues.is_empty() {
         let _ = writeln!(
             s,
-            "{} data finding(s) (values or rows that could not be used): see data_findings.csv",
-            sc.data_issues.len()
+            "{}",
+            l.f(
+                "{} data finding(s) (values or rows that could not be used): see data_findings.csv",
+                &[&sc.data_issues.len()]
+            )
         );
     }
     let teams: Vec<String> = match team {
@@ -78,25 +91,43 @@ pub fn render(sc: &Scorecard, team: Option<&str>) -> PolarsResult<String> {
         ("trend", 7),
     ];
     let heads = [
-        "operator", "cases", "crit", "major", "minor", "err/100", "checked", "catches", "misses",
-        "catch%", "score", "band", "outcome", "rank", "trend",
+        l.t("operator"),
+        l.t("cases"),
+        l.t("crit"),
+        l.t("major"),
+        l.t("minor"),
+        l.t("err/100"),
+        l.t("checked"),
+        l.t("catches"),
+        l.t("misses"),
+        l.t("catch%"),
+        l.t("score"),
+        l.t("band"),
+        l.t("outcome"),
+        l.t("rank"),
+        l.t("trend"),
     ];
     for t in teams {
         let rows = sc.operators_of(Some(&t))?;
-        let _ = writeln!(s, "\nteam {t}");
+        let _ = writeln!(s, "\n{}", l.f("team {}", &[&t]));
         let mut line = String::from("  ");
         for ((_, w), h) in cols.iter().zip(heads) {
-            let _ = write!(line, "{h:>w$} ", w = *w);
+            let _ = write!(line, "{} ", lpad(h, *w));
         }
         let _ = writeln!(s, "{}", line.trim_end());
         for i in 0..rows.height() {
             let mut line = String::from("  ");
             for (c, w) in cols {
                 let v = cell(&rows, c, i);
+                let v = if matches!(c, "band" | "outcome" | "trend") {
+                    l.tr(&v).to_owned()
+                } else {
+                    v
+                };
                 if c == "operator" {
                     let _ = write!(line, "{v:<w$} ");
                 } else {
-                    let _ = write!(line, "{v:>w$} ");
+                    let _ = write!(line, "{} ", lpad(&v, w));
                 }
             }
             let _ = writeln!(s, "{}", line.trim_end());
@@ -105,14 +136,15 @@ pub fn render(sc: &Scorecard, team: Option<&str>) -> PolarsResult<String> {
     let roll = sc.teams_of(team)?;
     let _ = writeln!(
         s,
-        "\nroll-ups (cases handled, errors, errors per 100 cases, catch rate, mean score, rewards, penalties)"
+        "\n{}",
+        l.t("roll-ups (cases handled, errors, errors per 100 cases, catch rate, mean score, rewards, penalties)")
     );
     let names = column_str(&roll, "team");
     for (i, name) in names.iter().enumerate() {
         let _ = writeln!(
             s,
-            "  {:<16}{:>7}{:>6}{:>9}{:>8}{:>8}{:>4}{:>4}",
-            name.clone().unwrap_or_default(),
+            "  {}{:>7}{:>6}{:>9}{:>8}{:>8}{:>4}{:>4}",
+            pad(name.as_deref().unwrap_or_default(), 16),
             cell(&roll, "cases_handled", i),
             cell(&roll, "errors", i),
             cell(&roll, "errors_per_100_cases", i),
@@ -130,23 +162,32 @@ pub fn render(sc: &Scorecard, team: Option<&str>) -> PolarsResult<String> {
     if hints.height() > 0 {
         let _ = writeln!(
             s,
-            "\ntraining hints (error points that make up most of each team's errors)"
+            "\n{}",
+            l.t("training hints (error points that make up most of each team's errors)")
         );
         for i in 0..hints.height() {
             let _ = writeln!(
                 s,
-                "  {:<16}EP{:<3}{:>4} errors ({:>5.1}%)  {}: {}",
-                cell(&hints, "team", i),
+                "  {}EP{:<3}{}  {}: {}",
+                pad(&cell(&hints, "team", i), 16),
                 cell(&hints, "error_point", i),
-                cell(&hints, "errors", i),
-                hints
-                    .column("share")
-                    .ok()
-                    .and_then(|c| c.get(i).ok())
-                    .and_then(|v| v.extract::<f64>())
-                    .unwrap_or(0.0)
-                    * 100.0,
-                cell(&hints, "error_point_title", i),
+                l.f(
+                    "{} errors ({}%)",
+                    &[
+                        &format!("{:>4}", cell(&hints, "errors", i)),
+                        &format!(
+                            "{:>5.1}",
+                            hints
+                                .column("share")
+                                .ok()
+                                .and_then(|c| c.get(i).ok())
+                                .and_then(|v| v.extract::<f64>())
+                                .unwrap_or(0.0)
+                                * 100.0
+                        )
+                    ]
+                ),
+                l.tr(&cell(&hints, "error_point_title", i)),
                 cell(&hints, "top_operators", i),
             );
         }

@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use crate::lang::Lang;
 use crate::scorecard::Scorecard;
 
 #[allow(clippy::needless_pass_by_value)] // used as map_err(xerr)
@@ -62,7 +63,7 @@ fn sheet_name(team: &str, taken: &mut Vec<String>) -> String {
 }
 
 /// Writes `df` with its header at `row0`; returns the last data row (or `row0` when empty).
-fn write_frame(ws: &mut Worksheet, df: &DataFrame, row0: u32) -> PolarsResult<u32> {
+fn write_frame(ws: &mut Worksheet, df: &DataFrame, row0: u32, lang: Lang) -> PolarsResult<u32> {
     let header = Format::new()
         .set_bold()
         .set_font_color(Color::White)
@@ -71,7 +72,7 @@ fn write_frame(ws: &mut Worksheet, df: &DataFrame, row0: u32) -> PolarsResult<u3
         .set_align(FormatAlign::Center)
         .set_text_wrap();
     for (j, name) in df.get_column_names().iter().enumerate() {
-        ws.write_string_with_format(row0, j as u16, name.as_str(), &header)
+        ws.write_string_with_format(row0, j as u16, lang.tr(name.as_str()), &header)
             .map_err(xerr)?;
     }
     for (index, column) in df.columns().iter().enumerate() {
@@ -190,14 +191,15 @@ fn finish(ws: &mut Worksheet, freeze_row: u32) -> PolarsResult<()> {
     Ok(())
 }
 
-/// The workbook's bytes for one team (`Some`) or all.
-pub fn workbook(sc: &Scorecard, team: Option<&str>) -> PolarsResult<Vec<u8>> {
+/// The workbook's bytes for one team (`Some`) or all, its titles and header cells in `l`
+/// (sheet names stay English, for scripts that open them by name).
+pub fn workbook(sc: &Scorecard, team: Option<&str>, l: Lang) -> PolarsResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let first_day =
         ExcelDateTime::from_ymd(sc.month.year as u16, sc.month.month as u8, 1).map_err(xerr)?;
     let title = match team {
-        Some(t) => format!("Scorecard {} — team {t}", sc.month),
-        None => format!("Scorecard {}", sc.month),
+        Some(t) => l.f("Scorecard {} — team {}", &[&sc.month, &t]),
+        None => l.f("Scorecard {}", &[&sc.month]),
     };
     wb.set_properties(
         &DocProperties::new()
@@ -225,16 +227,18 @@ pub fn workbook(sc: &Scorecard, team: Option<&str>) -> PolarsResult<Vec<u8>> {
     ws.write_string(
         1,
         0,
-        format!(
+        l.f(
             "{} cases read; {} errors in the month; config {}; rule set {}",
-            sc.cases_read,
-            sc.errors.height(),
-            sc.config.origin,
-            &sc.rules_sha256[..12.min(sc.rules_sha256.len())]
+            &[
+                &sc.cases_read,
+                &sc.errors.height(),
+                &sc.config.origin,
+                &&sc.rules_sha256[..12.min(sc.rules_sha256.len())],
+            ],
         ),
     )
     .map_err(xerr)?;
-    write_frame(ws, &teams, 3)?;
+    write_frame(ws, &teams, 3, l)?;
     colour(ws, &teams, 3, &lowest)?;
     finish(ws, 4)?;
 
@@ -247,7 +251,7 @@ pub fn workbook(sc: &Scorecard, team: Option<&str>) -> PolarsResult<Vec<u8>> {
         let rows = sc.operators_of(Some(&t))?;
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&t, &mut taken)).map_err(xerr)?;
-        write_frame(ws, &rows, 0)?;
+        write_frame(ws, &rows, 0, l)?;
         colour(ws, &rows, 0, &lowest)?;
         finish(ws, 1)?;
     }
@@ -255,7 +259,7 @@ pub fn workbook(sc: &Scorecard, team: Option<&str>) -> PolarsResult<Vec<u8>> {
     let training = sc.training_of(team)?;
     let ws = wb.add_worksheet();
     ws.set_name("Training").map_err(xerr)?;
-    write_frame(ws, &training, 0)?;
+    write_frame(ws, &training, 0, l)?;
     colour(ws, &training, 0, &lowest)?;
     finish(ws, 1)?;
 
@@ -270,7 +274,7 @@ pub fn workbook(sc: &Scorecard, team: Option<&str>) -> PolarsResult<Vec<u8>> {
     };
     let ws = wb.add_worksheet();
     ws.set_name("Errors").map_err(xerr)?;
-    write_frame(ws, &errors, 0)?;
+    write_frame(ws, &errors, 0, l)?;
     colour(ws, &errors, 0, &lowest)?;
     finish(ws, 1)?;
 
@@ -285,8 +289,9 @@ pub fn write(
     sc: &Scorecard,
     out: &std::path::Path,
     team: Option<&str>,
+    lang: Lang,
 ) -> Result<std::path::PathBuf, crate::scorecard::ScorecardError> {
-    let bytes = workbook(sc, team)?;
+    let bytes = workbook(sc, team, lang)?;
     let path = out.join("scorecard.xlsx");
     std::fs::write(&path, bytes).map_err(|e| crate::scorecard::ScorecardError::Write {
         path: path.display().to_string(),

@@ -659,6 +659,19 @@ pub fn analyse(
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_label_has_its_translations() {
+        for (key, en) in LABELS {
+            for l in [crate::lang::Lang::ZhHant, crate::lang::Lang::ZhHans] {
+                assert_ne!(
+                    l.tr(en),
+                    *en,
+                    "{key}: {en:?} has no {l} text in src/lang.tsv"
+                );
+            }
+        }
+    }
+
     fn at(s: &str) -> chrono::NaiveDateTime {
         chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("timestamp")
     }

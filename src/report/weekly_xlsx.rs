@@ -6,7 +6,13 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
+use crate::lang::Lang;
 use crate::report::weekly::{TrendRow, Weekly, label};
+
+/// The label of `key` in `l`.
+fn lb(l: Lang, key: &str) -> &str {
+    l.tr(label(key))
+}
 
 /// A cell.
 enum Cell {
@@ -20,6 +26,7 @@ fn sheet(
     name: &str,
     headers: &[String],
     rows: &[Vec<Cell>],
+    l: Lang,
 ) -> Result<(), XlsxError> {
     let head = Format::new()
         .set_bold()
@@ -47,7 +54,7 @@ fn sheet(
                     ws.write_number_with_format(r, c, *x, &pct)?;
                 }
                 Cell::Rate(None) => {
-                    ws.write_string(r, c, label("no_cases"))?;
+                    ws.write_string(r, c, lb(l, "no_cases"))?;
                 }
             }
         }
@@ -59,8 +66,8 @@ fn sheet(
     Ok(())
 }
 
-fn heads(keys: &[&str]) -> Vec<String> {
-    keys.iter().map(|k| label(k).to_owned()).collect()
+fn heads(keys: &[&str], l: Lang) -> Vec<String> {
+    keys.iter().map(|k| lb(l, k).to_owned()).collect()
 }
 
 fn trend_sheet(
@@ -68,25 +75,32 @@ fn trend_sheet(
     name: &str,
     w: &Weekly,
     rows: &[TrendRow],
+    l: Lang,
 ) -> Result<(), XlsxError> {
     let mut h = vec![
-        label(if name == label("by_error_point") {
-            "error_point"
-        } else {
-            "checkpoint"
-        })
+        lb(
+            l,
+            if name == label("by_error_point") {
+                "error_point"
+            } else {
+                "checkpoint"
+            },
+        )
         .to_owned(),
-        label("title_col").to_owned(),
+        lb(l, "title_col").to_owned(),
     ];
     for wk in &w.weeks {
-        h.push(format!("{} {}", wk.label, label("cases")));
-        h.push(format!("{} {}", wk.label, label("rate")));
+        h.push(format!("{} {}", wk.label, lb(l, "cases")));
+        h.push(format!("{} {}", wk.label, lb(l, "rate")));
     }
-    h.push(label("change").to_owned());
+    h.push(lb(l, "change").to_owned());
     let data: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
-            let mut v = vec![Cell::Text(r.key.clone()), Cell::Text(r.title.clone())];
+            let mut v = vec![
+                Cell::Text(l.tr(&r.key).to_owned()),
+                Cell::Text(l.tr(&r.title).to_owned()),
+            ];
             for p in 0..4 {
                 v.push(Cell::Count(r.cases[p]));
                 v.push(Cell::Rate(r.rates[p]));
@@ -95,11 +109,12 @@ fn trend_sheet(
             v
         })
         .collect();
-    sheet(wb, name, &h, &data)
+    sheet(wb, name, &h, &data, l)
 }
 
-/// The workbook's bytes.
-pub fn bytes(w: &Weekly) -> Result<Vec<u8>, XlsxError> {
+/// The workbook's bytes, its header cells and labels in `l` (sheet names stay English, for
+/// scripts that open them by name).
+pub fn bytes(w: &Weekly, l: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let first = w.weeks[3].from;
     let created = ExcelDateTime::from_ymd(
@@ -125,23 +140,27 @@ pub fn bytes(w: &Weekly) -> Result<Vec<u8>, XlsxError> {
     sheet(
         &mut wb,
         "Weeks",
-        &heads(&[
-            "week",
-            "from",
-            "to",
-            "cases_received",
-            "cases_with_findings",
-            "defect_rate",
-        ]),
+        &heads(
+            &[
+                "week",
+                "from",
+                "to",
+                "cases_received",
+                "cases_with_findings",
+                "defect_rate",
+            ],
+            l,
+        ),
         &weeks,
+        l,
     )?;
-    trend_sheet(&mut wb, label("by_error_point"), w, &w.by_error_point)?;
-    trend_sheet(&mut wb, label("by_checkpoint"), w, &w.by_checkpoint)?;
+    trend_sheet(&mut wb, label("by_error_point"), w, &w.by_error_point, l)?;
+    trend_sheet(&mut wb, label("by_checkpoint"), w, &w.by_checkpoint, l)?;
     let mut causes = Vec::new();
     for (kind, list) in [("rule", &w.top_rules), ("operator", &w.top_operators)] {
         for c in list {
             causes.push(vec![
-                Cell::Text(label(kind).to_owned()),
+                Cell::Text(lb(l, kind).to_owned()),
                 Cell::Text(c.key.clone()),
                 Cell::Count(c.findings),
                 Cell::Rate(Some(c.share)),
@@ -151,8 +170,9 @@ pub fn bytes(w: &Weekly) -> Result<Vec<u8>, XlsxError> {
     sheet(
         &mut wb,
         "Causes",
-        &heads(&["kind", "main_causes", "findings", "share"]),
+        &heads(&["kind", "main_causes", "findings", "share"], l),
         &causes,
+        l,
     )?;
     let common: Vec<Vec<Cell>> = w
         .common_problems
@@ -160,7 +180,7 @@ pub fn bytes(w: &Weekly) -> Result<Vec<u8>, XlsxError> {
         .map(|c| {
             vec![
                 Cell::Count(c.error_point.unsigned_abs()),
-                Cell::Text(c.title.clone()),
+                Cell::Text(l.tr(&c.title).to_owned()),
                 Cell::Count(c.operators),
                 Cell::Count(c.findings),
                 Cell::Text(c.operator_ids.join(", ")),
@@ -170,15 +190,19 @@ pub fn bytes(w: &Weekly) -> Result<Vec<u8>, XlsxError> {
     sheet(
         &mut wb,
         "Common",
-        &heads(&["error_point", "title_col", "operators", "findings", "for"]),
+        &heads(
+            &["error_point", "title_col", "operators", "findings", "for"],
+            l,
+        ),
         &common,
+        l,
     )?;
     let plan: Vec<Vec<Cell>> = w
         .training_plan
         .iter()
         .map(|t| {
             vec![
-                Cell::Text(label(&t.kind).to_owned()),
+                Cell::Text(lb(l, &t.kind).to_owned()),
                 Cell::Text(t.team.clone()),
                 Cell::Text(t.operators.join(", ")),
                 Cell::Count(t.error_point.unsigned_abs()),
@@ -186,25 +210,29 @@ pub fn bytes(w: &Weekly) -> Result<Vec<u8>, XlsxError> {
                 Cell::Count(t.cases),
                 Cell::Rate(Some(t.rate)),
                 Cell::Text(t.examples.join(", ")),
-                Cell::Text(t.topic.clone()),
+                Cell::Text(l.tr(&t.topic).to_owned()),
             ]
         })
         .collect();
     sheet(
         &mut wb,
         "Training",
-        &heads(&[
-            "kind",
-            "team",
-            "for",
-            "error_point",
-            "findings",
-            "cases",
-            "rate",
-            "examples",
-            "topic",
-        ]),
+        &heads(
+            &[
+                "kind",
+                "team",
+                "for",
+                "error_point",
+                "findings",
+                "cases",
+                "rate",
+                "examples",
+                "topic",
+            ],
+            l,
+        ),
         &plan,
+        l,
     )?;
     wb.save_to_buffer()
 }

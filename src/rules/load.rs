@@ -270,6 +270,77 @@ fn check_checkpoint(
     false
 }
 
+/// `title:`, a string (English) or a flow map of translations on one line,
+/// `{en: ..., zh-Hant: ..., zh-Hans: ...}` (`en` required): the English title and the others.
+fn read_title(r: &mut MapReader<'_, '_>) -> Option<(String, Vec<(crate::lang::Lang, String)>)> {
+    use crate::lang::Lang;
+    let node = r.require("title", "a one-line title")?;
+    let Value::Map(entries) = &node.value else {
+        if let Value::Str(s) = &node.value {
+            return Some((s.clone(), Vec::new()));
+        }
+        r.error(
+            "rules::wrong-type",
+            node.span,
+            format!(
+                "`title` must be a string or a map of languages, found {}",
+                node.type_name()
+            ),
+        )
+        .help = Some(String::from(
+            "`title: Premium differs` or `title: {en: Premium differs, zh-Hant: 保費不符}`",
+        ));
+        return None;
+    };
+    let codes = Lang::ALL.map(Lang::code).join(", ");
+    let (mut en, mut others, mut ok) = (None, Vec::new(), true);
+    for (k, v) in entries {
+        let key = k.as_scalar_string().unwrap_or_default();
+        let Some(lang) = Lang::from_code(&key) else {
+            let hint = suggest(&key, Lang::ALL.map(Lang::code)).map_or_else(
+                || format!("the languages are {codes}"),
+                |s| format!("did you mean `{s}`? The languages are {codes}"),
+            );
+            r.error(
+                "rules::bad-title",
+                k.span,
+                format!("`{key}` is not a language of `title`"),
+            )
+            .help = Some(hint);
+            ok = false;
+            continue;
+        };
+        let Some(text) = r.string(v, &format!("title.{key}")) else {
+            ok = false;
+            continue;
+        };
+        if lang == Lang::En {
+            en = Some(text);
+        } else {
+            others.push((lang, text));
+        }
+    }
+    let Some(en) = en else {
+        if ok {
+            r.error(
+                "rules::bad-title",
+                node.span,
+                "`title` has no English text (`en`)",
+            )
+            .help = Some(format!(
+                "the English title is required (findings tables carry it); add `en: ...` beside {}",
+                entries
+                    .iter()
+                    .filter_map(|(k, _)| k.as_scalar_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        return None;
+    };
+    ok.then_some((en, others))
+}
+
 fn read_rule(
     item: &Node,
     file: &SourceFile,
@@ -282,7 +353,7 @@ fn read_rule(
     let item = &substitute(item, sctx, file, diags, &mut uses);
     let mut r = MapReader::new(item, file, diags, catalog);
     let id = r.req_string("id", "a unique rule id such as `entry.premium_miscomputed`");
-    let title = r.req_string("title", "a one-line title");
+    let title = read_title(&mut r);
     let message = r.req_string("message", "the finding's message");
     let checkpoint = match r.opt_string("checkpoint") {
         Some((cp, span)) => check_checkpoint(&cp, span, file, r.diags).then_some(cp),
@@ -424,7 +495,8 @@ fn read_rule(
         },
         span: id_span,
         id,
-        title: title?.0,
+        title: title.as_ref()?.0.clone(),
+        titles: title?.1,
         checkpoint: checkpoint?,
         error_point: error_point?,
         severity: severity?,
@@ -548,6 +620,7 @@ fn placeholder(ty: SettingType) -> Node {
         SettingType::Duration => text("1 days"),
         SettingType::WorkingDuration => text("1 working hours"),
         SettingType::TimeZone | SettingType::File => text(""),
+        SettingType::Language => text("en"),
         SettingType::Count => Node {
             value: Value::Int(1),
             span: yaml::Span::default(),
@@ -604,9 +677,11 @@ pub fn check_setting_value(ty: SettingType, value: &Node) -> Result<(), String> 
             }
             Ok(())
         }
-        SettingType::Money | SettingType::TimeZone | SettingType::File | SettingType::Count => {
-            Ok(())
-        }
+        SettingType::Money
+        | SettingType::TimeZone
+        | SettingType::File
+        | SettingType::Count
+        | SettingType::Language => Ok(()),
     }
 }
 

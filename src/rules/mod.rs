@@ -188,8 +188,11 @@ pub enum Condition {
 pub struct Rule {
     /// Unique id, e.g. `entry.premium_miscomputed`.
     pub id: String,
-    /// One-line title.
+    /// One-line title (English: the text of the findings tables and every machine output).
     pub title: String,
+    /// The title in other languages (`title: {en: ..., zh-Hant: ..., zh-Hans: ...}`), for the
+    /// pages and summaries; see [`Rule::title_in`].
+    pub titles: Vec<(crate::lang::Lang, String)>,
     /// The checkpoint (stage) the rule checks.
     pub checkpoint: String,
     /// Error point 1-14.
@@ -215,6 +218,15 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The title in `lang`: its translation in the rule file, else the English title.
+    #[must_use]
+    pub fn title_in(&self, lang: crate::lang::Lang) -> &str {
+        self.titles
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(self.title.as_str(), |(_, t)| t.as_str())
+    }
+
     /// The fields the rule reads (for the input's required columns).
     #[must_use]
     pub fn fields(&self) -> Vec<String> {

@@ -14,6 +14,7 @@ use super::layout;
 use super::svg::{self, Series};
 use super::{count, number_column, pct, text_column};
 use crate::cycle::CycleResult;
+use crate::lang::Lang;
 
 /// Open cases listed on the page; the rest are in `case_times.csv`.
 pub const OPEN_CASES_SHOWN: usize = 20;
@@ -21,9 +22,9 @@ pub const OPEN_CASES_SHOWN: usize = 20;
 /// Most bins of a histogram (one working day each; the last holds everything longer).
 pub const MAX_BINS: usize = 10;
 
-/// Writes `cycle.html` into `out`.
-pub fn write(result: &CycleResult, out: &Path) -> PolarsResult<std::path::PathBuf> {
-    super::write_page(out, "cycle.html", &render(result)?)
+/// Writes `cycle.html` into `out`, its labels in `lang`.
+pub fn write(result: &CycleResult, out: &Path, lang: Lang) -> PolarsResult<std::path::PathBuf> {
+    super::write_page(out, "cycle.html", &render(result, lang)?)
 }
 
 /// One case of `case_times`.
@@ -118,52 +119,59 @@ fn summary_rows(
         .collect())
 }
 
-/// Renders the page.
-pub fn render(r: &CycleResult) -> PolarsResult<Markup> {
+/// Renders the page with its labels in `l`.
+pub fn render(r: &CycleResult, l: Lang) -> PolarsResult<Markup> {
     let all = cases(&r.case_times)?;
     let json = r.summary_json();
-    let subtitle = format!(
+    let subtitle = l.f(
         "Cases from {} · tasks from {} · as of {} · working time of the calendar ({} working hours a day)",
-        json["cases_file"].as_str().unwrap_or("-"),
-        json["task_source"].as_str().unwrap_or("-"),
-        json["as_of"].as_str().unwrap_or("-"),
-        json["calendar_working_hours_per_day"]
+        &[
+            &json["cases_file"].as_str().unwrap_or("-"),
+            &json["task_source"].as_str().unwrap_or("-"),
+            &json["as_of"].as_str().unwrap_or("-"),
+            &json["calendar_working_hours_per_day"],
+        ],
     );
     let body = html! {
-        (layout::section("headline", "Cycle at a glance", &headline(&json, &r.summary)?))
-        (layout::section("distribution", "Working-time cycle per change type", &distribution(&all)))
-        (layout::section("sla", "Within the stage time limits (SLA)", &sla(&r.summary)?))
-        (layout::section("waiting", "Own handling and waiting", &waiting(&all)))
-        (layout::section("open", "Open cases, oldest first", &open_cases(&all)))
+        (layout::section("headline", l.t("Cycle at a glance"), &headline(&json, &r.summary, l)?))
+        (layout::section("distribution", l.t("Working-time cycle per change type"), &distribution(&all, l)))
+        (layout::section("sla", l.t("Within the stage time limits (SLA)"), &sla(&r.summary, l)?))
+        (layout::section("waiting", l.t("Own handling and waiting"), &waiting(&all, l)))
+        (layout::section("open", l.t("Open cases, oldest first"), &open_cases(&all, l)))
     };
-    Ok(layout::page("policyqc cycle times", &subtitle, &body, None))
+    Ok(layout::page(
+        l,
+        l.t("policyqc cycle times"),
+        &subtitle,
+        &body,
+        None,
+    ))
 }
 
-fn headline(json: &serde_json::Value, summary: &DataFrame) -> PolarsResult<Markup> {
+fn headline(json: &serde_json::Value, summary: &DataFrame, l: Lang) -> PolarsResult<Markup> {
     let sla = summary_rows(summary, "all", "sla_compliance")?;
     let n = |k: &str| json[k].as_u64().unwrap_or(0);
     Ok(html! {
         div.figures {
-            div.figure data-figure="cases_read" { div.value { (count(n("cases_read"))) } div.label { "cases read" } }
-            div.figure data-figure="cases_bound" { div.value { (count(n("cases_bound"))) } div.label { "cases bound" } }
-            div.figure data-figure="cases_open" { div.value { (count(n("cases_open"))) } div.label { "cases open" } }
+            div.figure data-figure="cases_read" { div.value { (count(n("cases_read"))) } div.label { (l.t("cases read")) } }
+            div.figure data-figure="cases_bound" { div.value { (count(n("cases_bound"))) } div.label { (l.t("cases bound")) } }
+            div.figure data-figure="cases_open" { div.value { (count(n("cases_open"))) } div.label { (l.t("cases open")) } }
             div.figure data-figure="sla_compliance" {
                 div.value { @match sla.first().and_then(|s| s.2) { Some(m) => (pct(m)), None => "–" } }
-                div.label { "within the time limits" }
+                div.label { (l.t("within the time limits")) }
             }
         }
         p.note {
-            "Tasks: " (count(n("tasks"))) " · data findings: " (count(n("data_findings")))
-            " · time-limit rules: " (n("time_limit_rules"))
+            (l.f("Tasks: {} · data findings: {} · time-limit rules: {}", &[&count(n("tasks")), &count(n("data_findings")), &n("time_limit_rules")]))
         }
     })
 }
 
-fn distribution(all: &[Case]) -> Markup {
+fn distribution(all: &[Case], l: Lang) -> Markup {
     let bound: Vec<&Case> = all.iter().filter(|c| c.status == "bound").collect();
     let days: Vec<f64> = bound.iter().filter_map(|c| c.working_days).collect();
     if days.is_empty() {
-        return html! { p.note { "No bound case: no cycle to show." } };
+        return html! { p.note { (l.t("No bound case: no cycle to show.")) } };
     }
     let bins = bin_count(days.iter().copied().fold(0.0, f64::max));
     let labels = bin_labels(bins);
@@ -175,13 +183,13 @@ fn distribution(all: &[Case]) -> Markup {
         }
     }
     html! {
-        p.note { "Bound cases by working days from receipt to binding (calendar working time; " (count(days.len() as u64)) " cases)." }
+        p.note { (l.f("Bound cases by working days from receipt to binding (calendar working time; {} cases).", &[&count(days.len() as u64)])) }
         figure.chart {
-            (svg::grouped_bars("Bound cases per working-day bin", &labels, &[Series { name: "bound cases", colour: "#1f5fa8", values: overall.iter().map(|&n| n as f64).collect() }], &svg::tick))
-            figcaption { "x: working days of the cycle ([k, k+1)); y: cases." }
+            (svg::grouped_bars(l.t("Bound cases per working-day bin"), &labels, &[Series { name: l.t("bound cases"), colour: "#1f5fa8", values: overall.iter().map(|&n| n as f64).collect() }], &svg::tick))
+            figcaption { (l.t("x: working days of the cycle ([k, k+1)); y: cases.")) }
         }
         table.wide {
-            thead { tr { th { "change type" } th.num { "bound cases" } th.num { "mean working days" } th { "distribution (same bins)" } } }
+            thead { tr { th { (l.t("change type")) } th.num { (l.t("bound cases")) } th.num { (l.t("mean working days")) } th { (l.t("distribution (same bins)")) } } }
             tbody {
                 @for (ct, d) in &by_type {
                     tr data-change-type=(ct) {
@@ -196,42 +204,42 @@ fn distribution(all: &[Case]) -> Markup {
     }
 }
 
-fn sla(summary: &DataFrame) -> PolarsResult<Markup> {
+fn sla(summary: &DataFrame, l: Lang) -> PolarsResult<Markup> {
     let stages = summary_rows(summary, "stage", "sla_compliance")?;
     let types = summary_rows(summary, "change_type", "sla_compliance")?;
     if stages.is_empty() && types.is_empty() {
-        return Ok(html! { p.note { "No time-limit rule was evaluated: nothing judged." } });
+        return Ok(html! { p.note { (l.t("No time-limit rule was evaluated: nothing judged.")) } });
     }
     let share = |v: f64| format!("{v:.0}%");
-    let labels: Vec<String> = stages.iter().map(|s| s.0.clone()).collect();
+    let labels: Vec<String> = stages.iter().map(|s| l.tr(&s.0).to_owned()).collect();
     let values: Vec<f64> = stages.iter().map(|s| s.2.unwrap_or(0.0) * 100.0).collect();
     let table = |rows: &[(String, u64, Option<f64>)], what: &str| {
         html! {
             table {
-                thead { tr { th { (what) } th.num { "judged" } th.num { "within the limit" } } }
+                thead { tr { th { (what) } th.num { (l.t("judged")) } th.num { (l.t("within the limit")) } } }
                 tbody {
                     @for (g, n, m) in rows {
-                        tr data-sla=(g) { td { (g) } td.num { (n) } td.num { @match m { Some(m) => (pct(*m)), None => "–" } } }
+                        tr data-sla=(g) { td { (l.tr(g)) } td.num { (n) } td.num { @match m { Some(m) => (pct(*m)), None => "–" } } }
                     }
                 }
             }
         }
     };
     Ok(html! {
-        p.note { "Share of (case, time limit) pairs within the limit, waits excluded as each rule says (cycle_summary.csv, measure sla_compliance)." }
+        p.note { (l.t("Share of (case, time limit) pairs within the limit, waits excluded as each rule says (cycle_summary.csv, measure sla_compliance).")) }
         @if !stages.is_empty() {
             figure.chart {
-                (svg::grouped_bars("Within the time limit, per stage", &labels, &[Series { name: "within the limit", colour: "#2e7d32", values }], &share))
+                (svg::grouped_bars(l.t("Within the time limit, per stage"), &labels, &[Series { name: l.t("within the limit"), colour: "#2e7d32", values }], &share))
             }
         }
-        h3 { "Per stage" }
-        (table(&stages, "stage"))
-        h3 { "Per change type" }
-        (table(&types, "change type"))
+        h3 { (l.t("Per stage")) }
+        (table(&stages, l.t("stage")))
+        h3 { (l.t("Per change type")) }
+        (table(&types, l.t("change type")))
     })
 }
 
-fn waiting(all: &[Case]) -> Markup {
+fn waiting(all: &[Case], l: Lang) -> Markup {
     let mut by_type: BTreeMap<&str, [Vec<f64>; 3]> = BTreeMap::new();
     for c in all.iter().filter(|c| c.status == "bound") {
         if let (Some(o), Some(q), Some(f)) = (c.own, c.customer_wait, c.referral_wait) {
@@ -242,10 +250,14 @@ fn waiting(all: &[Case]) -> Markup {
         }
     }
     if by_type.is_empty() {
-        return html! { p.note { "No handling times: the task list has no start times (tasks derived from stage timestamps), so own handling and waiting are unknown." } };
+        return html! { p.note { (l.t("No handling times: the task list has no start times (tasks derived from stage timestamps), so own handling and waiting are unknown.")) } };
     }
     let labels: Vec<String> = by_type.keys().map(|k| (*k).to_owned()).collect();
-    let names = ["own handling", "customer wait (query)", "referral wait"];
+    let names = [
+        l.t("own handling"),
+        l.t("customer wait (query)"),
+        l.t("referral wait"),
+    ];
     let colours = ["#1f5fa8", "#e8710a", "#8e44ad"];
     let series: Vec<Series<'_>> = (0..3)
         .map(|k| Series {
@@ -256,10 +268,10 @@ fn waiting(all: &[Case]) -> Markup {
         .collect();
     let hours = |v: f64| format!("{v:.1} h");
     html! {
-        p.note { "Mean working hours per bound case inside the cycle: the department's own handling, and the time the case waited on the customer (an open query) or another department (underwriting, finance). Own handling counts an overlap of both waits once." }
-        figure.chart { (svg::grouped_bars("Mean working hours per bound case", &labels, &series, &hours)) }
+        p.note { (l.t("Mean working hours per bound case inside the cycle: the department's own handling, and the time the case waited on the customer (an open query) or another department (underwriting, finance). Own handling counts an overlap of both waits once.")) }
+        figure.chart { (svg::grouped_bars(l.t("Mean working hours per bound case"), &labels, &series, &hours)) }
         table {
-            thead { tr { th { "change type" } th.num { "cases" } @for n in names { th.num { (n) } } } }
+            thead { tr { th { (l.t("change type")) } th.num { (l.t("cases")) } @for n in names { th.num { (n) } } } }
             tbody {
                 @for (ct, v) in &by_type {
                     tr { td { (ct) } td.num { (v[0].len()) } @for k in 0..3 { td.num { (format!("{:.1}", mean(&v[k]))) } } }
@@ -269,7 +281,7 @@ fn waiting(all: &[Case]) -> Markup {
     }
 }
 
-fn open_cases(all: &[Case]) -> Markup {
+fn open_cases(all: &[Case], l: Lang) -> Markup {
     let mut open: Vec<&Case> = all.iter().filter(|c| c.status == "open").collect();
     open.sort_by(|a, b| {
         b.working_hours
@@ -279,15 +291,15 @@ fn open_cases(all: &[Case]) -> Markup {
     });
     html! {
         @if open.is_empty() {
-            p.note data-open="0" { "Every case is bound." }
+            p.note data-open="0" { (l.t("Every case is bound.")) }
         } @else {
             p.note data-open=(open.len()) {
-                (open.len()) " cases are open, aged in working hours to the as-of time"
-                @if open.len() > OPEN_CASES_SHOWN { "; the " (OPEN_CASES_SHOWN) " oldest are below, all in case_times.csv" }
-                ". The cases past a time limit on a given day, with who holds them, are in policyqc status (stuck_cases.csv)."
+                (l.f("{} cases are open, aged in working hours to the as-of time", &[&open.len()]))
+                @if open.len() > OPEN_CASES_SHOWN { (l.f("; the {} oldest are below, all in case_times.csv", &[&OPEN_CASES_SHOWN])) }
+                (l.t(". The cases past a time limit on a given day, with who holds them, are in policyqc status (stuck_cases.csv)."))
             }
             table {
-                thead { tr { th { "case" } th { "change type" } th { "received" } th.num { "working hours so far" } } }
+                thead { tr { th { (l.t("case")) } th { (l.t("change type")) } th { (l.t("received")) } th.num { (l.t("working hours so far")) } } }
                 tbody {
                     @for c in open.iter().take(OPEN_CASES_SHOWN) {
                         tr.open-case { td { (c.id) } td { (c.change_type) } td { (c.received_at) } td.num { @match c.working_hours { Some(h) => (format!("{h:.1}")), None => "–" } } }

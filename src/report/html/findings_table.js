@@ -9,6 +9,9 @@
   const prev = document.getElementById("findings-prev");
   const next = document.getElementById("findings-next");
   const size = data.page_rows;
+  const labels = data.labels;
+  // A label with its {} filled, in order.
+  const fill = (text, ...args) => args.reduce((t, a) => t.replace("{}", String(a)), text);
   const sevIndex = data.columns.indexOf("severity");
   const filters = data.filters.map((name) => {
     const i = data.columns.indexOf(name);
@@ -17,7 +20,7 @@
     values.forEach((v, k) => {
       const o = document.createElement("option");
       o.value = String(k);
-      o.textContent = v === "" ? "(none)" : String(v);
+      o.textContent = v === "" ? labels.none : String(v);
       el.appendChild(o);
     });
     return { i, el, values };
@@ -41,10 +44,10 @@
     }
     body.replaceChildren(frag);
     status.textContent = rows.length === 0
-      ? "no finding matches the filters"
-      : `findings ${page * size + 1}–${Math.min(rows.length, (page + 1) * size)} of ${rows.length}` +
-        (rows.length < data.embedded ? ` (filtered from ${data.embedded})` : "") +
-        ` · page ${page + 1} of ${pages}`;
+      ? labels.no_match
+      : fill(labels.status, page * size + 1, Math.min(rows.length, (page + 1) * size), rows.length) +
+        (rows.length < data.embedded ? fill(labels.filtered, data.embedded) : "") +
+        fill(labels.page, page + 1, pages);
     prev.disabled = page === 0;
     next.disabled = page >= pages - 1;
   };

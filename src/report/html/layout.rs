@@ -3,6 +3,8 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::lang::Lang;
+
 /// The colour of each severity, most severe first (charts, badges and the findings table).
 pub const SEVERITY_COLOURS: [(&str, &str); 3] = [
     ("critical", "#b3261e"),
@@ -15,7 +17,7 @@ pub const SEVERITY_COLOURS: [(&str, &str); 3] = [
 const CSS: &str = r#"
 :root { --ink: #1d2430; --muted: #5b6472; --line: #d9dee5; --band: #f4f6f9; --accent: #1f5fa8; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK TC", "Microsoft JhengHei", sans-serif; color: var(--ink); background: #fff; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK TC", "Microsoft JhengHei", "PingFang TC", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; color: var(--ink); background: #fff; }
 header.page { padding: 20px 32px 14px; border-bottom: 3px solid var(--accent); }
 header.page h1 { margin: 0 0 4px; font-size: 22px; }
 header.page p { margin: 0; color: var(--muted); }
@@ -64,13 +66,19 @@ svg .grid { stroke: #e6e9ee; stroke-width: 1; }
 }
 "#;
 
-/// A whole page: `title`, a line under it, the sections, and an optional inline script run
-/// at the end of the body.
+/// A whole page in `lang`: `title`, a line under it, the sections, and an optional inline
+/// script run at the end of the body.
 #[must_use]
-pub fn page(title: &str, subtitle: &str, sections: &Markup, script: Option<&str>) -> Markup {
+pub fn page(
+    lang: Lang,
+    title: &str,
+    subtitle: &str,
+    sections: &Markup,
+    script: Option<&str>,
+) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -111,10 +119,10 @@ pub fn severity_colour(severity: &str) -> &'static str {
         .map_or("#8a93a0", |(_, c)| c)
 }
 
-/// A severity's coloured square and name.
+/// A severity's coloured square and name (in `lang`).
 #[must_use]
-pub fn severity_badge(severity: &str) -> Markup {
+pub fn severity_badge(lang: Lang, severity: &str) -> Markup {
     html! {
-        span.sev style={ "background:" (severity_colour(severity)) } {} (severity)
+        span.sev style={ "background:" (severity_colour(severity)) } {} (lang.tr(severity))
     }
 }

@@ -18,6 +18,7 @@ use super::layout::{self, SEVERITY_COLOURS, severity_badge};
 use super::svg::{self, Series};
 use super::{count, pct, script_json, text_column};
 use crate::check::CheckResult;
+use crate::lang::Lang;
 use crate::metrics::rate;
 use crate::schema::ERROR_POINTS;
 
@@ -42,9 +43,9 @@ const FILTERS: [&str; 3] = ["checkpoint", "severity", "operator"];
 
 const SCRIPT: &str = include_str!("findings_table.js");
 
-/// Writes `report.html` into `out`.
-pub fn write(result: &CheckResult, out: &Path) -> PolarsResult<std::path::PathBuf> {
-    super::write_page(out, "report.html", &render(result)?)
+/// Writes `report.html` into `out`, its labels in `lang`.
+pub fn write(result: &CheckResult, out: &Path, lang: Lang) -> PolarsResult<std::path::PathBuf> {
+    super::write_page(out, "report.html", &render(result, lang)?)
 }
 
 /// The findings as rows of the [`shown`] columns.
@@ -71,7 +72,7 @@ fn severity_rank(severity: &str) -> usize {
 /// The findings embedded in the page: the `limit` most severe (then in `findings.csv`
 /// order), as `{columns, rows, total, embedded}`. Numbers stay numbers.
 #[must_use]
-pub fn embedded_findings(rows: &[Vec<String>], limit: usize) -> serde_json::Value {
+pub fn embedded_findings(rows: &[Vec<String>], limit: usize, l: Lang) -> serde_json::Value {
     let sev = column_index("severity");
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| (severity_rank(&rows[i][sev]), i));
@@ -97,6 +98,13 @@ pub fn embedded_findings(rows: &[Vec<String>], limit: usize) -> serde_json::Valu
         "total": rows.len(),
         "embedded": json_rows.len(),
         "rows": json_rows,
+        "labels": {
+            "none": l.t("(none)"),
+            "no_match": l.t("no finding matches the filters"),
+            "status": l.t("findings {}–{} of {}"),
+            "filtered": l.t(" (filtered from {})"),
+            "page": l.t(" · page {} of {}"),
+        },
     })
 }
 
@@ -134,60 +142,64 @@ fn error_point_counts(rows: &[Vec<String>]) -> Vec<(u8, u64)> {
     v
 }
 
-fn error_point_title(point: u8) -> &'static str {
+fn error_point_title(lang: Lang, point: u8) -> &'static str {
     ERROR_POINTS
         .iter()
         .find(|e| e.0 == point)
-        .map_or("(not one of the fourteen points)", |e| e.1)
+        .map_or(lang.t("(not one of the fourteen points)"), |e| lang.tr(e.1))
 }
 
-/// Renders the page.
-pub fn render(r: &CheckResult) -> PolarsResult<Markup> {
+/// Renders the page with its labels in `lang`.
+pub fn render(r: &CheckResult, l: Lang) -> PolarsResult<Markup> {
     let rows = finding_rows(&r.evaluation.findings)?;
-    let subtitle = format!(
+    let subtitle = l.f(
         "Cases from {} · {} of {} rules evaluated ({}, rule set {})",
-        r.cases_file,
-        r.rules.rules.len(),
-        r.rules.rules.len() + r.not_evaluated.len(),
-        r.rules.origin,
-        r.rules.hash.get(..12).unwrap_or(&r.rules.hash),
+        &[
+            &r.cases_file,
+            &r.rules.rules.len(),
+            &(r.rules.rules.len() + r.not_evaluated.len()),
+            &r.rules.origin,
+            &r.rules.hash.get(..12).unwrap_or(&r.rules.hash),
+        ],
     );
-    let data = embedded_findings(&rows, EMBEDDED_FINDINGS);
+    let data = embedded_findings(&rows, EMBEDDED_FINDINGS, l);
     let body = html! {
-        (layout::section("headline", "Tonight's figures", &headline(r, rows.len())))
-        (layout::section("checkpoints", "Cases with findings by checkpoint and severity", &checkpoint_severity(r, &rows)))
-        (layout::section("pareto", "Error points: Pareto", &pareto(&rows)))
-        (layout::section("not-evaluated", "Rules not evaluated", &not_evaluated(r)))
-        (layout::section("data-findings", "Data findings", &data_findings(r)))
-        (layout::section("findings", "Findings", &findings_table(&rows, &data)))
+        (layout::section("headline", l.t("Tonight's figures"), &headline(r, rows.len(), l)))
+        (layout::section("checkpoints", l.t("Cases with findings by checkpoint and severity"), &checkpoint_severity(r, &rows, l)))
+        (layout::section("pareto", l.t("Error points: Pareto"), &pareto(&rows, l)))
+        (layout::section("rules", l.t("Rules with findings"), &rules_with_findings(r, l)))
+        (layout::section("not-evaluated", l.t("Rules not evaluated"), &not_evaluated(r, l)))
+        (layout::section("data-findings", l.t("Data findings"), &data_findings(r, l)))
+        (layout::section("findings", l.t("Findings"), &findings_table(&rows, &data, l)))
     };
     Ok(layout::page(
-        "policyqc nightly check",
+        l,
+        l.t("policyqc nightly check"),
         &subtitle,
         &body,
         Some(SCRIPT),
     ))
 }
 
-fn headline(r: &CheckResult, findings: usize) -> Markup {
+fn headline(r: &CheckResult, findings: usize, l: Lang) -> Markup {
     let c = &r.case_rates;
     html! {
         div.figures {
-            div.figure data-figure="cases_read" { div.value { (count(r.cases_read)) } div.label { "cases read" } }
-            div.figure data-figure="cases_with_findings" { div.value { (count(c.with_findings)) } div.label { "cases with findings" } }
-            div.figure data-figure="case_defect_rate" { div.value { (pct(c.defect_rate())) } div.label { "case defect rate" } }
-            div.figure.alarm[!r.alerts.is_empty()] data-figure="alerts" { div.value { (count(r.alerts.len() as u64)) } div.label { "alerts (thresholds breached)" } }
+            div.figure data-figure="cases_read" { div.value { (count(r.cases_read)) } div.label { (l.t("cases read")) } }
+            div.figure data-figure="cases_with_findings" { div.value { (count(c.with_findings)) } div.label { (l.t("cases with findings")) } }
+            div.figure data-figure="case_defect_rate" { div.value { (pct(c.defect_rate())) } div.label { (l.t("case defect rate")) } }
+            div.figure.alarm[!r.alerts.is_empty()] data-figure="alerts" { div.value { (count(r.alerts.len() as u64)) } div.label { (l.t("alerts (thresholds breached)")) } }
         }
         p.note {
-            "Cases accounted for: " (count(c.cases))
-            @if c.cases == r.cases_read { " (all)" } @else { " (MISMATCH with cases read)" }
-            " · findings: " span data-figure="findings" { (count(findings as u64)) }
-            " · data findings: " span data-figure="data_findings" { (count(r.data_issues.len() as u64)) }
+            (l.t("Cases accounted for: ")) (count(c.cases))
+            @if c.cases == r.cases_read { (l.t(" (all)")) } @else { (l.t(" (MISMATCH with cases read)")) }
+            (l.t(" · findings: ")) span data-figure="findings" { (count(findings as u64)) }
+            (l.t(" · data findings: ")) span data-figure="data_findings" { (count(r.data_issues.len() as u64)) }
         }
         @if !r.alerts.is_empty() {
-            h3 { "Alerts" }
+            h3 { (l.t("Alerts")) }
             table {
-                thead { tr { th { "threshold" } th { "metric" } th { "subject" } th.num { "value" } th.num { "max" } th.num { "cases" } } }
+                thead { tr { th { (l.t("threshold")) } th { (l.t("metric")) } th { (l.t("subject")) } th.num { (l.t("value")) } th.num { (l.t("max")) } th.num { (l.t("cases")) } } }
                 tbody {
                     @for a in &r.alerts {
                         tr { td { (a.threshold) } td { (a.metric) } td { (a.subject) } td.num { (pct(a.value)) } td.num { (pct(a.max)) } td.num { (a.cases) } }
@@ -198,7 +210,7 @@ fn headline(r: &CheckResult, findings: usize) -> Markup {
     }
 }
 
-fn checkpoint_severity(r: &CheckResult, rows: &[Vec<String>]) -> Markup {
+fn checkpoint_severity(r: &CheckResult, rows: &[Vec<String>], l: Lang) -> Markup {
     let c = &r.case_rates;
     let cells = cases_by_checkpoint_severity(rows);
     let mut checkpoints: Vec<String> = c.by_checkpoint.iter().map(|(k, _)| k.clone()).collect();
@@ -228,7 +240,7 @@ fn checkpoint_severity(r: &CheckResult, rows: &[Vec<String>]) -> Markup {
     let series: Vec<Series<'_>> = SEVERITY_COLOURS
         .iter()
         .map(|(sev, colour)| Series {
-            name: sev,
+            name: l.tr(sev),
             colour,
             values: checkpoints
                 .iter()
@@ -237,20 +249,21 @@ fn checkpoint_severity(r: &CheckResult, rows: &[Vec<String>]) -> Markup {
         })
         .collect();
     let percent = |v: f64| format!("{v:.1}%");
+    let checkpoint_names: Vec<String> = checkpoints.iter().map(|cp| l.tr(cp).to_owned()).collect();
     html! {
-        p.note { "Share of the " (count(c.cases)) " cases read with at least one finding of the checkpoint and severity. A case can count in several cells." }
+        p.note { (l.f("Share of the {} cases read with at least one finding of the checkpoint and severity. A case can count in several cells.", &[&count(c.cases)])) }
         table {
             thead {
                 tr {
-                    th { "checkpoint" }
-                    @for (sev, _) in SEVERITY_COLOURS { th.num { (severity_badge(sev)) } }
-                    th.num { "any severity" }
+                    th { (l.t("checkpoint")) }
+                    @for (sev, _) in SEVERITY_COLOURS { th.num { (severity_badge(l, sev)) } }
+                    th.num { (l.t("any severity")) }
                 }
             }
             tbody {
                 @for cp in &checkpoints {
                     tr {
-                        td { (cp) }
+                        td { (l.tr(cp)) }
                         @for (sev, _) in SEVERITY_COLOURS {
                             @let n = cell(cp, sev);
                             td.num data-checkpoint=(cp) data-severity=(sev) data-cases=(n) { (count(n)) " · " (pct(rate(n, c.cases))) }
@@ -262,7 +275,7 @@ fn checkpoint_severity(r: &CheckResult, rows: &[Vec<String>]) -> Markup {
             }
             tfoot {
                 tr {
-                    td { "all checkpoints" }
+                    td { (l.t("all checkpoints")) }
                     @for (sev, _) in SEVERITY_COLOURS {
                         @let n = by_sev(sev);
                         td.num data-checkpoint="all" data-severity=(sev) data-cases=(n) { (count(n)) " · " (pct(rate(n, c.cases))) }
@@ -272,21 +285,27 @@ fn checkpoint_severity(r: &CheckResult, rows: &[Vec<String>]) -> Markup {
             }
         }
         figure.chart {
-            (svg::grouped_bars("Cases with findings by checkpoint and severity (% of cases read)", &checkpoints, &series, &percent))
-            figcaption { "Bars: % of cases read with a finding of the checkpoint (x) and severity (colour)." }
+            (svg::grouped_bars(l.t("Cases with findings by checkpoint and severity (% of cases read)"), &checkpoint_names, &series, &percent))
+            figcaption { (l.t("Bars: % of cases read with a finding of the checkpoint (x) and severity (colour).")) }
         }
     }
 }
 
-fn pareto(rows: &[Vec<String>]) -> Markup {
+fn pareto(rows: &[Vec<String>], l: Lang) -> Markup {
     let counts = error_point_counts(rows);
     if counts.is_empty() {
-        return html! { p.note { "No findings tonight: no error point to rank." } };
+        return html! { p.note { (l.t("No findings tonight: no error point to rank.")) } };
     }
     let total: u64 = counts.iter().map(|c| c.1).sum();
     let bars: Vec<(String, String, u64)> = counts
         .iter()
-        .map(|&(p, n)| (p.to_string(), format!("{p}. {}", error_point_title(p)), n))
+        .map(|&(p, n)| {
+            (
+                p.to_string(),
+                format!("{p}. {}", error_point_title(l, p)),
+                n,
+            )
+        })
         .collect();
     let cumulative: Vec<u64> = counts
         .iter()
@@ -297,16 +316,16 @@ fn pareto(rows: &[Vec<String>]) -> Markup {
         .collect();
     html! {
         figure.chart {
-            (svg::pareto("Findings per error point, most first, with the cumulative share", &bars))
-            figcaption { "Error points of DOMAIN.md, numbered as in the QC catalogue; the names are in the table." }
+            (svg::pareto(l.t("Findings per error point, most first, with the cumulative share"), l.t("bars: findings per error point (left axis) · line: cumulative share (right axis)"), &bars))
+            figcaption { (l.t("Error points of DOMAIN.md, numbered as in the QC catalogue; the names are in the table.")) }
         }
         table {
-            thead { tr { th.num { "point" } th { "error point" } th.num { "findings" } th.num { "share" } th.num { "cumulative" } } }
+            thead { tr { th.num { (l.t("point")) } th { (l.t("error point")) } th.num { (l.t("findings")) } th.num { (l.t("share")) } th.num { (l.t("cumulative")) } } }
             tbody {
                 @for (&(p, n), &running) in counts.iter().zip(&cumulative) {
                     tr data-error-point=(p) {
                         td.num { (p) }
-                        td { (error_point_title(p)) }
+                        td { (error_point_title(l, p)) }
                         td.num data-findings=(n) { (count(n)) }
                         td.num { (pct(rate(n, total))) }
                         td.num { (pct(rate(running, total))) }
@@ -317,18 +336,44 @@ fn pareto(rows: &[Vec<String>]) -> Markup {
     }
 }
 
-fn not_evaluated(r: &CheckResult) -> Markup {
+/// Every rule that failed a case, most cases first: its title in `l`, checkpoint, error
+/// point, severity, cases failed of those it applied to, and where it is defined.
+fn rules_with_findings(r: &CheckResult, l: Lang) -> Markup {
+    let mut failed: Vec<_> = r.rule_rates.iter().filter(|x| x.failed > 0).collect();
+    failed.sort_by(|a, b| b.failed.cmp(&a.failed).then(a.index.cmp(&b.index)));
+    html! {
+        @if failed.is_empty() {
+            p.note data-rules-failed="0" { (l.t("No rule failed a case.")) }
+        } @else {
+            p.note data-rules-failed=(failed.len()) { (l.f("{} rules failed at least one case; the error rate is the share of the cases each rule applied to.", &[&failed.len()])) }
+            table.wide {
+                thead { tr { th { (l.t("rule")) } th { (l.t("title")) } th { (l.t("checkpoint")) } th.num { (l.t("point")) } th { (l.t("severity")) } th.num { (l.t("cases failed")) } th.num { (l.t("applicable")) } th.num { (l.t("error rate")) } } }
+                tbody {
+                    @for x in &failed {
+                        @let rule = &r.rules.rules[x.index];
+                        tr data-rule=(rule.id) {
+                            td { (rule.id) } td.title { (rule.title_in(l)) } td { (l.tr(&rule.checkpoint)) }
+                            td.num { (rule.error_point) } td { (severity_badge(l, rule.severity.name())) }
+                            td.num data-failed=(x.failed) { (count(x.failed)) } td.num { (count(x.applicable)) } td.num { (pct(x.error_rate())) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn not_evaluated(r: &CheckResult, l: Lang) -> Markup {
     let total = r.rules.rules.len() + r.not_evaluated.len();
     html! {
         @if r.not_evaluated.is_empty() {
-            p.note data-not-evaluated="0" { "All " (total) " rules were evaluated." }
+            p.note data-not-evaluated="0" { (l.f("All {} rules were evaluated.", &[&total])) }
         } @else {
             p.note data-not-evaluated=(r.not_evaluated.len()) {
-                (r.not_evaluated.len()) " of " (total) " rules were not evaluated: the data lacks a table, a column or a setting they need. Findings and every rate count only the "
-                (r.rules.rules.len()) " rules evaluated."
+                (l.f("{} of {} rules were not evaluated: the data lacks a table, a column or a setting they need. Findings and every rate count only the {} rules evaluated.", &[&r.not_evaluated.len(), &total, &r.rules.rules.len()]))
             }
             table.wide {
-                thead { tr { th { "rule" } th { "defined at" } th { "needs" } } }
+                thead { tr { th { (l.t("rule")) } th { (l.t("defined at")) } th { (l.t("needs")) } } }
                 tbody {
                     @for n in &r.not_evaluated {
                         tr.not-evaluated { td { (n.rule_id) } td { (n.rule_source) } td { (n.needs_text()) } }
@@ -339,19 +384,19 @@ fn not_evaluated(r: &CheckResult) -> Markup {
     }
 }
 
-fn data_findings(r: &CheckResult) -> Markup {
+fn data_findings(r: &CheckResult, l: Lang) -> Markup {
     let issues = &r.data_issues;
     html! {
         @if issues.is_empty() {
-            p.note data-data-findings="0" { "Every value was read: no data finding." }
+            p.note data-data-findings="0" { (l.t("Every value was read: no data finding.")) }
         } @else {
             p.note data-data-findings=(issues.len()) {
-                (count(issues.len() as u64)) " values could not be read or are duplicate ids"
-                @if issues.len() > DATA_FINDINGS_SHOWN { "; the first " (DATA_FINDINGS_SHOWN) " are below, all in " a href="data_findings.csv" { "data_findings.csv" } }
-                "."
+                (l.f("{} values could not be read or are duplicate ids", &[&count(issues.len() as u64)]))
+                @if issues.len() > DATA_FINDINGS_SHOWN { (l.f("; the first {} are below, all in ", &[&DATA_FINDINGS_SHOWN])) a href="data_findings.csv" { "data_findings.csv" } }
+                (l.t("."))
             }
             table.wide {
-                thead { tr { th { "file" } th.num { "row" } th { "case" } th { "field" } th { "column" } th { "value" } th { "problem" } } }
+                thead { tr { th { (l.t("file")) } th.num { (l.t("row")) } th { (l.t("case")) } th { (l.t("field")) } th { (l.t("column")) } th { (l.t("value")) } th { (l.t("problem")) } } }
                 tbody {
                     @for d in issues.iter().take(DATA_FINDINGS_SHOWN) {
                         tr.data-finding { td { (d.file) } td.num { (d.row) } td { (d.case_id) } td { (d.field) } td { (d.column) } td { (d.value) } td { (d.problem) } }
@@ -362,7 +407,7 @@ fn data_findings(r: &CheckResult) -> Markup {
     }
 }
 
-fn findings_table(rows: &[Vec<String>], data: &serde_json::Value) -> Markup {
+fn findings_table(rows: &[Vec<String>], data: &serde_json::Value, l: Lang) -> Markup {
     let embedded = data["embedded"].as_u64().unwrap_or(0);
     let first: Vec<&serde_json::Value> = data["rows"]
         .as_array()
@@ -375,22 +420,21 @@ fn findings_table(rows: &[Vec<String>], data: &serde_json::Value) -> Markup {
     html! {
         @if rows.len() > EMBEDDED_FINDINGS {
             p.note.cap {
-                "The " (count(embedded)) " most severe of " (count(rows.len() as u64))
-                " findings are in this page; all of them are in " a href="findings.csv" { "findings.csv" } " beside it."
+                (l.f("The {} most severe of {} findings are in this page; all of them are in ", &[&count(embedded), &count(rows.len() as u64)])) a href="findings.csv" { "findings.csv" } (l.t(" beside it."))
             }
         } @else {
-            p.note { (count(rows.len() as u64)) " findings, most severe first; the same rows are in " a href="findings.csv" { "findings.csv" } " beside this page." }
+            p.note { (l.f("{} findings, most severe first; the same rows are in ", &[&count(rows.len() as u64)])) a href="findings.csv" { "findings.csv" } (l.t(" beside this page.")) }
         }
         div.controls.no-print {
             @for f in FILTERS {
-                label { (f) " " select id={ "filter-" (f) } { option value="" { "all" } } }
+                label { (l.tr(f)) " " select id={ "filter-" (f) } { option value="" { (l.t("all")) } } }
             }
-            button id="findings-prev" type="button" { "‹ previous" }
-            button id="findings-next" type="button" { "next ›" }
+            button id="findings-prev" type="button" { (l.t("‹ previous")) }
+            button id="findings-next" type="button" { (l.t("next ›")) }
         }
-        p.note id="findings-status" { "findings 1–" (first.len()) " of " (embedded) }
+        p.note id="findings-status" { (l.f("findings {}–{} of {}", &[&1, &first.len(), &embedded])) }
         table.wide.findings {
-            thead { tr { @for c in shown() { th { (c) } } } }
+            thead { tr { @for c in shown() { th data-column=(c) { (l.tr(c)) } } } }
             tbody id="findings-body" {
                 @for row in &first {
                     tr {
@@ -424,7 +468,7 @@ mod tests {
             row("C", "major"),
             row("D", "critical"),
         ];
-        let data = embedded_findings(&rows, 3);
+        let data = embedded_findings(&rows, 3, Lang::En);
         assert_eq!(data["total"], 4);
         assert_eq!(data["embedded"], 3);
         let cases: Vec<&str> = data["rows"]

@@ -11,6 +11,7 @@ use polars::prelude::*;
 
 use super::layout;
 use super::{count, number_column, pct, text_column};
+use crate::lang::Lang;
 use crate::scorecard::Scorecard;
 
 /// Each operator's scores by month (`YYYY-MM` → score), oldest first: the history's months
@@ -53,8 +54,9 @@ pub fn write(
     team: Option<&str>,
     trends: &Trends,
     out: &Path,
+    lang: Lang,
 ) -> PolarsResult<std::path::PathBuf> {
-    super::write_page(out, "scorecard.html", &render(sc, team, trends)?)
+    super::write_page(out, "scorecard.html", &render(sc, team, trends, lang)?)
 }
 
 /// One operator row of the page.
@@ -121,56 +123,68 @@ fn whole(v: Option<f64>) -> String {
     v.map_or_else(String::new, |x| format!("{x:.0}"))
 }
 
-/// Renders the page.
-pub fn render(sc: &Scorecard, team: Option<&str>, trends: &Trends) -> PolarsResult<Markup> {
+/// Renders the page with its labels in `l`.
+pub fn render(
+    sc: &Scorecard,
+    team: Option<&str>,
+    trends: &Trends,
+    l: Lang,
+) -> PolarsResult<Markup> {
     let json = sc.summary_json(team)?;
     let all = rows(&sc.operators_of(team)?)?;
-    let subtitle = format!(
+    let subtitle = l.f(
         "Month {} · {} · config {} · rules {}",
-        sc.month,
-        team.map_or_else(|| String::from("all teams"), |t| format!("team {t}")),
-        sc.config.origin,
-        sc.rules_origin
+        &[
+            &sc.month,
+            &team.map_or_else(|| l.t("all teams").to_owned(), |t| l.f("team {}", &[&t])),
+            &sc.config.origin,
+            &sc.rules_origin,
+        ],
     );
     let months: std::collections::BTreeSet<&String> =
         trends.values().flat_map(BTreeMap::keys).collect();
     let body = html! {
-        (layout::section("headline", "Scorecard at a glance", &headline(&json, &all)))
-        (layout::section("ranking", "Operator ranking", &ranking(&all, trends, months.len())))
-        (layout::section("checkers", "Checkers: catches and misses", &checkers(&all)))
-        (layout::section("weights", "Weights used", &weights(sc)))
+        (layout::section("headline", l.t("Scorecard at a glance"), &headline(&json, &all, l)))
+        (layout::section("ranking", l.t("Operator ranking"), &ranking(&all, trends, months.len(), l)))
+        (layout::section("checkers", l.t("Checkers: catches and misses"), &checkers(&all, l)))
+        (layout::section("weights", l.t("Weights used"), &weights(sc, l)))
     };
-    Ok(layout::page("policyqc scorecard", &subtitle, &body, None))
+    Ok(layout::page(
+        l,
+        l.t("policyqc scorecard"),
+        &subtitle,
+        &body,
+        None,
+    ))
 }
 
-fn headline(json: &serde_json::Value, all: &[Row]) -> Markup {
+fn headline(json: &serde_json::Value, all: &[Row], l: Lang) -> Markup {
     let n = |k: &str| json[k].as_u64().unwrap_or(0);
     let rated = all.iter().filter(|r| r.score.is_some()).count() as u64;
     html! {
         div.figures {
-            div.figure data-figure="cases_read" { div.value { (count(n("cases_read"))) } div.label { "cases read" } }
-            div.figure data-figure="operators" { div.value { (count(all.len() as u64)) } div.label { "operators" } }
-            div.figure data-figure="rated" { div.value { (count(rated)) } div.label { "operators rated" } }
-            div.figure data-figure="errors_in_month" { div.value { (count(n("errors_in_month"))) } div.label { "errors in the month" } }
+            div.figure data-figure="cases_read" { div.value { (count(n("cases_read"))) } div.label { (l.t("cases read")) } }
+            div.figure data-figure="operators" { div.value { (count(all.len() as u64)) } div.label { (l.t("operators")) } }
+            div.figure data-figure="rated" { div.value { (count(rated)) } div.label { (l.t("operators rated")) } }
+            div.figure data-figure="errors_in_month" { div.value { (count(n("errors_in_month"))) } div.label { (l.t("errors in the month")) } }
         }
         p.note {
-            (count(n("unattributed_errors"))) " errors name no operator for their stage · "
-            (count(n("data_findings"))) " data findings (data_findings.csv)"
+            (l.f("{} errors name no operator for their stage · {} data findings (data_findings.csv)", &[&count(n("unattributed_errors")), &count(n("data_findings"))]))
         }
     }
 }
 
-fn ranking(all: &[Row], trends: &Trends, months: usize) -> Markup {
+fn ranking(all: &[Row], trends: &Trends, months: usize, l: Lang) -> Markup {
     html! {
         @if months <= 1 {
-            p.note data-history-months=(months) { "The history holds one month only: each trend shows that single point." }
+            p.note data-history-months=(months) { (l.t("The history holds one month only: each trend shows that single point.")) }
         } @else {
-            p.note data-history-months=(months) { "Trend: the operator's score in each of the " (months) " months of the history." }
+            p.note data-history-months=(months) { (l.f("Trend: the operator's score in each of the {} months of the history.", &[&months])) }
         }
         table.wide {
             thead { tr {
-                th.num { "rank" } th { "operator" } th { "name" } th { "team" } th.num { "cases" }
-                th.num { "errors" } th.num { "score" } th { "band" } th { "outcome" } th { "trend" } th { "score by month" }
+                th.num { (l.t("rank")) } th { (l.t("operator")) } th { (l.t("name")) } th { (l.t("team")) } th.num { (l.t("cases")) }
+                th.num { (l.t("errors")) } th.num { (l.t("score")) } th { (l.t("band")) } th { (l.t("outcome")) } th { (l.t("trend")) } th { (l.t("score by month")) }
             } }
             tbody {
                 @for r in all {
@@ -178,8 +192,8 @@ fn ranking(all: &[Row], trends: &Trends, months: usize) -> Markup {
                         td.num { (r.rank) } td { (r.operator) } td { (r.name) } td { (r.team) }
                         td.num { (r.cases) } td.num { (r.errors) }
                         td.num data-score=(num(r.score)) { (num(r.score)) }
-                        td data-band=(r.band) { (r.band) } td { (r.outcome) } td { (r.trend) }
-                        td { (sparkline(trends.get(&r.operator))) }
+                        td data-band=(r.band) { (l.tr(&r.band)) } td { (l.tr(&r.outcome)) } td { (l.tr(&r.trend)) }
+                        td { (sparkline(trends.get(&r.operator), l)) }
                     }
                 }
             }
@@ -190,7 +204,7 @@ fn ranking(all: &[Row], trends: &Trends, months: usize) -> Markup {
 /// A score sparkline: one point per month with a score (0-100 scale), joined by a line;
 /// a single month is a single dot.
 #[must_use]
-pub fn sparkline(series: Option<&BTreeMap<String, f64>>) -> Markup {
+pub fn sparkline(series: Option<&BTreeMap<String, f64>>, l: Lang) -> Markup {
     let (w, h) = (120.0_f64, 26.0_f64);
     let points: Vec<(&String, f64)> = series
         .map(|s| s.iter().map(|(m, v)| (m, *v)).collect())
@@ -214,7 +228,7 @@ pub fn sparkline(series: Option<&BTreeMap<String, f64>>) -> Markup {
         .collect();
     let line: Vec<String> = xy.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
     html! {
-        svg.mini.spark viewBox={ "0 0 " (w) " " (h) } width=(w) height=(h) role="img" aria-label="score by month" data-points=(points.len()) {
+        svg.mini.spark viewBox={ "0 0 " (w) " " (h) } width=(w) height=(h) role="img" aria-label=(l.t("score by month")) data-points=(points.len()) {
             @if xy.len() > 1 {
                 polyline points=(line.join(" ")) fill="none" stroke="#1f5fa8" stroke-width="1.5" {}
             }
@@ -227,19 +241,19 @@ pub fn sparkline(series: Option<&BTreeMap<String, f64>>) -> Markup {
     }
 }
 
-fn checkers(all: &[Row]) -> Markup {
+fn checkers(all: &[Row], l: Lang) -> Markup {
     let checking: Vec<&Row> = all
         .iter()
         .filter(|r| r.checked.unwrap_or(0.0) > 0.0)
         .collect();
     html! {
         @if checking.is_empty() {
-            p.note { "No operator checked a case this month." }
+            p.note { (l.t("No operator checked a case this month.")) }
         } @else {
             table {
                 thead { tr {
-                    th { "operator" } th { "name" } th.num { "cases checked" } th.num { "catches" }
-                    th.num { "misses" } th.num { "catch rate" } th.num { "miss rate" }
+                    th { (l.t("operator")) } th { (l.t("name")) } th.num { (l.t("cases checked")) } th.num { (l.t("catches")) }
+                    th.num { (l.t("misses")) } th.num { (l.t("catch rate")) } th.num { (l.t("miss rate")) }
                 } }
                 tbody {
                     @for r in checking {
@@ -252,41 +266,41 @@ fn checkers(all: &[Row]) -> Markup {
                     }
                 }
             }
-            p.note { "catch rate = catches / (catches + misses); empty when the checker neither caught nor missed an error." }
+            p.note { (l.t("catch rate = catches / (catches + misses); empty when the checker neither caught nor missed an error.")) }
         }
     }
 }
 
-fn weights(sc: &Scorecard) -> Markup {
+fn weights(sc: &Scorecard, l: Lang) -> Markup {
     let c = &sc.config;
     let sev = ["critical", "major", "minor"];
     html! {
         table {
-            thead { tr { th { "weight" } th.num { "value" } } }
+            thead { tr { th { (l.t("weight")) } th.num { (l.t("value")) } } }
             tbody {
                 @for (s, w) in sev.iter().zip(c.severity_weights) {
-                    tr data-weight={ "severity_" (s) } { td { "severity " (s) } td.num { (w) } }
+                    tr data-weight={ "severity_" (s) } { td { (l.f("severity {}", &[&l.tr(s)])) } td.num { (w) } }
                 }
-                tr data-weight="quality" { td { "quality component" } td.num { (c.components.quality_weight) } }
-                tr data-weight="checking" { td { "checking component" } td.num { (c.components.checking_weight) } }
-                tr data-weight="rework" { td { "rework component" } td.num { (c.components.rework_weight) } }
-                tr data-weight="volume" { td { "volume component" } td.num { (c.components.volume_weight) } }
-                tr { td { "minimum volume (cases)" } td.num { (c.minimum_volume) } }
+                tr data-weight="quality" { td { (l.t("quality component")) } td.num { (c.components.quality_weight) } }
+                tr data-weight="checking" { td { (l.t("checking component")) } td.num { (c.components.checking_weight) } }
+                tr data-weight="rework" { td { (l.t("rework component")) } td.num { (c.components.rework_weight) } }
+                tr data-weight="volume" { td { (l.t("volume component")) } td.num { (c.components.volume_weight) } }
+                tr { td { (l.t("minimum volume (cases)")) } td.num { (c.minimum_volume) } }
             }
         }
-        h3 { "Bands" }
+        h3 { (l.t("Bands")) }
         table {
-            thead { tr { th { "band" } th.num { "minimum score" } } }
+            thead { tr { th { (l.t("band")) } th.num { (l.t("minimum score")) } } }
             tbody {
                 @for b in &c.bands {
-                    tr data-band-limit=(b.name) { td { (b.name) } td.num { (b.min_score) } }
+                    tr data-band-limit=(b.name) { td { (l.tr(&b.name)) } td.num { (b.min_score) } }
                 }
             }
         }
         @if !c.auto_fail.is_empty() {
-            h3 { "Automatic caps" }
+            h3 { (l.t("Automatic caps")) }
             table {
-                thead { tr { th { "rule" } th { "metric" } th { "caps at band" } } }
+                thead { tr { th { (l.t("rule")) } th { (l.t("metric")) } th { (l.t("caps at band")) } } }
                 tbody {
                     @for a in &c.auto_fail {
                         tr { td { (a.name) } td { (a.metric) } td { (c.bands.get(a.cap_band).map_or("", |b| b.name.as_str())) } }
@@ -294,7 +308,7 @@ fn weights(sc: &Scorecard) -> Markup {
                 }
             }
         }
-        p.note { "config " (c.origin) " · sha256 " (c.hash) }
+        p.note { (l.f("config {} · sha256 {}", &[&c.origin, &c.hash])) }
     }
 }
 
@@ -308,7 +322,7 @@ mod tests {
             .into_iter()
             .map(|(m, v)| (m.to_owned(), v))
             .collect();
-        let svg = sparkline(Some(&s)).0;
+        let svg = sparkline(Some(&s), Lang::En).0;
         assert_eq!(svg.matches("<circle").count(), 3);
         // 120 wide, 3 px in from each side: x = 3, 60, 117; 26 high: y = 3 (100), 13 (50), 23 (0).
         assert!(
@@ -316,10 +330,10 @@ mod tests {
             "{svg}"
         );
         let one: BTreeMap<String, f64> = [(String::from("2026-10"), 50.0)].into_iter().collect();
-        let svg = sparkline(Some(&one)).0;
+        let svg = sparkline(Some(&one), Lang::En).0;
         assert_eq!(svg.matches("<circle").count(), 1);
         assert!(!svg.contains("polyline"));
         assert!(svg.contains(r#"cx="60.0" cy="13.0""#), "{svg}");
-        assert!(sparkline(None).0.contains(r#"data-points="0""#));
+        assert!(sparkline(None, Lang::En).0.contains(r#"data-points="0""#));
     }
 }

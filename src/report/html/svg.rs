@@ -121,7 +121,7 @@ pub fn grouped_bars(
 /// cumulative share as a line on a 0-100% right axis. Bars are `rect.bar` with
 /// `data-label` and `data-count`; the line is `polyline.cumulative`.
 #[must_use]
-pub fn pareto(title: &str, bars: &[(String, String, u64)]) -> Markup {
+pub fn pareto(title: &str, caption: &str, bars: &[(String, String, u64)]) -> Markup {
     let total: u64 = bars.iter().map(|b| b.2).sum();
     let max = bars.iter().map(|b| b.2).max().unwrap_or(0) as f64;
     let (top, step) = axis_steps(max);
@@ -167,7 +167,7 @@ pub fn pareto(title: &str, bars: &[(String, String, u64)]) -> Markup {
                 @let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
                 circle cx=(x) cy=(y) r="3" fill="#b3261e" {}
             }
-            text x=(f(LEFT)) y=(f(HEIGHT - 8.0)) { "bars: findings per error point (left axis) · line: cumulative share (right axis)" }
+            text x=(f(LEFT)) y=(f(HEIGHT - 8.0)) { (caption) }
         }
     }
 }
@@ -236,7 +236,7 @@ mod tests {
             (String::from("5"), String::from("five"), 3),
             (String::from("1"), String::from("one"), 1),
         ];
-        let svg = pareto("p", &bars).0;
+        let svg = pareto("p", "caption", &bars).0;
         // The last point is at the top of the plot: HEIGHT - BOTTOM - plot height = TOP.
         let line = svg.split("points=\"").nth(1).unwrap();
         let last = line
