@@ -24,7 +24,7 @@ pub fn summary(r: &CheckResult, l: Lang) -> String {
         "{}",
         l.f(
             "policyqc check: {} rules ({}), cases from {}",
-            &[&r.rules.rules.len(), &r.rules.origin, &r.cases_file]
+            &[&r.rules.rules.len(), &l.tr(&r.rules.origin), &r.cases_file]
         )
     );
     if !r.not_evaluated.is_empty() {

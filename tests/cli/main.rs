@@ -24,6 +24,7 @@ mod explain;
 mod fixtures;
 mod injection;
 mod input_formats;
+mod lang;
 mod layering;
 mod onboard;
 mod paths;

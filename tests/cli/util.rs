@@ -120,6 +120,22 @@ pub fn check_env(data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
     Run::new(&cmd.output().expect("run policyqc"), out, tmp)
 }
 
+/// Runs `policyqc ARGS... --out <fresh tempdir>/out` from the repository root.
+pub fn run_out(args: &[&std::ffi::OsStr]) -> Run {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let output = Command::cargo_bin("policyqc")
+        .expect("binary")
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run policyqc");
+    Run::new(&output, out, tmp)
+}
+
 /// Runs `policyqc check <data_dir> --out <tempdir> <extra...>`.
 pub fn check(data_dir: &Path, extra: &[&str]) -> Run {
     check_env(data_dir, extra, &[])

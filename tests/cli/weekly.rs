@@ -5,27 +5,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use assert_cmd::Command;
 use chrono::{Datelike, NaiveDate};
 
-use super::util::{Run, Table, check, fixture, repo, squash};
+use super::util::{Run, Table, check, fixture, repo, run_out, squash};
 
 /// Runs `policyqc report weekly DATA --out <tmp>/out EXTRA...`.
 fn weekly(data: &Path, extra: &[&str]) -> Run {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("out");
-    let output = Command::cargo_bin("policyqc")
-        .expect("binary")
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .args(["report", "weekly"])
-        .arg(data)
-        .arg("--out")
-        .arg(&out)
-        .args(extra)
-        .output()
-        .expect("run policyqc");
-    Run::new(&output, out, tmp)
+    let mut args = vec!["report".as_ref(), "weekly".as_ref(), data.as_os_str()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    run_out(&args)
 }
 
 fn json(run: &Run) -> serde_json::Value {

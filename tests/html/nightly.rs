@@ -169,3 +169,41 @@ fn case_data_holding_markup_renders_as_text() {
     let png = screenshot(&browser, &page, "nightly-hostile");
     assert!(png.is_file());
 }
+
+#[test]
+fn the_traditional_chinese_page_runs_its_script_with_translated_labels_and_the_same_figures() {
+    let Some(browser) = chromium("nightly page in zh-Hant") else {
+        return;
+    };
+    let (_tmp, out) = run(
+        "check",
+        &repo().join("fixtures/demo"),
+        &["--quiet", "--lang", "zh-Hant"],
+        &[0, 1],
+    );
+    let page = out.join("report.html");
+    let r = render(&browser, &page);
+    r.assert_quiet();
+    let s = summary(&out);
+    let dom = &r.dom;
+    assert!(dom.contains(r#"data-findings-table="ready""#));
+    assert!(dom.contains(r#"<html lang="zh-Hant">"#));
+    assert_eq!(figure(dom, "cases_read"), s["cases_read"].to_string());
+    assert_eq!(
+        figure(dom, "cases_with_findings"),
+        s["cases_with_findings"].to_string()
+    );
+    // The status line the script writes, from the page's translated labels (src/lang.tsv).
+    let total = s["findings"].as_u64().unwrap();
+    assert!(
+        dom.contains(&format!(
+            "缺失第 1–50 筆，共 {total} 筆 · 第 1 頁，共 {} 頁",
+            total.div_ceil(50)
+        )),
+        "status line"
+    );
+    // Error point 5's name in Traditional Chinese; the filters' "all" option.
+    assert!(dom.contains("保費收退或費用調整計算錯誤"));
+    assert!(dom.contains(r#"<option value="">全部</option>"#));
+    screenshot(&browser, &page, "nightly-demo-zh-Hant");
+}

@@ -17,7 +17,7 @@ pub const SEVERITY_COLOURS: [(&str, &str); 3] = [
 const CSS: &str = r#"
 :root { --ink: #1d2430; --muted: #5b6472; --line: #d9dee5; --band: #f4f6f9; --accent: #1f5fa8; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK TC", "Microsoft JhengHei", "PingFang TC", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; color: var(--ink); background: #fff; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK TC", "Microsoft JhengHei", "PingFang TC", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif; color: var(--ink); background: #fff; }
 header.page { padding: 20px 32px 14px; border-bottom: 3px solid var(--accent); }
 header.page h1 { margin: 0 0 4px; font-size: 22px; }
 header.page p { margin: 0; color: var(--muted); }

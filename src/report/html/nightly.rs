@@ -158,7 +158,7 @@ pub fn render(r: &CheckResult, l: Lang) -> PolarsResult<Markup> {
             &r.cases_file,
             &r.rules.rules.len(),
             &(r.rules.rules.len() + r.not_evaluated.len()),
-            &r.rules.origin,
+            &l.tr(&r.rules.origin),
             &r.rules.hash.get(..12).unwrap_or(&r.rules.hash),
         ],
     );
