@@ -54,20 +54,20 @@ fn figure(html: &str, name: &str) -> String {
 #[test]
 fn the_nightly_page_and_summary_speak_traditional_and_simplified_chinese_with_the_same_figures() {
     let demo = fixture("demo");
-    let en = check(&demo, &[]);
-    let hant = check(&demo, &["--lang", "zh-Hant"]);
-    let hans = check(&demo, &["--lang", "zh-Hans"]);
-    for r in [&en, &hant, &hans] {
+    let english = check(&demo, &[]);
+    let traditional = check(&demo, &["--lang", "zh-Hant"]);
+    let simplified = check(&demo, &["--lang", "zh-Hans"]);
+    for r in [&english, &traditional, &simplified] {
         r.assert_code(0);
     }
-    let (en_html, hant_html, hans_html) = (
-        page(&en, "report.html"),
-        page(&hant, "report.html"),
-        page(&hans, "report.html"),
+    let (english_html, traditional_html, simplified_html) = (
+        page(&english, "report.html"),
+        page(&traditional, "report.html"),
+        page(&simplified, "report.html"),
     );
-    assert!(en_html.contains("<html lang=\"en\">"));
-    assert!(hant_html.contains("<html lang=\"zh-Hant\">"));
-    assert!(hans_html.contains("<html lang=\"zh-Hans\">"));
+    assert!(english_html.contains("<html lang=\"en\">"));
+    assert!(traditional_html.contains("<html lang=\"zh-Hant\">"));
+    assert!(simplified_html.contains("<html lang=\"zh-Hans\">"));
     // Headings, a headline label, a checkpoint and a severity, in each script.
     for want in [
         "今晚數據",
@@ -77,7 +77,7 @@ fn the_nightly_page_and_summary_speak_traditional_and_simplified_chinese_with_th
         "複核",
         "嚴重",
     ] {
-        assert!(hant_html.contains(want), "zh-Hant page lacks {want}");
+        assert!(traditional_html.contains(want), "zh-Hant page lacks {want}");
     }
     for want in [
         "今晚数据",
@@ -87,13 +87,13 @@ fn the_nightly_page_and_summary_speak_traditional_and_simplified_chinese_with_th
         "复核",
         "严重",
     ] {
-        assert!(hans_html.contains(want), "zh-Hans page lacks {want}");
+        assert!(simplified_html.contains(want), "zh-Hans page lacks {want}");
     }
-    assert!(!hant_html.contains("Tonight's figures"));
+    assert!(!traditional_html.contains("Tonight's figures"));
     // controls.seal_missing fails cases on the demo; its title in the rule file's map.
-    assert!(en_html.contains("Required company seal not applied"));
-    assert!(hant_html.contains("未加蓋應用的公司印章"));
-    assert!(hans_html.contains("未加盖应用的公司印章"));
+    assert!(english_html.contains("Required company seal not applied"));
+    assert!(traditional_html.contains("未加蓋應用的公司印章"));
+    assert!(simplified_html.contains("未加盖应用的公司印章"));
     // The same figures in every language.
     for f in [
         "cases_read",
@@ -101,27 +101,35 @@ fn the_nightly_page_and_summary_speak_traditional_and_simplified_chinese_with_th
         "case_defect_rate",
         "alerts",
     ] {
-        assert_eq!(figure(&en_html, f), figure(&hant_html, f), "{f}");
-        assert_eq!(figure(&en_html, f), figure(&hans_html, f), "{f}");
+        assert_eq!(
+            figure(&english_html, f),
+            figure(&traditional_html, f),
+            "{f}"
+        );
+        assert_eq!(figure(&english_html, f), figure(&simplified_html, f), "{f}");
     }
-    assert_eq!(figure(&en_html, "cases_read"), "2,000");
+    assert_eq!(figure(&english_html, "cases_read"), "2,000");
     // The console summary.
     assert!(
-        en.stdout.contains("cases read              2000"),
+        english.stdout.contains("cases read              2000"),
         "{}",
-        en.stdout
+        english.stdout
     );
     assert!(
-        hant.stdout.contains("讀入案件                2000"),
+        traditional.stdout.contains("讀入案件                2000"),
         "{}",
-        hant.stdout
+        traditional.stdout
     );
     assert!(
-        hans.stdout.contains("读入案件                2000"),
+        simplified.stdout.contains("读入案件                2000"),
         "{}",
-        hans.stdout
+        simplified.stdout
     );
-    assert!(hant.stdout.contains("已寫入"), "{}", hant.stdout);
+    assert!(
+        traditional.stdout.contains("已寫入"),
+        "{}",
+        traditional.stdout
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::util::{Run, Table, check, fixture, repo, run_out, squash};
+use super::util::{Run, Table, check, fixture, run_out, squash};
 
 /// Runs `policyqc report weekly DATA --out <tmp>/out EXTRA...`.
 fn weekly(data: &Path, extra: &[&str]) -> Run {
