@@ -135,6 +135,25 @@ Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.
 
 Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad rule set.")]
     Explain(ExplainArgs),
+    /// Print the rule pack and a data folder as one SQL script, for `DuckDB` (Spark and Trino
+    /// to come).
+    ///
+    /// The script reads the cases file as it is (every column as text), types it in SQL
+    /// with the column map (names, value maps, formats, yes/no words), lists the values it
+    /// cannot read (`data_findings`), and ends with one query whose rows are the findings
+    /// with the columns and order of `findings.csv`; run it from the data folder. The
+    /// working calendar over the data's dates and the roster's and authority matrix's
+    /// lookups are embedded as small tables. A rule the dialect cannot express stops the
+    /// command (exit 2, each listed with the reason) unless `--skip-untranslatable`, which
+    /// lists them and leaves them out with a comment; rules whose columns, tables or settings
+    /// are missing are left out as in `check`, with a comment.
+    #[command(after_help = "Examples:
+  policyqc sql fixtures/demo > demo.sql
+  (cd fixtures/demo && duckdb < ../../demo.sql)
+  policyqc sql my-export/ --rules my-rules/ --skip-untranslatable > qc.sql
+
+Exit codes: 0 written, 2 a rule the dialect cannot express, bad rules, settings or data.")]
+    Sql(SqlArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "Examples:
   policyqc completions bash > ~/.local/share/bash-completion/completions/policyqc
@@ -388,6 +407,24 @@ pub struct CheckArgs {
     /// files back.
     #[arg(long)]
     pub raw_csv: bool,
+}
+
+/// `policyqc sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A rule directory (default: the rule pack built into policyqc, as in rules/).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The SQL dialect.
+    #[arg(long, value_enum, default_value = "duckdb")]
+    pub dialect: crate::sql::expr::Dialect,
+    /// Leave out the rules the dialect cannot express (listed on standard error and as
+    /// comments in the script) instead of stopping.
+    #[arg(long)]
+    pub skip_untranslatable: bool,
 }
 
 /// The task list and calendar of a data folder (override the folder's files).

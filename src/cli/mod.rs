@@ -12,6 +12,7 @@ pub mod report;
 pub mod rules;
 pub mod sample;
 pub mod scorecard;
+pub mod sql;
 pub mod status;
 pub mod validate;
 pub mod verdicts;
@@ -118,6 +119,7 @@ pub fn main() -> i32 {
         Command::Validate(a) => validate::run(&a),
         Command::Rules(a) => rules::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Sql(a) => sql::run(&a),
         Command::Completions(a) => {
             let mut cmd = <args::Cli as clap::CommandFactory>::command();
             clap_complete::generate(a.shell, &mut cmd, "policyqc", &mut std::io::stdout());

@@ -28,6 +28,28 @@ pub const COLUMNS: [&str; 12] = [
     "row",
 ];
 
+/// A rule's finding columns ([`COLUMNS`], named), over a frame of typed cases with [`ROW`]:
+/// what `findings.csv` holds for each case the rule fails (also written as SQL by
+/// `policyqc sql`).
+pub(crate) fn finding_exprs(rule: &Rule, check: &Check, ctx: &CompileCtx<'_>) -> [Expr; 12] {
+    [
+        col("case_id").fill_null(lit("")).alias("case_id"),
+        lit(rule.id.as_str()).alias("rule_id"),
+        lit(rule.checkpoint.as_str()).alias("checkpoint"),
+        lit(i64::from(rule.error_point)).alias("error_point"),
+        lit(rule.severity.name()).alias("severity"),
+        col(rule.responsible.as_str())
+            .fill_null(lit(""))
+            .alias("operator"),
+        lit(check.field.as_str()).alias("field"),
+        check.expected.clone().fill_null(lit("")).alias("expected"),
+        check.actual.clone().fill_null(lit("")).alias("actual"),
+        message_expr(&rule.message, check, ctx).alias("message"),
+        lit(rule.source.to_string()).alias("rule_source"),
+        col(ROW).alias("row"),
+    ]
+}
+
 /// Gathers the failing (case, rule) pairs of an evaluated frame.
 pub fn gather(
     frame: &DataFrame,
@@ -40,27 +62,7 @@ pub fn gather(
         .iter()
         .zip(checks)
         .enumerate()
-        .map(|(i, (rule, check))| {
-            (
-                i,
-                [
-                    col("case_id").fill_null(lit("")).alias("case_id"),
-                    lit(rule.id.as_str()).alias("rule_id"),
-                    lit(rule.checkpoint.as_str()).alias("checkpoint"),
-                    lit(i64::from(rule.error_point)).alias("error_point"),
-                    lit(rule.severity.name()).alias("severity"),
-                    col(rule.responsible.as_str())
-                        .fill_null(lit(""))
-                        .alias("operator"),
-                    lit(check.field.as_str()).alias("field"),
-                    check.expected.clone().fill_null(lit("")).alias("expected"),
-                    check.actual.clone().fill_null(lit("")).alias("actual"),
-                    message_expr(&rule.message, check, ctx).alias("message"),
-                    lit(rule.source.to_string()).alias("rule_source"),
-                    col(ROW).alias("row"),
-                ],
-            )
-        })
+        .map(|(i, (rule, check))| (i, finding_exprs(rule, check, ctx)))
         .collect();
     // A few percent of cases fail anything: cut the frame down to them, and to the columns
     // the findings read, once; each rule then picks its failures from that small frame.

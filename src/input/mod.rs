@@ -903,7 +903,7 @@ fn raw_name(field: &str) -> String {
     format!("__raw_{field}")
 }
 
-fn expected_text(m: &Mapping, map: &ColumnMap) -> String {
+pub(crate) fn expected_text(m: &Mapping, map: &ColumnMap) -> String {
     match m.ty {
         FieldType::Text => String::from("text"),
         FieldType::Integer => String::from("a whole number"),
@@ -936,7 +936,7 @@ fn convert_expr(c: Expr, from: &DataType, ty: FieldType, map: &ColumnMap) -> Exp
 }
 
 /// The regex a money text must match: at most 13 integer digits and two decimals.
-const MONEY_TEXT: &str = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$";
+pub(crate) const MONEY_TEXT: &str = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$";
 
 /// Integer cents of a money text already checked against [`MONEY_TEXT`]: round(value * 100)
 /// is exactly its cents (an f64 holds every such value to far better than half a cent).
@@ -951,7 +951,7 @@ fn money_cents(s: Expr) -> Expr {
 }
 
 /// The words read as booleans (the first nine are true).
-const BOOL_WORDS: [&str; 18] = [
+pub(crate) const BOOL_WORDS: [&str; 18] = [
     "true", "TRUE", "True", "yes", "YES", "Yes", "Y", "y", "1", "false", "FALSE", "False", "no",
     "NO", "No", "N", "n", "0",
 ];

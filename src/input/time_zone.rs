@@ -18,10 +18,11 @@ use polars::prelude::*;
 
 /// The end of a timestamp that carries an offset: a time, then `Z` or `+hh:mm` / `+hhmm` /
 /// `+hh`. (A date alone never matches: `2026-10-05` does not end in an offset.)
-const OFFSET_END: &str = r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|z|[+-]\d{2}(?::?\d{2})?)$";
+pub(crate) const OFFSET_END: &str =
+    r"[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|z|[+-]\d{2}(?::?\d{2})?)$";
 
 /// The offset part of the text, for extraction: sign, hours, minutes (or `Z`).
-const OFFSET_PARTS: &str = r"(?:(Z|z)|([+-])(\d{2}):?(\d{2})?)$";
+pub(crate) const OFFSET_PARTS: &str = r"(?:(Z|z)|([+-])(\d{2}):?(\d{2})?)$";
 
 /// Whether the (trimmed) text ends in a UTC offset.
 pub fn has_offset(text: Expr) -> Expr {

@@ -12,14 +12,27 @@ use std::fmt::Write as _;
 use polars::prelude::*;
 
 /// The SQL engine a script is written for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Dialect {
     /// `DuckDB` (one machine).
+    #[value(name = "duckdb")]
     DuckDb,
     /// Spark SQL (a cluster).
     Spark,
     /// Trino (where the data lives).
     Trino,
+}
+
+impl Dialect {
+    /// The name on the command line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::DuckDb => "duckdb",
+            Dialect::Spark => "spark",
+            Dialect::Trino => "trino",
+        }
+    }
 }
 
 /// An expression node the SQL backend does not write.

@@ -13,7 +13,9 @@
 //! Nothing here is reachable from the CLI yet.
 
 pub mod expr;
+pub mod pack;
 pub mod script;
+pub mod typing;
 
 use polars::prelude::*;
 
