@@ -204,13 +204,10 @@ pub fn cases(path: &Path, file: &str, map: &ColumnMap, d: Dialect) -> Result<Typ
             if m.values.is_empty() {
                 c
             } else {
-                let arms: String = m
-                    .values
-                    .iter()
-                    .map(|(theirs, ours)| {
-                        format!(" WHEN {} THEN {}", text(theirs, d), text(ours, d))
-                    })
-                    .collect();
+                let mut arms = String::new();
+                for (theirs, ours) in &m.values {
+                    let _ = write!(arms, " WHEN {} THEN {}", text(theirs, d), text(ours, d));
+                }
                 format!("(CASE {c}{arms} ELSE {c} END)")
             }
         })
