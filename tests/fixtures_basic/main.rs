@@ -12,6 +12,8 @@
 //! folder (after changing the builder) with
 //! `POLICYQC_REFRESH_FIXTURES=1 cargo nextest run --test fixtures_basic`.
 
+// Shared with tests/fixtures, which uses all of it.
+#[allow(dead_code)]
 #[path = "../fixtures/files.rs"]
 mod files;
 mod model;
@@ -335,18 +337,7 @@ fn make_basic() -> Vec<(&'static str, String)> {
         ),
         (
             "operators.csv",
-            csv(
-                &[
-                    "operator_id",
-                    "name",
-                    "team",
-                    "roles",
-                    "authority_level",
-                    "active_from",
-                    "active_to",
-                ],
-                ctx.roster.rows(),
-            ),
+            csv(&files::OPERATOR_COLUMNS, ctx.roster.rows()),
         ),
         (
             "authority.csv",
@@ -526,7 +517,7 @@ either.
 
 ```sh
 POLICYQC_REFRESH_FIXTURES=1 cargo nextest run --test fixtures_basic   # rewrites fixtures/basic
-python3 fixtures/check_expected.py     # independent re-computation from rules/*.yaml
+cargo nextest run --test fixtures -E 'test(cross_check)'   # independent re-computation from rules/*.yaml
 ```
 
 The builder (`tests/fixtures_basic/`) is deterministic (fixed seed, no clock): the files are \
