@@ -29,7 +29,7 @@ fn the_event_log_gives_the_same_case_stage_and_operator_figures() {
     assert_eq!(a.rows, b.rows);
     let j = events.json("cycle_summary.json");
     assert_eq!(j["task_source"], "events");
-    // 172 lines = header + 171 events (make_events.py: one per timestamp of tasks.csv).
+    // 172 lines = header + 171 events (tests/fixtures/cycle_events.rs: one per timestamp of tasks.csv).
     assert_eq!(j["task_rows_read"], 171);
     assert_eq!(j["tasks"], 60, "paired back into the 60 tasks");
     // The one bad task, C13, found at its first event's row of events.csv.

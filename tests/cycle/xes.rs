@@ -51,7 +51,7 @@ fn the_fixture_log_as_xes_gives_the_same_figures_as_its_csv_form() {
     assert_same_stage_times(&csv, &xes);
     let j = xes.json("cycle_summary.json");
     assert_eq!(j["task_source"], "events");
-    // make_events.py writes the 171 events of events.csv, one <event> each.
+    // tests/fixtures/cycle_events.rs writes the 171 events of events.csv, one <event> each.
     assert_eq!(j["task_rows_read"], 171);
     assert_eq!(j["tasks"], 60);
     // C13's first event: row 170 of events.csv (header on row 1) is the 169th event.

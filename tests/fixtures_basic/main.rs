@@ -12,6 +12,10 @@
 //! folder (after changing the builder) with
 //! `POLICYQC_REFRESH_FIXTURES=1 cargo nextest run --test fixtures_basic`.
 
+// Shared with tests/fixtures, which uses all of it.
+#[allow(dead_code)]
+#[path = "../fixtures/files.rs"]
+mod files;
 mod model;
 mod pyrandom;
 mod specs;
@@ -19,6 +23,7 @@ mod specs;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use files::csv;
 use model::{AUTHORITY, Build, Case, Ctx, Date, date, days, is_working_day, money};
 use pyrandom::PyRandom;
 use specs::{Kind, SPECS, Spec};
@@ -238,30 +243,6 @@ fn make_special(
     panic!("cannot build {names:?}");
 }
 
-/// Python's `csv.writer` (`QUOTE_MINIMAL`, `\n` line ends).
-fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    fn line(out: &mut String, cells: impl IntoIterator<Item = impl AsRef<str>>) {
-        for (i, cell) in cells.into_iter().enumerate() {
-            let cell = cell.as_ref();
-            if i > 0 {
-                out.push(',');
-            }
-            if cell.contains([',', '"', '\n', '\r']) {
-                let _ = write!(out, "\"{}\"", cell.replace('"', "\"\""));
-            } else {
-                out.push_str(cell);
-            }
-        }
-        out.push('\n');
-    }
-    let mut out = String::new();
-    line(&mut out, header);
-    for row in rows {
-        line(&mut out, row);
-    }
-    out
-}
-
 /// Every file of `fixtures/basic` the builder writes: (name, content).
 fn make_basic() -> Vec<(&'static str, String)> {
     let mut rng = PyRandom::new(SEED);
@@ -356,18 +337,7 @@ fn make_basic() -> Vec<(&'static str, String)> {
         ),
         (
             "operators.csv",
-            csv(
-                &[
-                    "operator_id",
-                    "name",
-                    "team",
-                    "roles",
-                    "authority_level",
-                    "active_from",
-                    "active_to",
-                ],
-                ctx.roster.rows(),
-            ),
+            csv(&files::OPERATOR_COLUMNS, ctx.roster.rows()),
         ),
         (
             "authority.csv",
@@ -547,7 +517,7 @@ either.
 
 ```sh
 POLICYQC_REFRESH_FIXTURES=1 cargo nextest run --test fixtures_basic   # rewrites fixtures/basic
-python3 fixtures/check_expected.py     # independent re-computation from rules/*.yaml
+cargo nextest run --test fixtures -E 'test(cross_check)'   # independent re-computation from rules/*.yaml
 ```
 
 The builder (`tests/fixtures_basic/`) is deterministic (fixed seed, no clock): the files are \
@@ -558,37 +528,11 @@ regenerate.
 
 #[test]
 fn basic_fixture_is_what_the_builder_writes() {
-    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/basic");
-    let refresh = std::env::var_os("POLICYQC_REFRESH_FIXTURES").is_some();
-    let mut stale = Vec::new();
-    for (name, text) in make_basic() {
-        let path = format!("{folder}/{name}");
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        if committed == text {
-            continue;
-        }
-        if refresh {
-            std::fs::write(&path, &text).expect("write the fixture file");
-            continue;
-        }
-        let line = committed
-            .lines()
-            .zip(text.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| committed.lines().count().min(text.lines().count()));
-        stale.push(format!(
-            "{name}: first difference at line {}\n  committed: {:?}\n  built:     {:?}",
-            line + 1,
-            committed.lines().nth(line).unwrap_or("<end of file>"),
-            text.lines().nth(line).unwrap_or("<end of file>"),
-        ));
-    }
-    assert!(
-        stale.is_empty(),
-        "fixtures/basic is not what the builder writes (rewrite it with \
-         POLICYQC_REFRESH_FIXTURES=1 cargo nextest run --test fixtures_basic):\n{}",
-        stale.join("\n")
-    );
+    let built: Vec<(String, Vec<u8>)> = make_basic()
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), text.into_bytes()))
+        .collect();
+    files::check_folder("basic", &built, "--test fixtures_basic");
 }
 
 #[test]
