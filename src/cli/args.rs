@@ -140,6 +140,22 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
   policyqc man > policyqc.1 && man ./policyqc.1
   policyqc man | sudo tee /usr/local/share/man/man1/policyqc.1 >/dev/null")]
     Man,
+    /// Print the JSON Schema of a YAML file policyqc reads, for editors that complete keys
+    /// and check values as you type (VS Code's YAML extension: README "Editor support").
+    ///
+    /// `rules` is a rule file of a rule pack, `thresholds` the pack's thresholds.yaml,
+    /// `settings` settings.yaml, `columns` columns.yaml, `calendar` calendar.yaml. The schemas
+    /// are generated from the loaders' types and key tables; the copies in the repository's
+    /// `schemas/` folder are the same text (a test keeps them so).
+    #[command(after_help = "Examples:
+  policyqc schema rules > rules.schema.json
+  policyqc schema settings > schemas/settings.schema.json
+
+Then start a YAML file with
+  # yaml-language-server: $schema=rules.schema.json
+
+Exit codes: 0 printed, 2 usage (an unknown schema name).")]
+    Schema(SchemaArgs),
     /// Cycle times in working time: per case, per case and stage, per operator, percentiles
     /// and SLA compliance.
     ///
@@ -507,6 +523,14 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `policyqc schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_enum)]
+    pub name: crate::config::json_schema::SchemaName,
 }
 
 /// Text for people or JSON for scripts.

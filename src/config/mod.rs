@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod columns;
+pub mod json_schema;
 pub mod diagnostics;
 pub mod reader;
 pub mod settings;

@@ -1,0 +1,976 @@
+//! JSON Schemas of the four user-edited YAML files (`policyqc schema rules|thresholds|settings|
+//! columns|calendar`), for editors: the YAML extension of VS Code (yaml-language-server) reads
+//! the `# yaml-language-server: $schema=...` first line of a file and then completes keys,
+//! lists enum values and shows each key's doc comment as it is typed.
+//!
+//! The loaders do not deserialize into serde structs: they walk a span-keeping YAML tree
+//! ([`super::yaml`]) to report every problem at its line and column. So the schemas are
+//! generated (schemars) from the **shape types** below, whose doc comments are the
+//! descriptions, and from the loaders' own tables where the loaders are table-driven: the rule
+//! kinds' keys ([`crate::rules::registry::KINDS`]), the settings ([`super::settings::SETTINGS`]),
+//! the tables and fields of SCHEMA.md ([`crate::schema::Table`]), the checkpoints
+//! ([`crate::schema::STAGES`]), the severities and metrics. `calendar.yaml` is the one file read
+//! through a serde type ([`crate::calendar::CalendarSpec`]), which carries the derive itself.
+//! Unit tests below check each shape's keys against the loader's key lists; `tests/schema`
+//! checks that every default file validates and that bad files are rejected by both.
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value, json};
+
+use super::settings::{SETTINGS, SettingType};
+use crate::rules::Severity;
+use crate::schema::{STAGES, Table};
+
+/// The files that have a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaName {
+    /// A rule file of a rule pack (`rules/*.yaml` but `thresholds.yaml`).
+    Rules,
+    /// The alert thresholds of a rule pack (`rules/thresholds.yaml`).
+    Thresholds,
+    /// The insurer settings (`settings.yaml`).
+    Settings,
+    /// The column map (`columns.yaml`).
+    Columns,
+    /// The working calendar (`calendar.yaml`).
+    Calendar,
+}
+
+impl SchemaName {
+    /// Every schema, in the order of `schemas/`.
+    pub const ALL: [SchemaName; 5] = [
+        SchemaName::Rules,
+        SchemaName::Thresholds,
+        SchemaName::Settings,
+        SchemaName::Columns,
+        SchemaName::Calendar,
+    ];
+
+    /// The name on the command line and in `schemas/<name>.schema.json`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemaName::Rules => "rules",
+            SchemaName::Thresholds => "thresholds",
+            SchemaName::Settings => "settings",
+            SchemaName::Columns => "columns",
+            SchemaName::Calendar => "calendar",
+        }
+    }
+
+    /// The committed copy's path in the repository.
+    #[must_use]
+    pub fn file_name(self) -> String {
+        format!("{}.schema.json", self.name())
+    }
+
+    /// The schema as a JSON value.
+    #[must_use]
+    pub fn schema(self) -> Schema {
+        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
+        let mut schema = match self {
+            SchemaName::Rules => generator.root_schema_for::<RuleFile>(),
+            SchemaName::Thresholds => generator.root_schema_for::<ThresholdsFile>(),
+            SchemaName::Settings => generator.root_schema_for::<SettingsFile>(),
+            SchemaName::Columns => generator.root_schema_for::<ColumnsFile>(),
+            SchemaName::Calendar => generator.root_schema_for::<crate::calendar::CalendarSpec>(),
+        };
+        schema.insert(
+            "$id".into(),
+            Value::String(format!("policyqc/{}", self.file_name())),
+        );
+        schema
+    }
+
+    /// The schema as pretty JSON with a final newline: keys sorted (serde_json's map), so the
+    /// text is the same on every run.
+    #[must_use]
+    pub fn to_json(self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.schema().to_value())
+            .expect("a schema is plain JSON");
+        text.push('\n');
+        text
+    }
+}
+
+/// `{"type": "string", "enum": [...]}` with a description.
+fn string_enum<'a>(names: impl IntoIterator<Item = &'a str>, description: &str) -> Schema {
+    let names: Vec<&str> = names.into_iter().collect();
+    json_schema!({ "type": "string", "enum": names, "description": description })
+}
+
+/// A checkpoint (stage) name.
+pub struct Checkpoint;
+
+impl JsonSchema for Checkpoint {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Checkpoint".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            STAGES,
+            "A checkpoint (stage): where the rule's error is found; DOMAIN.md lists the six stages.",
+        )
+    }
+}
+
+impl JsonSchema for Severity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Severity".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            Severity::ALL.map(Severity::name),
+            "How serious a finding is: critical, major or minor.",
+        )
+    }
+}
+
+/// `{ setting: NAME }` in a rule: the value is the insurer's setting of that name.
+pub struct SettingRef;
+
+impl JsonSchema for SettingRef {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SettingRef".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = SETTINGS.iter().map(|s| s.name).collect();
+        json_schema!({
+            "type": "object",
+            "description": "`{ setting: NAME }`: the value of the insurer setting NAME (settings.yaml; `policyqc rules --settings` lists them).",
+            "properties": { "setting": { "type": "string", "enum": names } },
+            "required": ["setting"],
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// A value, or `{ setting: NAME }` standing for it (any value of a rule may be one).
+pub struct OrSetting<T>(std::marker::PhantomData<T>);
+
+impl<T: JsonSchema> JsonSchema for OrSetting<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("OrSetting_{}", T::schema_name()).into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let value = generator.subschema_for::<T>();
+        let setting = generator.subschema_for::<SettingRef>();
+        let mut schema = json_schema!({ "anyOf": [value, setting] });
+        // The description of the key (its doc comment) goes beside the `anyOf`.
+        if let Some(d) = value.get("description").cloned() {
+            schema.insert("description".into(), d);
+        }
+        schema
+    }
+}
+
+/// A field name: one of SCHEMA.md's cases fields or a custom field of columns.yaml.
+pub struct FieldName;
+
+impl JsonSchema for FieldName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FieldName".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let mut known: Vec<&str> = Table::Cases.fields().iter().map(|f| f.name).collect();
+        known.sort_unstable();
+        json_schema!({
+            "type": "string",
+            "description": "A field of the cases table (SCHEMA.md) or a custom field of columns.yaml.",
+            "examples": known,
+        })
+    }
+}
+
+/// One field name or a list of them.
+pub struct FieldNames;
+
+impl JsonSchema for FieldNames {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FieldNames".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = generator.subschema_for::<FieldName>();
+        json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+    }
+}
+
+/// At least two field names.
+pub struct TwoOrMoreFields;
+
+impl JsonSchema for TwoOrMoreFields {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TwoOrMoreFields".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = generator.subschema_for::<FieldName>();
+        json_schema!({ "type": "array", "items": one, "minItems": 2 })
+    }
+}
+
+/// A constant: text, a number, an amount, a date (`YYYY-MM-DD`) or a boolean.
+pub struct Scalar;
+
+impl JsonSchema for Scalar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalar".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": ["string", "integer", "number", "boolean"],
+            "description": "A constant of the field's type: text, a number, an amount, a date (YYYY-MM-DD) or true/false.",
+        })
+    }
+}
+
+/// One constant or a list of them.
+pub struct Scalars;
+
+impl JsonSchema for Scalars {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalars".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = generator.subschema_for::<Scalar>();
+        json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+    }
+}
+
+/// A non-empty list of constants.
+pub struct ScalarList;
+
+impl JsonSchema for ScalarList {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ScalarList".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = generator.subschema_for::<Scalar>();
+        json_schema!({ "type": "array", "items": one, "minItems": 1 })
+    }
+}
+
+/// A time limit: `30 days`, `36 hours`, `90 minutes`, `2 working days`, `12 working hours`.
+pub struct LimitText;
+
+impl JsonSchema for LimitText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Limit".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "A time limit: `30 days`, `36 hours`, `90 minutes`, `2 working days` or `12 working hours` (all but days may have two decimals).",
+            "examples": ["30 days", "36 hours", "90 minutes", "2 working days", "12 working hours"],
+        })
+    }
+}
+
+/// `fail` or `skip`.
+pub struct Missing;
+
+impl JsonSchema for Missing {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Missing".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            ["fail", "skip"],
+            "What an empty value does: `skip` (default) passes the case, `fail` makes it a finding.",
+        )
+    }
+}
+
+/// A weekday as `calendar.yaml` writes it.
+pub struct WeekdayName;
+
+impl JsonSchema for WeekdayName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Weekday".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // The reader ignores case; the schema lists the lower-case names editors offer.
+        let names = crate::calendar::WEEKDAY_NAMES
+            .iter()
+            .flat_map(|(short, long, _)| [*short, *long]);
+        string_enum(names, "A weekday: mon … sun or the full English name.")
+    }
+}
+
+/// A time of day `"HH:MM"`, up to `"24:00"`.
+pub struct HhMm;
+
+impl JsonSchema for HhMm {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HhMm".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^\\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\\s*$|^\\s*24:00\\s*$",
+            "description": "A time of day, \"HH:MM\" on the 24-hour clock (\"24:00\" may end the day).",
+        })
+    }
+}
+
+/// A date `YYYY-MM-DD`.
+pub struct IsoDate;
+
+impl JsonSchema for IsoDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A date, YYYY-MM-DD.",
+        })
+    }
+}
+
+/// A rule file: an optional default checkpoint and the list of rules.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RuleFile {
+    /// The checkpoint of every rule of the file that does not name its own.
+    checkpoint: Option<Checkpoint>,
+    /// The rules, each with its id, title, checkpoint, error point, severity, responsible
+    /// operator, condition (`when`), kind and the kind's parameters.
+    rules: Vec<Rule>,
+}
+
+/// The keys every rule has, whatever its kind.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct CommonKeys {
+    /// A unique rule id without spaces, conventionally `<checkpoint>.<what>`, e.g.
+    /// `entry.premium_sign_wrong`.
+    id: String,
+    /// A one-line title.
+    title: String,
+    /// The checkpoint (stage) the rule belongs to; defaults to the file's `checkpoint:`.
+    checkpoint: Option<Checkpoint>,
+    /// The error point 1-14 of DOMAIN.md a finding counts against.
+    #[schemars(range(min = 1, max = 14))]
+    error_point: u8,
+    /// critical, major or minor.
+    severity: Severity,
+    /// The operator field (text) a finding is attributed to, e.g. `entry_operator`.
+    responsible: FieldName,
+    /// When the rule applies: `present`/`absent` list fields that must be filled / empty; any
+    /// other key is a field with the value (or list of values) it must have.
+    when: Option<When>,
+    /// The finding's message; `{actual}`, `{expected}` and `{field}` placeholders are filled in.
+    message: String,
+    /// A longer explanation for the rule reference.
+    description: Option<String>,
+}
+
+/// The `when:` mapping of a rule.
+pub struct When;
+
+impl JsonSchema for When {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "When".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let fields = generator.subschema_for::<OrSetting<FieldNames>>();
+        let values = generator.subschema_for::<OrSetting<Scalars>>();
+        json_schema!({
+            "type": "object",
+            "description": "When the rule applies: `present: [fields]` filled, `absent: [fields]` empty, `<field>: value or [values]` one of the values.",
+            "properties": { "present": fields, "absent": fields },
+            "additionalProperties": values,
+        })
+    }
+}
+
+/// Parameters of `required`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct RequiredParams {
+    /// The field that must not be empty.
+    field: Option<OrSetting<FieldName>>,
+    /// The fields that must not be empty.
+    fields: Option<OrSetting<FieldNames>>,
+}
+
+/// Parameters of `allowed`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct AllowedParams {
+    /// The field whose value is checked.
+    field: OrSetting<FieldName>,
+    /// The allowed values (a non-empty list).
+    values: OrSetting<ScalarList>,
+    /// `fail` or `skip` (default) an empty value.
+    missing: Option<Missing>,
+}
+
+/// Parameters of `range`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct RangeParams {
+    /// The field (number, amount or date) whose value is checked.
+    field: OrSetting<FieldName>,
+    /// The smallest allowed value.
+    min: Option<OrSetting<Scalar>>,
+    /// The largest allowed value.
+    max: Option<OrSetting<Scalar>>,
+    /// `fail` or `skip` (default) an empty value.
+    missing: Option<Missing>,
+}
+
+/// Parameters of `pattern`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct PatternParams {
+    /// The text field to match.
+    field: OrSetting<FieldName>,
+    /// The regular expression (Rust `regex` syntax) the value must match.
+    regex: OrSetting<String>,
+    /// `fail` or `skip` (default) an empty value.
+    missing: Option<Missing>,
+}
+
+/// A comparison operator.
+pub struct CompareOp;
+
+impl JsonSchema for CompareOp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CompareOp".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            crate::rules::kinds::compare::Op::ALL.map(|(_, symbol)| symbol),
+            "The comparison: ==, !=, <, <=, >, >= (quote it in YAML: op: \"<=\").",
+        )
+    }
+}
+
+/// Parameters of `compare`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct CompareParams {
+    /// The field on the left of the comparison.
+    field: OrSetting<FieldName>,
+    /// The comparison.
+    op: CompareOp,
+    /// The field on the right (or `value`).
+    to: Option<OrSetting<FieldName>>,
+    /// The constant on the right (or `to`).
+    value: Option<OrSetting<Scalar>>,
+    /// How far the two sides may differ and still be equal (numbers, amounts, days).
+    tolerance: Option<OrSetting<Scalar>>,
+    /// `fail` or `skip` (default) an empty value.
+    missing: Option<Missing>,
+}
+
+/// Parameters of `date_order`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct DateOrderParams {
+    /// The date or datetime fields, earliest first (at least two).
+    fields: OrSetting<TwoOrMoreFields>,
+    /// Whether equal dates break the order (default false).
+    strict: Option<bool>,
+}
+
+/// Parameters of `duration`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct DurationParams {
+    /// The date or datetime the duration starts at.
+    from: OrSetting<FieldName>,
+    /// The date or datetime the duration ends at.
+    to: OrSetting<FieldName>,
+    /// The longest allowed duration.
+    max: Option<OrSetting<LimitText>>,
+    /// The shortest allowed duration.
+    min: Option<OrSetting<LimitText>>,
+}
+
+/// A wait that `cycle_time` can exclude.
+pub struct Wait;
+
+impl JsonSchema for Wait {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Wait".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            crate::rules::kinds::cycle_time::WAITS,
+            "A wait not counted as the department's time: the customer's (open query) or another department's (referral).",
+        )
+    }
+}
+
+/// One wait or a list of them.
+pub struct Waits;
+
+impl JsonSchema for Waits {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Waits".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = generator.subschema_for::<Wait>();
+        json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+    }
+}
+
+/// Parameters of `cycle_time`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct CycleTimeParams {
+    /// The date or datetime the cycle starts at.
+    from: OrSetting<FieldName>,
+    /// The date or datetime the cycle ends at.
+    to: OrSetting<FieldName>,
+    /// The longest allowed working time (`5 working days`, `12 working hours`).
+    max: Option<OrSetting<LimitText>>,
+    /// The shortest allowed working time.
+    min: Option<OrSetting<LimitText>>,
+    /// The waits not counted: `customer_wait`, `referral_wait`.
+    exclude: Option<OrSetting<Waits>>,
+}
+
+/// Parameters of `four_eyes`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct FourEyesParams {
+    /// The operator fields that must all differ (at least two).
+    fields: OrSetting<TwoOrMoreFields>,
+}
+
+/// Parameters of `authority`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct AuthorityParams {
+    /// The operator field whose authority is checked.
+    operator: OrSetting<FieldName>,
+    /// The money field the authority matrix limits.
+    amount: Option<OrSetting<FieldName>>,
+    /// The role (a stage name) the operator acts in.
+    role: Option<OrSetting<Checkpoint>>,
+}
+
+/// Parameters of `expr`.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ExprParams {
+    /// The rhai expression that must be true; its variables are the case's fields.
+    expr: OrSetting<String>,
+    /// The field shown as the finding's actual value.
+    field: Option<OrSetting<FieldName>>,
+}
+
+/// The parameters' schema of each kind, by name: the registry's order.
+fn kind_params(generator: &mut SchemaGenerator, kind: &str) -> Schema {
+    match kind {
+        "required" => generator.root_schema_for::<RequiredParams>(),
+        "allowed" => generator.root_schema_for::<AllowedParams>(),
+        "range" => generator.root_schema_for::<RangeParams>(),
+        "pattern" => generator.root_schema_for::<PatternParams>(),
+        "compare" => generator.root_schema_for::<CompareParams>(),
+        "date_order" => generator.root_schema_for::<DateOrderParams>(),
+        "duration" => generator.root_schema_for::<DurationParams>(),
+        "cycle_time" => generator.root_schema_for::<CycleTimeParams>(),
+        "four_eyes" => generator.root_schema_for::<FourEyesParams>(),
+        "authority" => generator.root_schema_for::<AuthorityParams>(),
+        "expr" => generator.root_schema_for::<ExprParams>(),
+        other => panic!("no parameter schema for the rule kind `{other}`"),
+    }
+}
+
+fn properties(schema: &Schema) -> Map<String, Value> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn required(schema: &Schema) -> Vec<Value> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A rule: the common keys, `kind:` and that kind's parameters, and no other key. One
+/// alternative per kind of the registry, told apart by `kind:`.
+pub struct Rule;
+
+impl JsonSchema for Rule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rule".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        // The parameter structs are generated with this generator, so their `$defs` join the
+        // root's; their own root-level keys (`$schema`, `title`) are dropped by taking only
+        // `properties` and `required`.
+        let common = generator.root_schema_for::<CommonKeys>();
+        let mut one_of = Vec::new();
+        for info in crate::rules::registry::KINDS {
+            let params = kind_params(generator, info.name);
+            let mut props = properties(&common);
+            props.insert(
+                "kind".into(),
+                json!({ "const": info.name, "description": format!("`{}`: {}.", info.name, info.summary) }),
+            );
+            props.extend(properties(&params));
+            let mut req = required(&common);
+            req.push(Value::String("kind".into()));
+            req.extend(required(&params));
+            one_of.push(json!({
+                "type": "object",
+                "title": info.name,
+                "description": info.summary,
+                "properties": props,
+                "required": req,
+                "additionalProperties": false,
+            }));
+        }
+        let kinds: Vec<&str> = crate::rules::registry::KINDS.iter().map(|k| k.name).collect();
+        json_schema!({
+            "type": "object",
+            "description": "A rule: id, title, checkpoint, error_point, severity, responsible, message, optional when and description, and `kind:` with that kind's parameters.",
+            "properties": { "kind": { "type": "string", "enum": kinds, "description": "The rule kind (rules/README.md lists each with its parameters)." } },
+            "required": ["kind"],
+            "oneOf": one_of,
+        })
+    }
+}
+
+/// `thresholds.yaml`: the alert thresholds of a rule pack.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ThresholdsFile {
+    /// The thresholds: when any is breached, `policyqc check` exits with code 1.
+    thresholds: Option<Vec<ThresholdShape>>,
+}
+
+/// What a threshold measures.
+pub struct MetricName;
+
+impl JsonSchema for MetricName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Metric".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            super::thresholds::Metric::NAMES.iter().map(|(n, _)| *n),
+            "case_defect_rate: cases with a finding / cases checked; rule_error_rate: per rule, failures / cases it applies to; operator_error_rate: per operator and stage, findings / cases worked.",
+        )
+    }
+}
+
+/// One alert threshold.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ThresholdShape {
+    /// Shown in alerts.
+    name: Option<String>,
+    /// What is measured.
+    metric: MetricName,
+    /// Only findings of this severity count.
+    severity: Option<Severity>,
+    /// Only findings of this checkpoint count.
+    checkpoint: Option<Checkpoint>,
+    /// Only this rule (`rule_error_rate`).
+    rule: Option<String>,
+    /// The highest acceptable rate, a fraction between 0 and 1 (0.02 = 2%).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    max: f64,
+    /// Rates over fewer cases than this are not judged (default 0).
+    #[schemars(range(min = 0))]
+    min_cases: Option<u64>,
+}
+
+/// `settings.yaml`: every setting of [`SETTINGS`], nested (`time_limits: { review: ... }`) or
+/// dotted (`time_limits.review: ...`); `~` unsets one.
+pub struct SettingsFile;
+
+fn setting_value(ty: SettingType) -> Value {
+    let value = match ty {
+        SettingType::ChangeTypes => json!({
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" }, "minItems": 1 }
+            ]
+        }),
+        SettingType::Money => json!({ "type": ["number", "integer", "string"] }),
+        SettingType::Duration | SettingType::WorkingDuration => {
+            json!({ "type": ["string", "integer", "number"] })
+        }
+        SettingType::Regex | SettingType::TimeZone | SettingType::File => {
+            json!({ "type": "string" })
+        }
+    };
+    json!({ "anyOf": [value, { "type": "null" }] })
+}
+
+impl JsonSchema for SettingsFile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Settings".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let mut props = Map::new();
+        let mut groups: Map<String, Value> = Map::new();
+        for s in SETTINGS {
+            let mut value = setting_value(s.ty);
+            let default = s
+                .default
+                .map_or_else(|| String::from("unset"), |d| format!("`{d}`"));
+            value["description"] = Value::String(format!(
+                "{}: {} (default {default}; `~` unsets it).",
+                capitalise(s.doc),
+                s.ty.describe()
+            ));
+            if let Some((group, key)) = s.name.split_once('.') {
+                let entry = groups.entry(group).or_insert_with(|| {
+                    json!({
+                        "type": "object",
+                        "description": format!("The `{group}.*` settings."),
+                        "properties": {},
+                        "additionalProperties": false,
+                    })
+                });
+                entry["properties"][key] = value.clone();
+            }
+            props.insert(s.name.to_owned(), value);
+        }
+        props.extend(groups);
+        json_schema!({
+            "type": ["object", "null"],
+            "description": "Insurer settings: the conventions of one insurer that the rule pack refers to by name (`{ setting: NAME }`). Groups may be written nested or as dotted names.",
+            "properties": props,
+            "additionalProperties": false,
+        })
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// `columns.yaml`: the column map.
+pub struct ColumnsFile;
+
+/// Every type name `columns.yaml` accepts ([`FieldType::from_name`]), aliases included.
+const FIELD_TYPE_NAMES: [&str; 11] = [
+    "text", "string", "integer", "int", "money", "decimal", "bool", "boolean", "date",
+    "datetime", "timestamp",
+];
+
+fn field_type_enum() -> Value {
+    json!({
+        "type": "string",
+        "enum": FIELD_TYPE_NAMES,
+        "description": "The field's type: text, integer, money, bool, date or datetime.",
+    })
+}
+
+fn value_map() -> Value {
+    json!({
+        "type": "object",
+        "description": "Their value: ours, applied before the text is parsed; a value not listed is read as it is.",
+        "additionalProperties": { "type": ["string", "integer", "number", "boolean"] },
+    })
+}
+
+/// One string or a non-empty list of strings.
+fn one_or_more_strings(description: &str) -> Value {
+    json!({
+        "description": description,
+        "anyOf": [
+            { "type": "string" },
+            { "type": "array", "items": { "type": "string" } }
+        ]
+    })
+}
+
+impl JsonSchema for ColumnsFile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Columns".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let mut props = Map::new();
+        let mut files = Map::new();
+        for table in Table::ALL {
+            let mut fields = Map::new();
+            for f in table.fields() {
+                fields.insert(
+                    f.name.to_owned(),
+                    json!({
+                        "description": format!("{} ({}): their column, or `{{ column, values }}`.", capitalise(f.doc), f.ty.name()),
+                        "anyOf": [
+                            { "type": "string" },
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "column": { "type": "string", "description": "Their column name." },
+                                    "type": field_type_enum(),
+                                    "values": value_map(),
+                                },
+                                "required": ["column"],
+                                "additionalProperties": false,
+                            }
+                        ]
+                    }),
+                );
+            }
+            props.insert(
+                table.name().to_owned(),
+                json!({
+                    "type": "object",
+                    "description": format!("The {} table: our field: their column. A field not in SCHEMA.md is a custom field, `{{ column: ..., type: ... }}`.", table.name()),
+                    "properties": fields,
+                    "additionalProperties": {
+                        "type": "object",
+                        "description": "A custom field rules may use: its column and type.",
+                        "properties": {
+                            "column": { "type": "string", "description": "Their column name." },
+                            "type": field_type_enum(),
+                            "values": value_map(),
+                        },
+                        "required": ["column", "type"],
+                        "additionalProperties": false,
+                    },
+                }),
+            );
+            files.insert(
+                table.name().to_owned(),
+                json!({ "type": "string", "description": format!("The {} file in the data folder, when not {}.csv.", table.name(), table.name()) }),
+            );
+        }
+        props.insert(
+            "formats".into(),
+            json!({
+                "type": "object",
+                "description": "How dates, timestamps, booleans and amounts are written.",
+                "properties": {
+                    "date": one_or_more_strings("The date format (chrono strftime), or a list tried in order."),
+                    "datetime": one_or_more_strings("The timestamp format (chrono strftime), or a list tried in order."),
+                    "true": one_or_more_strings("Words read as true, besides true/yes/Y/1."),
+                    "false": one_or_more_strings("Words read as false, besides false/no/N/0."),
+                    "thousands": { "type": "string", "description": "Money: the thousands separator, removed before reading (1,234.50)." },
+                },
+                "additionalProperties": false,
+            }),
+        );
+        props.insert(
+            "encoding".into(),
+            json!({ "type": "string", "description": "The files' encoding: utf-8 (default), big5, gb18030 (gbk); a UTF-8 BOM is always skipped." }),
+        );
+        props.insert(
+            "header_row".into(),
+            json!({ "type": "integer", "minimum": 1, "description": "The line of the header; the lines above it (a title) are skipped." }),
+        );
+        props.insert(
+            "delimiter".into(),
+            json!({ "type": "string", "description": "The column delimiter, one character (default `,`); \"\\t\" for a tab." }),
+        );
+        props.insert(
+            "files".into(),
+            json!({
+                "type": "object",
+                "description": "A table's file in the data folder, when not <table>.csv.",
+                "properties": files,
+                "additionalProperties": false,
+            }),
+        );
+        json_schema!({
+            "type": ["object", "null"],
+            "description": "The column map: renames an insurer's columns to policyqc's field names (SCHEMA.md), declares custom fields and gives formats.",
+            "properties": props,
+            "additionalProperties": false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::registry::{COMMON_KEYS, KINDS};
+
+    fn keys(schema: &Schema) -> Vec<String> {
+        let mut k: Vec<String> = properties(schema).keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    fn sorted(list: &[&str]) -> Vec<String> {
+        let mut k: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn each_kind_has_exactly_the_registry_keys() {
+        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
+        for info in KINDS {
+            let params = kind_params(&mut generator, info.name);
+            assert_eq!(keys(&params), sorted(info.keys), "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn common_keys_are_the_registry_common_keys() {
+        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
+        let mut common = keys(&generator.root_schema_for::<CommonKeys>());
+        common.push("kind".into());
+        common.sort();
+        assert_eq!(common, sorted(COMMON_KEYS));
+    }
+
+    #[test]
+    fn threshold_keys_are_the_reader_keys() {
+        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
+        let schema = generator.root_schema_for::<ThresholdShape>();
+        assert_eq!(keys(&schema), sorted(super::super::thresholds::KEYS));
+    }
+
+    #[test]
+    fn calendar_keys_are_the_reader_keys() {
+        let schema = SchemaName::Calendar.schema();
+        assert_eq!(keys(&schema), sorted(&super::super::calendar::KEYS));
+    }
+
+    #[test]
+    fn every_setting_has_its_dotted_and_nested_key() {
+        let schema = SchemaName::Settings.schema();
+        let props = properties(&schema);
+        for s in SETTINGS {
+            assert!(props.contains_key(s.name), "{}", s.name);
+            if let Some((group, key)) = s.name.split_once('.') {
+                assert!(props[group]["properties"].get(key).is_some(), "{}", s.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_listed_type_name_is_read_by_columns() {
+        for name in FIELD_TYPE_NAMES {
+            assert!(crate::schema::FieldType::from_name(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_text_is_the_same_on_every_call() {
+        for name in SchemaName::ALL {
+            assert_eq!(name.to_json(), name.to_json());
+        }
+    }
+}
