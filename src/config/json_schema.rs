@@ -714,6 +714,7 @@ fn setting_value(ty: SettingType) -> Value {
         SettingType::Regex | SettingType::TimeZone | SettingType::File => {
             json!({ "type": "string" })
         }
+        SettingType::Count => json!({ "type": "integer", "minimum": 1 }),
     };
     json!({ "anyOf": [value, { "type": "null" }] })
 }
@@ -945,7 +946,7 @@ mod tests {
     #[test]
     fn calendar_keys_are_the_reader_keys() {
         let schema = SchemaName::Calendar.schema();
-        assert_eq!(keys(&schema), sorted(&super::super::calendar::KEYS));
+        assert_eq!(keys(&schema), sorted(&crate::calendar::load::KEYS));
     }
 
     #[test]
