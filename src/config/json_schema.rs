@@ -292,11 +292,27 @@ impl JsonSchema for WeekdayName {
         "Weekday".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        // The reader ignores case; the schema lists the lower-case names editors offer.
-        let names = crate::calendar::WEEKDAY_NAMES
+        // The reader ignores case: the lower-case names for editors to offer, and a pattern
+        // matching them in any case (JSON Schema patterns have no case-insensitive flag).
+        let names: Vec<&str> = crate::calendar::WEEKDAY_NAMES
             .iter()
-            .flat_map(|(short, long, _)| [*short, *long]);
-        string_enum(names, "A weekday: mon … sun or the full English name.")
+            .flat_map(|(short, long, _)| [*short, *long])
+            .collect();
+        let any_case: Vec<String> = names
+            .iter()
+            .map(|n| {
+                n.chars()
+                    .map(|c| format!("[{c}{}]", c.to_ascii_uppercase()))
+                    .collect()
+            })
+            .collect();
+        json_schema!({
+            "description": "A weekday: mon … sun or the full English name, in any case.",
+            "anyOf": [
+                { "type": "string", "enum": names },
+                { "type": "string", "pattern": format!("^\\s*(?:{})\\s*$", any_case.join("|")) },
+            ],
+        })
     }
 }
 
@@ -326,15 +342,52 @@ impl JsonSchema for IsoDate {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "pattern": "^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\\s*$",
             "description": "A date, YYYY-MM-DD.",
         })
     }
 }
 
+/// The shape types' `Option<T>` keys may be left out, but not written `~`: the loaders read a
+/// null as a value of the wrong type (``"`title` must be a string, found null"``). schemars
+/// makes an `Option<T>` key `anyOf: [T, null]` (or `type: [T, "null"]`); this transform, on
+/// every shape struct, keeps `T` only.
+fn absent_not_null(schema: &mut Schema) {
+    let Some(Value::Object(props)) = schema.get_mut("properties") else {
+        return;
+    };
+    for prop in props.values_mut() {
+        let Value::Object(prop) = prop else { continue };
+        if let Some(Value::Array(types)) = prop.get_mut("type") {
+            types.retain(|t| t != "null");
+            if types.len() == 1 {
+                let only = types.pop().expect("one type");
+                prop.insert("type".into(), only);
+            }
+        }
+        let Some(Value::Array(alternatives)) = prop.get("anyOf") else {
+            continue;
+        };
+        let null = json!({ "type": "null" });
+        if alternatives.len() == 2 && alternatives.contains(&null) {
+            let kept = alternatives
+                .iter()
+                .find(|a| **a != null)
+                .cloned()
+                .expect("one alternative is not null");
+            prop.remove("anyOf");
+            if let Value::Object(kept) = kept {
+                for (k, v) in kept {
+                    prop.entry(k).or_insert(v);
+                }
+            }
+        }
+    }
+}
+
 /// A rule file: an optional default checkpoint and the list of rules.
 #[derive(JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[schemars(deny_unknown_fields, transform = absent_not_null)]
 #[allow(dead_code)]
 struct RuleFile {
     /// The checkpoint of every rule of the file that does not name its own.
@@ -346,6 +399,7 @@ struct RuleFile {
 
 /// The keys every rule has, whatever its kind.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct CommonKeys {
     /// A unique rule id without spaces, conventionally `<checkpoint>.<what>`, e.g.
@@ -392,6 +446,7 @@ impl JsonSchema for When {
 
 /// Parameters of `required`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct RequiredParams {
     /// The field that must not be empty.
@@ -402,6 +457,7 @@ struct RequiredParams {
 
 /// Parameters of `allowed`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct AllowedParams {
     /// The field whose value is checked.
@@ -414,6 +470,7 @@ struct AllowedParams {
 
 /// Parameters of `range`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct RangeParams {
     /// The field (number, amount or date) whose value is checked.
@@ -428,6 +485,7 @@ struct RangeParams {
 
 /// Parameters of `pattern`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct PatternParams {
     /// The text field to match.
@@ -455,6 +513,7 @@ impl JsonSchema for CompareOp {
 
 /// Parameters of `compare`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct CompareParams {
     /// The field on the left of the comparison.
@@ -473,6 +532,7 @@ struct CompareParams {
 
 /// Parameters of `date_order`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct DateOrderParams {
     /// The date or datetime fields, earliest first (at least two).
@@ -483,6 +543,7 @@ struct DateOrderParams {
 
 /// Parameters of `duration`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct DurationParams {
     /// The date or datetime the duration starts at.
@@ -525,6 +586,7 @@ impl JsonSchema for Waits {
 
 /// Parameters of `cycle_time`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct CycleTimeParams {
     /// The date or datetime the cycle starts at.
@@ -541,6 +603,7 @@ struct CycleTimeParams {
 
 /// Parameters of `four_eyes`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct FourEyesParams {
     /// The operator fields that must all differ (at least two).
@@ -549,6 +612,7 @@ struct FourEyesParams {
 
 /// Parameters of `authority`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct AuthorityParams {
     /// The operator field whose authority is checked.
@@ -561,6 +625,7 @@ struct AuthorityParams {
 
 /// Parameters of `expr`.
 #[derive(JsonSchema)]
+#[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct ExprParams {
     /// The rhai expression that must be true; its variables are the case's fields.
@@ -584,6 +649,18 @@ fn kind_params(generator: &mut SchemaGenerator, kind: &str) -> Schema {
         "authority" => generator.root_schema_for::<AuthorityParams>(),
         "expr" => generator.root_schema_for::<ExprParams>(),
         other => panic!("no parameter schema for the rule kind `{other}`"),
+    }
+}
+
+/// Keys of a kind of which the loader wants exactly one (`oneOf`: `r.one_of(a, b)`) or at
+/// least one (`anyOf`: "a `range` rule needs `min`, `max` or both"), which a struct's
+/// `required` cannot say.
+fn kind_alternatives(kind: &str) -> Option<(&'static str, [&'static str; 2])> {
+    match kind {
+        "required" => Some(("oneOf", ["field", "fields"])),
+        "compare" => Some(("oneOf", ["to", "value"])),
+        "range" | "duration" | "cycle_time" => Some(("anyOf", ["min", "max"])),
+        _ => None,
     }
 }
 
@@ -628,14 +705,19 @@ impl JsonSchema for Rule {
             let mut req = required(&common);
             req.push(Value::String("kind".into()));
             req.extend(required(&params));
-            one_of.push(json!({
+            let mut alternative = json!({
                 "type": "object",
                 "title": info.name,
                 "description": info.summary,
                 "properties": props,
                 "required": req,
                 "additionalProperties": false,
-            }));
+            });
+            if let Some((keyword, keys)) = kind_alternatives(info.name) {
+                let each: Vec<Value> = keys.iter().map(|k| json!({ "required": [k] })).collect();
+                alternative[keyword] = Value::Array(each);
+            }
+            one_of.push(alternative);
         }
         let kinds: Vec<&str> = crate::rules::registry::KINDS.iter().map(|k| k.name).collect();
         json_schema!({
@@ -648,9 +730,10 @@ impl JsonSchema for Rule {
     }
 }
 
-/// `thresholds.yaml`: the alert thresholds of a rule pack.
+/// `thresholds.yaml`: the alert thresholds of a rule pack (an empty file has none).
 #[derive(JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[schemars(deny_unknown_fields, transform = absent_not_null)]
+#[schemars(extend("type" = ["object", "null"]))]
 #[allow(dead_code)]
 struct ThresholdsFile {
     /// The thresholds: when any is breached, `policyqc check` exits with code 1.
@@ -674,7 +757,7 @@ impl JsonSchema for MetricName {
 
 /// One alert threshold.
 #[derive(JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[schemars(deny_unknown_fields, transform = absent_not_null)]
 #[allow(dead_code)]
 struct ThresholdShape {
     /// Shown in alerts.
