@@ -719,7 +719,10 @@ impl JsonSchema for Rule {
             }
             one_of.push(alternative);
         }
-        let kinds: Vec<&str> = crate::rules::registry::KINDS.iter().map(|k| k.name).collect();
+        let kinds: Vec<&str> = crate::rules::registry::KINDS
+            .iter()
+            .map(|k| k.name)
+            .collect();
         json_schema!({
             "type": "object",
             "description": "A rule: id, title, checkpoint, error_point, severity, responsible, message, optional when and description, and `kind:` with that kind's parameters.",
@@ -854,8 +857,17 @@ pub struct ColumnsFile;
 
 /// Every type name `columns.yaml` accepts ([`FieldType::from_name`]), aliases included.
 const FIELD_TYPE_NAMES: [&str; 11] = [
-    "text", "string", "integer", "int", "money", "decimal", "bool", "boolean", "date",
-    "datetime", "timestamp",
+    "text",
+    "string",
+    "integer",
+    "int",
+    "money",
+    "decimal",
+    "bool",
+    "boolean",
+    "date",
+    "datetime",
+    "timestamp",
 ];
 
 fn field_type_enum() -> Value {
@@ -1047,7 +1059,10 @@ mod tests {
     #[test]
     fn every_listed_type_name_is_read_by_columns() {
         for name in FIELD_TYPE_NAMES {
-            assert!(crate::schema::FieldType::from_name(name).is_some(), "{name}");
+            assert!(
+                crate::schema::FieldType::from_name(name).is_some(),
+                "{name}"
+            );
         }
     }
 

@@ -2,8 +2,8 @@
 //! settings, thresholds (the working calendar's file is read by [`crate::calendar::load`]).
 
 pub mod columns;
-pub mod json_schema;
 pub mod diagnostics;
+pub mod json_schema;
 pub mod reader;
 pub mod settings;
 pub mod thresholds;

@@ -56,7 +56,11 @@ fn schema_committed_copies_are_current() {
     for name in NAMES {
         let text = printed(name);
         // Deterministic: the same bytes on a second run.
-        assert_eq!(text, printed(name), "policyqc schema {name} differs between runs");
+        assert_eq!(
+            text,
+            printed(name),
+            "policyqc schema {name} differs between runs"
+        );
         let path = dir.join(format!("{name}.schema.json"));
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             if refresh {
@@ -140,7 +144,11 @@ fn repo_files() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     for dir in ["rules", "fixtures/cycle/rules"] {
         for entry in std::fs::read_dir(repo().join(dir)).expect("rule dir") {
-            let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
             if name.ends_with(".yaml") {
                 let schema = if name == "thresholds.yaml" {
                     "thresholds"
@@ -191,7 +199,10 @@ fn schema_accepts_every_file_of_the_repo_each_starting_with_its_schema_line() {
         // The line points at a file that exists.
         let target = want.split_once("$schema=").unwrap().1;
         let dir = repo().join(path);
-        assert!(dir.parent().unwrap().join(target).is_file(), "{path}: {target}");
+        assert!(
+            dir.parent().unwrap().join(target).is_file(),
+            "{path}: {target}"
+        );
         let errors = schema_errors(schema, &text);
         assert!(errors.is_empty(), "{path} against {schema}: {errors:#?}");
     }
@@ -203,7 +214,10 @@ fn schema_and_loader_both_accept_every_file_of_the_repo() {
     // `--settings` and `--columns`; `generate --calendar` reads a calendar.
     let cycle_columns = repo().join("fixtures/cycle/columns.yaml");
     let mut runs: Vec<Vec<String>> = vec![
-        vec!["validate".into(), repo().join("rules").display().to_string()],
+        vec![
+            "validate".into(),
+            repo().join("rules").display().to_string(),
+        ],
         vec![
             "validate".into(),
             repo().join("fixtures/cycle/rules").display().to_string(),
@@ -263,7 +277,9 @@ fn one_rule(common: &str, body: &str) -> String {
     format!(
         "checkpoint: entry\nrules:\n  - id: entry.x\n    title: t\n{common}    responsible: \
          entry_operator\n    message: m\n{}",
-        body.lines().map(|l| format!("    {l}\n")).collect::<String>()
+        body.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
     )
 }
 
@@ -337,10 +353,11 @@ fn bad_files() -> Vec<Bad> {
         Bad {
             schema: "rules",
             what: "title written ~",
-            text: "checkpoint: entry\nrules:\n  - id: entry.x\n    title: ~\n    error_point: 5\n    \
+            text:
+                "checkpoint: entry\nrules:\n  - id: entry.x\n    title: ~\n    error_point: 5\n    \
                    severity: major\n    responsible: entry_operator\n    message: m\n    kind: \
                    required\n    field: policy_no\n"
-                .into(),
+                    .into(),
             loader_says: "`title` must be a string, found nothing",
             at: "x.yaml:4:12",
         },
@@ -494,14 +511,23 @@ fn load_bad(bad: &Bad) -> (Option<i32>, String) {
         "settings" | "columns" => {
             let file = dir.join(format!("{}.yaml", bad.schema));
             std::fs::write(&file, &bad.text).unwrap();
-            cmd.arg("validate").arg(format!("--{}", bad.schema)).arg(file);
+            cmd.arg("validate")
+                .arg(format!("--{}", bad.schema))
+                .arg(file);
         }
         "calendar" => {
             std::fs::write(dir.join("cal.yaml"), &bad.text).unwrap();
-            cmd.args(["generate", "--cases", "10", "--start", "2026-10-01", "--calendar"])
-                .arg(dir.join("cal.yaml"))
-                .arg("--out")
-                .arg(dir.join("out"));
+            cmd.args([
+                "generate",
+                "--cases",
+                "10",
+                "--start",
+                "2026-10-01",
+                "--calendar",
+            ])
+            .arg(dir.join("cal.yaml"))
+            .arg("--out")
+            .arg(dir.join("out"));
         }
         other => panic!("{other}"),
     }
@@ -528,10 +554,7 @@ fn schema_and_loader_both_reject_each_bad_file() {
         let (code, err) = load_bad(bad);
         assert_eq!(code, Some(2), "{}: {err}", bad.what);
         // miette wraps long lines (continued after a `│`): compare without blanks and bars.
-        let squashed: String = err
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect();
+        let squashed: String = err.split_whitespace().filter(|w| *w != "│").collect();
         let at: String = bad.at.split_whitespace().collect();
         let says: String = bad.loader_says.split_whitespace().collect();
         assert!(
@@ -550,15 +573,36 @@ fn schema_accepts_what_the_loader_accepts_in_small_files() {
     let good = [
         ("thresholds", String::new()),
         ("settings", String::new()),
-        ("settings", "policy_no_format: ~\ntime_limits.review: 5 working days\n".into()),
-        ("settings", "referral:\n  underwriting: [sum_increase]\nweekly.top_causes: 3\n".into()),
-        ("columns", "cases:\n  policy_no: POLNO\n  branch: { column: BR, type: text }\n".into()),
-        ("calendar", "working_days: [Mon, tuesday]\nextra_working_days: []\n".into()),
-        ("rules", one_rule(EP_SEV, "kind: range\nfield: amount\nmax: 10")),
-        ("rules", one_rule(EP_SEV, "kind: required\nfields: [policy_no, amount]")),
+        (
+            "settings",
+            "policy_no_format: ~\ntime_limits.review: 5 working days\n".into(),
+        ),
+        (
+            "settings",
+            "referral:\n  underwriting: [sum_increase]\nweekly.top_causes: 3\n".into(),
+        ),
+        (
+            "columns",
+            "cases:\n  policy_no: POLNO\n  branch: { column: BR, type: text }\n".into(),
+        ),
+        (
+            "calendar",
+            "working_days: [Mon, tuesday]\nextra_working_days: []\n".into(),
+        ),
         (
             "rules",
-            one_rule(EP_SEV, "kind: pattern\nfield: policy_no\nregex: { setting: policy_no_format }"),
+            one_rule(EP_SEV, "kind: range\nfield: amount\nmax: 10"),
+        ),
+        (
+            "rules",
+            one_rule(EP_SEV, "kind: required\nfields: [policy_no, amount]"),
+        ),
+        (
+            "rules",
+            one_rule(
+                EP_SEV,
+                "kind: pattern\nfield: policy_no\nregex: { setting: policy_no_format }",
+            ),
         ),
     ];
     for (schema, text) in &good {
