@@ -83,7 +83,7 @@ impl SchemaName {
         schema
     }
 
-    /// The schema as pretty JSON with a final newline: keys sorted (serde_json's map), so the
+    /// The schema as pretty JSON with a final newline: keys sorted (`serde_json`'s map), so the
     /// text is the same on every run.
     #[must_use]
     pub fn to_json(self) -> String {
@@ -301,9 +301,10 @@ impl JsonSchema for WeekdayName {
         let any_case: Vec<String> = names
             .iter()
             .map(|n| {
-                n.chars()
-                    .map(|c| format!("[{c}{}]", c.to_ascii_uppercase()))
-                    .collect()
+                n.chars().fold(String::new(), |mut out, c| {
+                    out.extend(['[', c, c.to_ascii_uppercase(), ']']);
+                    out
+                })
             })
             .collect();
         json_schema!({
@@ -852,79 +853,135 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `columns.yaml`: the column map.
-pub struct ColumnsFile;
+/// The type of a field in `columns.yaml`: every name [`FieldType::from_name`] reads.
+///
+/// [`FieldType::from_name`]: crate::schema::FieldType::from_name
+pub struct FieldTypeName;
 
-/// Every type name `columns.yaml` accepts ([`FieldType::from_name`]), aliases included.
-const FIELD_TYPE_NAMES: [&str; 11] = [
-    "text",
-    "string",
-    "integer",
-    "int",
-    "money",
-    "decimal",
-    "bool",
-    "boolean",
-    "date",
-    "datetime",
-    "timestamp",
-];
-
-fn field_type_enum() -> Value {
-    json!({
-        "type": "string",
-        "enum": FIELD_TYPE_NAMES,
-        "description": "The field's type: text, integer, money, bool, date or datetime.",
-    })
+impl JsonSchema for FieldTypeName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FieldType".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            crate::schema::FieldType::NAMES.iter().map(|(n, _)| *n),
+            "The field's type: text, integer, money, bool, date or datetime (string, int, decimal, boolean and timestamp are the same).",
+        )
+    }
 }
 
-fn value_map() -> Value {
+/// A YAML scalar as `as_scalar_string` reads it: text, a number or a boolean.
+const SCALAR_TYPES: [&str; 4] = ["string", "integer", "number", "boolean"];
+
+/// `values:` of a column: their value to ours.
+pub struct ValueMap;
+
+impl JsonSchema for ValueMap {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ValueMap".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "description": "Their value: ours, applied before the text is parsed; a value not listed is read as it is.",
+            "additionalProperties": { "type": SCALAR_TYPES },
+        })
+    }
+}
+
+/// `{ column, type, values }`: a column with its type and value map; `type` is required for a
+/// custom field, optional for a field of SCHEMA.md.
+fn column_object(generator: &mut SchemaGenerator, custom: bool) -> Value {
+    let ty = generator.subschema_for::<FieldTypeName>();
+    let values = generator.subschema_for::<ValueMap>();
+    let required: &[&str] = if custom {
+        &["column", "type"]
+    } else {
+        &["column"]
+    };
     json!({
         "type": "object",
-        "description": "Their value: ours, applied before the text is parsed; a value not listed is read as it is.",
-        "additionalProperties": { "type": ["string", "integer", "number", "boolean"] },
+        "properties": {
+            "column": { "type": "string", "description": "Their column name." },
+            "type": ty,
+            "values": values,
+        },
+        "required": required,
+        "additionalProperties": false,
     })
 }
 
-/// One string or a non-empty list of strings.
-fn one_or_more_strings(description: &str) -> Value {
+/// A field of SCHEMA.md in `columns.yaml`: their column, or `{ column, type, values }`.
+pub struct ColumnMapping;
+
+impl JsonSchema for ColumnMapping {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ColumnMapping".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let object = column_object(generator, false);
+        json_schema!({ "anyOf": [{ "type": "string", "description": "Their column name." }, object] })
+    }
+}
+
+/// A custom field in `columns.yaml`: `{ column, type, values }`.
+pub struct CustomField;
+
+impl JsonSchema for CustomField {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CustomField".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut schema: Schema = column_object(generator, true)
+            .try_into()
+            .expect("an object");
+        schema.insert(
+            "description".into(),
+            "A custom field rules may use: its column and type.".into(),
+        );
+        schema
+    }
+}
+
+/// One scalar or a non-empty list of them (the lists of `formats:`).
+fn one_or_more(description: &str) -> Value {
     json!({
         "description": description,
         "anyOf": [
             { "type": "string" },
-            { "type": "array", "items": { "type": "string" } }
+            { "type": "array", "items": { "type": SCALAR_TYPES }, "minItems": 1 }
         ]
     })
 }
+
+/// A `{ "description": ..., "$ref": ... }` pointing at `T`'s definition.
+fn described<T: JsonSchema>(generator: &mut SchemaGenerator, description: String) -> Value {
+    let mut schema = generator.subschema_for::<T>().to_value();
+    schema["description"] = Value::String(description);
+    schema
+}
+
+/// `columns.yaml`: the column map.
+pub struct ColumnsFile;
 
 impl JsonSchema for ColumnsFile {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Columns".into()
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let mut props = Map::new();
         let mut files = Map::new();
         for table in Table::ALL {
             let mut fields = Map::new();
             for f in table.fields() {
+                let description = format!(
+                    "{} ({}): their column, or `{{ column, type, values }}`.",
+                    capitalise(f.doc),
+                    f.ty.name()
+                );
                 fields.insert(
                     f.name.to_owned(),
-                    json!({
-                        "description": format!("{} ({}): their column, or `{{ column, values }}`.", capitalise(f.doc), f.ty.name()),
-                        "anyOf": [
-                            { "type": "string" },
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "column": { "type": "string", "description": "Their column name." },
-                                    "type": field_type_enum(),
-                                    "values": value_map(),
-                                },
-                                "required": ["column"],
-                                "additionalProperties": false,
-                            }
-                        ]
-                    }),
+                    described::<ColumnMapping>(generator, description),
                 );
             }
             props.insert(
@@ -933,22 +990,12 @@ impl JsonSchema for ColumnsFile {
                     "type": "object",
                     "description": format!("The {} table: our field: their column. A field not in SCHEMA.md is a custom field, `{{ column: ..., type: ... }}`.", table.name()),
                     "properties": fields,
-                    "additionalProperties": {
-                        "type": "object",
-                        "description": "A custom field rules may use: its column and type.",
-                        "properties": {
-                            "column": { "type": "string", "description": "Their column name." },
-                            "type": field_type_enum(),
-                            "values": value_map(),
-                        },
-                        "required": ["column", "type"],
-                        "additionalProperties": false,
-                    },
+                    "additionalProperties": generator.subschema_for::<CustomField>(),
                 }),
             );
             files.insert(
                 table.name().to_owned(),
-                json!({ "type": "string", "description": format!("The {} file in the data folder, when not {}.csv.", table.name(), table.name()) }),
+                json!({ "type": SCALAR_TYPES, "description": format!("The {} file in the data folder, when not {}.csv.", table.name(), table.name()) }),
             );
         }
         props.insert(
@@ -957,18 +1004,22 @@ impl JsonSchema for ColumnsFile {
                 "type": "object",
                 "description": "How dates, timestamps, booleans and amounts are written.",
                 "properties": {
-                    "date": one_or_more_strings("The date format (chrono strftime), or a list tried in order."),
-                    "datetime": one_or_more_strings("The timestamp format (chrono strftime), or a list tried in order."),
-                    "true": one_or_more_strings("Words read as true, besides true/yes/Y/1."),
-                    "false": one_or_more_strings("Words read as false, besides false/no/N/0."),
-                    "thousands": { "type": "string", "description": "Money: the thousands separator, removed before reading (1,234.50)." },
+                    "date": one_or_more("The date format (chrono strftime), or a list tried in order."),
+                    "datetime": one_or_more("The timestamp format (chrono strftime), or a list tried in order."),
+                    "true": one_or_more("Words read as true, besides true/yes/Y/1."),
+                    "false": one_or_more("Words read as false, besides false/no/N/0."),
+                    "thousands": one_or_more("Money: the thousands separator, removed before reading (1,234.50); of a list, the first."),
                 },
                 "additionalProperties": false,
             }),
         );
         props.insert(
             "encoding".into(),
-            json!({ "type": "string", "description": "The files' encoding: utf-8 (default), big5, gb18030 (gbk); a UTF-8 BOM is always skipped." }),
+            json!({
+                "type": SCALAR_TYPES,
+                "description": "The files' encoding: utf-8 (default), big5, gb18030 (gbk), or any WHATWG label; a UTF-8 BOM is always skipped.",
+                "examples": ["utf-8", "big5", "gb18030", "gbk"],
+            }),
         );
         props.insert(
             "header_row".into(),
@@ -976,7 +1027,13 @@ impl JsonSchema for ColumnsFile {
         );
         props.insert(
             "delimiter".into(),
-            json!({ "type": "string", "description": "The column delimiter, one character (default `,`); \"\\t\" for a tab." }),
+            json!({
+                "description": "The column delimiter, one ASCII character (default `,`); \"\\t\" for a tab.",
+                "anyOf": [
+                    { "type": "string", "pattern": "^([\\u0000-\\u007f]|\\\\t)$" },
+                    { "type": "integer", "minimum": 0, "maximum": 9 }
+                ],
+            }),
         );
         props.insert(
             "files".into(),
@@ -1057,13 +1114,24 @@ mod tests {
     }
 
     #[test]
-    fn every_listed_type_name_is_read_by_columns() {
-        for name in FIELD_TYPE_NAMES {
-            assert!(
-                crate::schema::FieldType::from_name(name).is_some(),
-                "{name}"
-            );
+    fn the_type_enum_lists_every_name_columns_reads() {
+        use crate::schema::FieldType;
+        let schema = SchemaName::Columns.schema().to_value();
+        let listed: Vec<&str> = schema["$defs"]["FieldType"]["enum"]
+            .as_array()
+            .expect("enum")
+            .iter()
+            .map(|v| v.as_str().expect("text"))
+            .collect();
+        assert_eq!(listed.len(), 11);
+        for name in &listed {
+            assert!(FieldType::from_name(name).is_some(), "{name}");
         }
+        // Each type's own name is among them, and a near miss is not.
+        for ty in FieldType::NAMES.map(|(_, t)| t) {
+            assert!(listed.contains(&ty.name()), "{ty:?}");
+        }
+        assert!(!listed.contains(&"txt"));
     }
 
     #[test]

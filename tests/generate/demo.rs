@@ -36,7 +36,10 @@ fn fixtures_demo_is_what_its_command_writes() {
         // The fixture's YAML files start with the editors' schema line, pointing into the
         // repository's schemas/; a generated folder has no schemas/ beside it, so `generate`
         // writes none (README "Editor support").
-        if f.ends_with(".yaml") {
+        if std::path::Path::new(f)
+            .extension()
+            .is_some_and(|e| e == "yaml")
+        {
             let line = format!(
                 "# yaml-language-server: $schema=../../schemas/{}\n",
                 f.replace(".yaml", ".schema.json")

@@ -149,7 +149,7 @@ fn repo_files() -> Vec<(String, &'static str)> {
                 .file_name()
                 .to_string_lossy()
                 .into_owned();
-            if name.ends_with(".yaml") {
+            if Path::new(&name).extension().is_some_and(|e| e == "yaml") {
                 let schema = if name == "thresholds.yaml" {
                     "thresholds"
                 } else {
@@ -277,9 +277,12 @@ fn one_rule(common: &str, body: &str) -> String {
     format!(
         "checkpoint: entry\nrules:\n  - id: entry.x\n    title: t\n{common}    responsible: \
          entry_operator\n    message: m\n{}",
-        body.lines()
-            .map(|l| format!("    {l}\n"))
-            .collect::<String>()
+        body.lines().fold(String::new(), |mut out, l| {
+            out.push_str("    ");
+            out.push_str(l);
+            out.push('\n');
+            out
+        })
     )
 }
 
@@ -489,34 +492,31 @@ fn bad_files() -> Vec<Bad> {
     ]
 }
 
-/// Runs the loader of `bad.schema` on its text; returns (exit code, stderr with the temp
-/// folder replaced by `TMP`).
-fn load_bad(bad: &Bad) -> (Option<i32>, String) {
+/// Runs the loader of `schema` on `text`; returns (exit code, stderr).
+fn load(schema: &str, text: &str) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
     let mut cmd = policyqc();
-    match bad.schema {
+    match schema {
         "rules" => {
             std::fs::create_dir(dir.join("r")).unwrap();
-            std::fs::write(dir.join("r/x.yaml"), &bad.text).unwrap();
+            std::fs::write(dir.join("r/x.yaml"), text).unwrap();
             cmd.arg("validate").arg(dir.join("r"));
         }
         "thresholds" => {
             std::fs::create_dir(dir.join("r")).unwrap();
             let good = rule_file(&[rule("entry.ok", "kind: required\nfield: policy_no")]);
             std::fs::write(dir.join("r/entry.yaml"), good).unwrap();
-            std::fs::write(dir.join("r/thresholds.yaml"), &bad.text).unwrap();
+            std::fs::write(dir.join("r/thresholds.yaml"), text).unwrap();
             cmd.arg("validate").arg(dir.join("r"));
         }
         "settings" | "columns" => {
-            let file = dir.join(format!("{}.yaml", bad.schema));
-            std::fs::write(&file, &bad.text).unwrap();
-            cmd.arg("validate")
-                .arg(format!("--{}", bad.schema))
-                .arg(file);
+            let file = dir.join(format!("{schema}.yaml"));
+            std::fs::write(&file, text).unwrap();
+            cmd.arg("validate").arg(format!("--{schema}")).arg(file);
         }
         "calendar" => {
-            std::fs::write(dir.join("cal.yaml"), &bad.text).unwrap();
+            std::fs::write(dir.join("cal.yaml"), text).unwrap();
             cmd.args([
                 "generate",
                 "--cases",
@@ -551,7 +551,7 @@ fn schema_and_loader_both_reject_each_bad_file() {
             bad.what,
             bad.text
         );
-        let (code, err) = load_bad(bad);
+        let (code, err) = load(bad.schema, &bad.text);
         assert_eq!(code, Some(2), "{}: {err}", bad.what);
         // miette wraps long lines (continued after a `│`): compare without blanks and bars.
         let squashed: String = err.split_whitespace().filter(|w| *w != "│").collect();
@@ -586,6 +586,13 @@ fn schema_accepts_what_the_loader_accepts_in_small_files() {
             "cases:\n  policy_no: POLNO\n  branch: { column: BR, type: text }\n".into(),
         ),
         (
+            "columns",
+            "formats:\n  true: [ja, 1]\n  thousands: [\",\"]\n  date: \"%d/%m/%Y\"\n\
+             delimiter: '\\t'\ncases:\n  amount: { column: AMT, type: decimal, values: { nil: 0 } }\n"
+                .into(),
+        ),
+        ("columns", String::new()),
+        (
             "calendar",
             "working_days: [Mon, tuesday]\nextra_working_days: []\n".into(),
         ),
@@ -608,5 +615,7 @@ fn schema_accepts_what_the_loader_accepts_in_small_files() {
     for (schema, text) in &good {
         let errors = schema_errors(schema, text);
         assert!(errors.is_empty(), "{schema}:\n{text}\n{errors:#?}");
+        let (code, err) = load(schema, text);
+        assert_eq!(code, Some(0), "{schema}:\n{text}\n{err}");
     }
 }
