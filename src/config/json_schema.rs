@@ -127,15 +127,78 @@ impl JsonSchema for Severity {
     }
 }
 
-/// `{ setting: NAME }` in a rule: the value is the insurer's setting of that name.
-pub struct SettingRef;
+/// The settings a `{ setting: NAME }` may name at one key: those whose type's values that
+/// key reads. The loader puts the setting's value in the reference's place and reads it as if
+/// written there, so a reference is right when the value fits; the schema, which does not
+/// know the settings file, offers the settings whose type always fits (no setting is a field
+/// name, so field keys take none).
+pub trait SettingKinds {
+    /// The name of the reference's definition (`SettingRef_<NAME>`).
+    const NAME: &'static str;
+    /// The types of the settings it may name.
+    const TYPES: &'static [SettingType];
+}
 
-impl JsonSchema for SettingRef {
+/// `regex:`: a regular-expression setting.
+pub struct RegexSettings;
+impl SettingKinds for RegexSettings {
+    const NAME: &'static str = "regex";
+    const TYPES: &'static [SettingType] = &[SettingType::Regex];
+}
+
+/// Lists of values (`values:`, a `when:` value): a change-type list.
+pub struct ListSettings;
+impl SettingKinds for ListSettings {
+    const NAME: &'static str = "list";
+    const TYPES: &'static [SettingType] = &[SettingType::ChangeTypes];
+}
+
+/// A `when:` value (or list of values): a change-type list, an amount or a count.
+pub struct WhenSettings;
+impl SettingKinds for WhenSettings {
+    const NAME: &'static str = "when";
+    const TYPES: &'static [SettingType] = &[
+        SettingType::ChangeTypes,
+        SettingType::Money,
+        SettingType::Count,
+    ];
+}
+
+/// Constants compared with a number or an amount: an amount or a count.
+pub struct AmountSettings;
+impl SettingKinds for AmountSettings {
+    const NAME: &'static str = "amount";
+    const TYPES: &'static [SettingType] = &[SettingType::Money, SettingType::Count];
+}
+
+/// `duration` limits: calendar or working time.
+pub struct DurationSettings;
+impl SettingKinds for DurationSettings {
+    const NAME: &'static str = "duration";
+    const TYPES: &'static [SettingType] = &[SettingType::Duration, SettingType::WorkingDuration];
+}
+
+/// `cycle_time` limits: working time only (a calendar duration such as the default `30 days`
+/// is rejected there).
+pub struct WorkingSettings;
+impl SettingKinds for WorkingSettings {
+    const NAME: &'static str = "working_duration";
+    const TYPES: &'static [SettingType] = &[SettingType::WorkingDuration];
+}
+
+/// `{ setting: NAME }` in a rule: the value is the insurer's setting of that name, one of `K`.
+pub struct SettingRef<K>(std::marker::PhantomData<K>);
+
+impl<K: SettingKinds> JsonSchema for SettingRef<K> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "SettingRef".into()
+        format!("SettingRef_{}", K::NAME).into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let names: Vec<&str> = SETTINGS.iter().map(|s| s.name).collect();
+        let names: Vec<&str> = SETTINGS
+            .iter()
+            .filter(|s| K::TYPES.contains(&s.ty))
+            .map(|s| s.name)
+            .collect();
         json_schema!({
             "type": "object",
             "description": "`{ setting: NAME }`: the value of the insurer setting NAME (settings.yaml; `policyqc rules --settings` lists them).",
@@ -146,19 +209,19 @@ impl JsonSchema for SettingRef {
     }
 }
 
-/// A value, or `{ setting: NAME }` standing for it (any value of a rule may be one).
-pub struct OrSetting<T>(std::marker::PhantomData<T>);
+/// A value, or `{ setting: NAME }` naming a setting of `K` that stands for it.
+pub struct OrSetting<T, K>(std::marker::PhantomData<(T, K)>);
 
-impl<T: JsonSchema> JsonSchema for OrSetting<T> {
+impl<T: JsonSchema, K: SettingKinds> JsonSchema for OrSetting<T, K> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("OrSetting_{}", T::schema_name()).into()
+        format!("OrSetting_{}_{}", T::schema_name(), K::NAME).into()
     }
     fn inline_schema() -> bool {
         true
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let value = generator.subschema_for::<T>();
-        let setting = generator.subschema_for::<SettingRef>();
+        let setting = generator.subschema_for::<SettingRef<K>>();
         let mut schema = json_schema!({ "anyOf": [value, setting] });
         // The description of the key (its doc comment) goes beside the `anyOf`.
         if let Some(d) = value.get("description").cloned() {
@@ -253,6 +316,20 @@ impl JsonSchema for ScalarList {
     }
 }
 
+/// The pattern of a limit as `duration::Limit::parse` reads it: a number with at most two
+/// decimals (whole for calendar days) and a unit, split by blanks; `working_only` keeps the
+/// working-time units (`cycle_time`, working-duration settings).
+fn limit_pattern(working_only: bool) -> String {
+    let num = r"(?:[0-9]+(?:\.[0-9]{0,2})?|\.[0-9]{1,2})";
+    let whole = r"(?:[0-9]+(?:\.0{0,2})?|\.0{1,2})";
+    let working = format!(r"{num}\s+working\s+(?:days?|hours?)");
+    if working_only {
+        format!(r"^\s*{working}\s*$")
+    } else {
+        format!(r"^\s*(?:{working}|{num}\s+(?:hours?|minutes?)|{whole}\s+days?)\s*$")
+    }
+}
+
 /// A time limit: `30 days`, `36 hours`, `90 minutes`, `2 working days`, `12 working hours`.
 pub struct LimitText;
 
@@ -263,8 +340,26 @@ impl JsonSchema for LimitText {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
+            "pattern": limit_pattern(false),
             "description": "A time limit: `30 days`, `36 hours`, `90 minutes`, `2 working days` or `12 working hours` (all but days may have two decimals).",
             "examples": ["30 days", "36 hours", "90 minutes", "2 working days", "12 working hours"],
+        })
+    }
+}
+
+/// A limit in working time: `5 working days`, `12 working hours`.
+pub struct WorkingLimitText;
+
+impl JsonSchema for WorkingLimitText {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "WorkingLimit".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": limit_pattern(true),
+            "description": "A limit in working time (the calendar's working hours): `5 working days` or `12 working hours`, up to two decimals.",
+            "examples": ["5 working days", "12 working hours", "1.5 working days"],
         })
     }
 }
@@ -434,8 +529,8 @@ impl JsonSchema for When {
         "When".into()
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let fields = generator.subschema_for::<OrSetting<FieldNames>>();
-        let values = generator.subschema_for::<OrSetting<Scalars>>();
+        let fields = generator.subschema_for::<FieldNames>();
+        let values = generator.subschema_for::<OrSetting<Scalars, WhenSettings>>();
         json_schema!({
             "type": "object",
             "description": "When the rule applies: `present: [fields]` filled, `absent: [fields]` empty, `<field>: value or [values]` one of the values.",
@@ -450,10 +545,10 @@ impl JsonSchema for When {
 #[schemars(transform = absent_not_null)]
 #[allow(dead_code)]
 struct RequiredParams {
-    /// The field that must not be empty.
-    field: Option<OrSetting<FieldName>>,
+    /// The field (or list of fields) that must not be empty.
+    field: Option<FieldNames>,
     /// The fields that must not be empty.
-    fields: Option<OrSetting<FieldNames>>,
+    fields: Option<FieldNames>,
 }
 
 /// Parameters of `allowed`.
@@ -462,9 +557,9 @@ struct RequiredParams {
 #[allow(dead_code)]
 struct AllowedParams {
     /// The field whose value is checked.
-    field: OrSetting<FieldName>,
+    field: FieldName,
     /// The allowed values (a non-empty list).
-    values: OrSetting<ScalarList>,
+    values: OrSetting<ScalarList, ListSettings>,
     /// `fail` or `skip` (default) an empty value.
     missing: Option<Missing>,
 }
@@ -475,11 +570,11 @@ struct AllowedParams {
 #[allow(dead_code)]
 struct RangeParams {
     /// The field (number, amount or date) whose value is checked.
-    field: OrSetting<FieldName>,
+    field: FieldName,
     /// The smallest allowed value.
-    min: Option<OrSetting<Scalar>>,
+    min: Option<OrSetting<Scalar, AmountSettings>>,
     /// The largest allowed value.
-    max: Option<OrSetting<Scalar>>,
+    max: Option<OrSetting<Scalar, AmountSettings>>,
     /// `fail` or `skip` (default) an empty value.
     missing: Option<Missing>,
 }
@@ -490,9 +585,9 @@ struct RangeParams {
 #[allow(dead_code)]
 struct PatternParams {
     /// The text field to match.
-    field: OrSetting<FieldName>,
+    field: FieldName,
     /// The regular expression (Rust `regex` syntax) the value must match.
-    regex: OrSetting<String>,
+    regex: OrSetting<String, RegexSettings>,
     /// `fail` or `skip` (default) an empty value.
     missing: Option<Missing>,
 }
@@ -518,15 +613,15 @@ impl JsonSchema for CompareOp {
 #[allow(dead_code)]
 struct CompareParams {
     /// The field on the left of the comparison.
-    field: OrSetting<FieldName>,
+    field: FieldName,
     /// The comparison.
     op: CompareOp,
     /// The field on the right (or `value`).
-    to: Option<OrSetting<FieldName>>,
+    to: Option<FieldName>,
     /// The constant on the right (or `to`).
-    value: Option<OrSetting<Scalar>>,
+    value: Option<OrSetting<Scalar, AmountSettings>>,
     /// How far the two sides may differ and still be equal (numbers, amounts, days).
-    tolerance: Option<OrSetting<Scalar>>,
+    tolerance: Option<OrSetting<Scalar, AmountSettings>>,
     /// `fail` or `skip` (default) an empty value.
     missing: Option<Missing>,
 }
@@ -537,7 +632,7 @@ struct CompareParams {
 #[allow(dead_code)]
 struct DateOrderParams {
     /// The date or datetime fields, earliest first (at least two).
-    fields: OrSetting<TwoOrMoreFields>,
+    fields: TwoOrMoreFields,
     /// Whether equal dates break the order (default false).
     strict: Option<bool>,
 }
@@ -548,13 +643,13 @@ struct DateOrderParams {
 #[allow(dead_code)]
 struct DurationParams {
     /// The date or datetime the duration starts at.
-    from: OrSetting<FieldName>,
+    from: FieldName,
     /// The date or datetime the duration ends at.
-    to: OrSetting<FieldName>,
+    to: FieldName,
     /// The longest allowed duration.
-    max: Option<OrSetting<LimitText>>,
+    max: Option<OrSetting<LimitText, DurationSettings>>,
     /// The shortest allowed duration.
-    min: Option<OrSetting<LimitText>>,
+    min: Option<OrSetting<LimitText, DurationSettings>>,
 }
 
 /// A wait that `cycle_time` can exclude.
@@ -591,15 +686,15 @@ impl JsonSchema for Waits {
 #[allow(dead_code)]
 struct CycleTimeParams {
     /// The date or datetime the cycle starts at.
-    from: OrSetting<FieldName>,
+    from: FieldName,
     /// The date or datetime the cycle ends at.
-    to: OrSetting<FieldName>,
+    to: FieldName,
     /// The longest allowed working time (`5 working days`, `12 working hours`).
-    max: Option<OrSetting<LimitText>>,
+    max: Option<OrSetting<WorkingLimitText, WorkingSettings>>,
     /// The shortest allowed working time.
-    min: Option<OrSetting<LimitText>>,
+    min: Option<OrSetting<WorkingLimitText, WorkingSettings>>,
     /// The waits not counted: `customer_wait`, `referral_wait`.
-    exclude: Option<OrSetting<Waits>>,
+    exclude: Option<Waits>,
 }
 
 /// Parameters of `four_eyes`.
@@ -608,7 +703,7 @@ struct CycleTimeParams {
 #[allow(dead_code)]
 struct FourEyesParams {
     /// The operator fields that must all differ (at least two).
-    fields: OrSetting<TwoOrMoreFields>,
+    fields: TwoOrMoreFields,
 }
 
 /// Parameters of `authority`.
@@ -617,11 +712,11 @@ struct FourEyesParams {
 #[allow(dead_code)]
 struct AuthorityParams {
     /// The operator field whose authority is checked.
-    operator: OrSetting<FieldName>,
+    operator: FieldName,
     /// The money field the authority matrix limits.
-    amount: Option<OrSetting<FieldName>>,
+    amount: Option<FieldName>,
     /// The role (a stage name) the operator acts in.
-    role: Option<OrSetting<Checkpoint>>,
+    role: Option<Checkpoint>,
 }
 
 /// Parameters of `expr`.
@@ -630,9 +725,9 @@ struct AuthorityParams {
 #[allow(dead_code)]
 struct ExprParams {
     /// The rhai expression that must be true; its variables are the case's fields.
-    expr: OrSetting<String>,
+    expr: String,
     /// The field shown as the finding's actual value.
-    field: Option<OrSetting<FieldName>>,
+    field: Option<FieldName>,
 }
 
 /// The parameters' schema of each kind, by name: the registry's order.
@@ -794,9 +889,16 @@ fn setting_value(ty: SettingType) -> Value {
                 { "type": "array", "items": { "type": "string" }, "minItems": 1 }
             ]
         }),
-        SettingType::Money => json!({ "type": ["number", "integer", "string"] }),
-        SettingType::Duration | SettingType::WorkingDuration => {
-            json!({ "type": ["string", "integer", "number"] })
+        // `reader::parse_cents`: at most two decimals (a number's decimals are not checked).
+        SettingType::Money => json!({
+            "anyOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": r"^\s*-?(?:[0-9]+(?:\.[0-9]{0,2})?|\.[0-9]{1,2})\s*$" }
+            ]
+        }),
+        SettingType::Duration => json!({ "type": "string", "pattern": limit_pattern(false) }),
+        SettingType::WorkingDuration => {
+            json!({ "type": "string", "pattern": limit_pattern(true) })
         }
         SettingType::Regex | SettingType::TimeZone | SettingType::File => {
             json!({ "type": "string" })

@@ -378,6 +378,47 @@ fn bad_files() -> Vec<Bad> {
             loader_says: "unknown key `extra`",
             at: "x.yaml:11:1",
         },
+        Bad {
+            schema: "rules",
+            what: "a field named by a setting (no setting is a field)",
+            text: one_rule(
+                EP_SEV,
+                "kind: required\nfield: { setting: policy_no_format }",
+            ),
+            loader_says: "unknown field `.*`",
+            at: "x.yaml:10:12",
+        },
+        Bad {
+            schema: "rules",
+            what: "a calendar-time setting as a cycle_time limit",
+            text: one_rule(
+                EP_SEV,
+                "kind: cycle_time\nfrom: registered_at\nto: entered_at\n\
+                 max: { setting: time_limits.application_age }",
+            ),
+            loader_says: "a `cycle_time` limit is working time, `30 days` is not",
+            at: "x.yaml:12:10",
+        },
+        Bad {
+            schema: "rules",
+            what: "decimal calendar days",
+            text: one_rule(
+                EP_SEV,
+                "kind: duration\nfrom: registered_at\nto: entered_at\nmax: 1.5 days",
+            ),
+            loader_says: "days are whole calendar days",
+            at: "x.yaml:12:10",
+        },
+        Bad {
+            schema: "rules",
+            what: "a regex setting as a list of values",
+            text: one_rule(
+                EP_SEV,
+                "kind: allowed\nfield: change_type\nvalues: { setting: policy_no_format }",
+            ),
+            loader_says: "`values` must be a list, found a string",
+            at: "x.yaml:11:13",
+        },
         // thresholds.yaml
         Bad {
             schema: "thresholds",
@@ -422,6 +463,13 @@ fn bad_files() -> Vec<Bad> {
             text: "time_limits: 5 days\n".into(),
             loader_says: "`time_limits` is a group of settings",
             at: "settings.yaml:1:14",
+        },
+        Bad {
+            schema: "settings",
+            what: "calendar time as a working-time limit",
+            text: "time_limits:\n  review: 5 days\n".into(),
+            loader_says: "`5 days` is not working time",
+            at: "settings.yaml:2:11",
         },
         Bad {
             schema: "settings",
@@ -541,7 +589,7 @@ fn load(schema: &str, text: &str) -> (Option<i32>, String) {
 #[test]
 fn schema_and_loader_both_reject_each_bad_file() {
     let bads = bad_files();
-    assert_eq!(bads.len(), 26);
+    assert_eq!(bads.len(), 31);
     for bad in &bads {
         let errors = schema_errors(bad.schema, &bad.text);
         assert!(
@@ -595,6 +643,26 @@ fn schema_accepts_what_the_loader_accepts_in_small_files() {
         (
             "calendar",
             "working_days: [Mon, tuesday]\nextra_working_days: []\n".into(),
+        ),
+        (
+            "rules",
+            one_rule(EP_SEV, "kind: required\nfield: [policy_no, amount]"),
+        ),
+        (
+            "rules",
+            one_rule(
+                EP_SEV,
+                "kind: range\nfield: amount\nmax: { setting: weekly.top_causes }\n\
+                 when: { amount: { setting: payout.max_amount } }",
+            ),
+        ),
+        (
+            "rules",
+            one_rule(
+                EP_SEV,
+                "kind: duration\nfrom: registered_at\nto: entered_at\n\
+                 max: { setting: time_limits.review }\nmin: 1.50 hours",
+            ),
         ),
         (
             "rules",
