@@ -68,19 +68,14 @@ impl SchemaName {
     /// The schema as a JSON value.
     #[must_use]
     pub fn schema(self) -> Schema {
-        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
-        let mut schema = match self {
+        let mut generator = generator();
+        match self {
             SchemaName::Rules => generator.root_schema_for::<RuleFile>(),
             SchemaName::Thresholds => generator.root_schema_for::<ThresholdsFile>(),
             SchemaName::Settings => generator.root_schema_for::<SettingsFile>(),
             SchemaName::Columns => generator.root_schema_for::<ColumnsFile>(),
             SchemaName::Calendar => generator.root_schema_for::<crate::calendar::CalendarSpec>(),
-        };
-        schema.insert(
-            "$id".into(),
-            Value::String(format!("policyqc/{}", self.file_name())),
-        );
-        schema
+        }
     }
 
     /// The schema as pretty JSON with a final newline: keys sorted (`serde_json`'s map), so the
@@ -92,6 +87,15 @@ impl SchemaName {
         text.push('\n');
         text
     }
+}
+
+/// The generator of every schema: JSON Schema draft-07, the newest draft yaml-language-server
+/// (VS Code's YAML extension) reads; its 2019-09/2020-12 support was added and reverted.
+/// schemars' draft-07 settings write `definitions`, and move a `$ref` with siblings (a key's
+/// description beside its type's reference) into an `allOf`, since draft-07 ignores the
+/// siblings of a `$ref`.
+fn generator() -> SchemaGenerator {
+    SchemaGenerator::new(SchemaSettings::draft07())
 }
 
 /// `{"type": "string", "enum": [...]}` with a description.
@@ -785,7 +789,7 @@ impl JsonSchema for Rule {
         "Rule".into()
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        // The parameter structs are generated with this generator, so their `$defs` join the
+        // The parameter structs are generated with this generator, so their definitions join the
         // root's; their own root-level keys (`$schema`, `title`) are dropped by taking only
         // `properties` and `required`.
         let common = generator.root_schema_for::<CommonKeys>();
@@ -1174,7 +1178,7 @@ mod tests {
 
     #[test]
     fn each_kind_has_exactly_the_registry_keys() {
-        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
+        let mut generator = generator();
         for info in KINDS {
             let params = kind_params(&mut generator, info.name);
             assert_eq!(keys(&params), sorted(info.keys), "{}", info.name);
@@ -1183,7 +1187,7 @@ mod tests {
 
     #[test]
     fn common_keys_are_the_registry_common_keys() {
-        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
+        let mut generator = generator();
         let mut common = keys(&generator.root_schema_for::<CommonKeys>());
         common.push("kind".into());
         common.sort();
@@ -1192,7 +1196,7 @@ mod tests {
 
     #[test]
     fn threshold_keys_are_the_reader_keys() {
-        let mut generator = SchemaGenerator::new(SchemaSettings::draft2020_12());
+        let mut generator = generator();
         let schema = generator.root_schema_for::<ThresholdShape>();
         assert_eq!(keys(&schema), sorted(super::super::thresholds::KEYS));
     }
@@ -1219,7 +1223,7 @@ mod tests {
     fn the_type_enum_lists_every_name_columns_reads() {
         use crate::schema::FieldType;
         let schema = SchemaName::Columns.schema().to_value();
-        let listed: Vec<&str> = schema["$defs"]["FieldType"]["enum"]
+        let listed: Vec<&str> = schema["definitions"]["FieldType"]["enum"]
             .as_array()
             .expect("enum")
             .iter()

@@ -101,7 +101,7 @@ fn schema_with_a_bad_name_exits_2_listing_the_names() {
 fn schema_documents_keys_and_lists_enums() {
     // Spot checks an editor relies on: descriptions from the doc comments, enum values.
     let rules: Value = serde_json::from_str(&printed("rules")).expect("JSON");
-    let defs = &rules["$defs"];
+    let defs = &rules["definitions"];
     assert_eq!(
         defs["Severity"]["enum"],
         serde_json::json!(["critical", "major", "minor"])
