@@ -145,8 +145,10 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
     ///
     /// `rules` is a rule file of a rule pack, `thresholds` the pack's thresholds.yaml,
     /// `settings` settings.yaml, `columns` columns.yaml, `calendar` calendar.yaml. The schemas
-    /// are generated from the loaders' types and key tables; the copies in the repository's
-    /// `schemas/` folder are the same text (a test keeps them so).
+    /// (JSON Schema draft-07, pretty JSON with sorted keys) are generated from the loaders'
+    /// types and key tables; the copies in the repository's `schemas/` folder are the same
+    /// text (a test keeps them so). `policyqc validate` still checks what a schema cannot:
+    /// fields, expressions, and the settings' values.
     #[command(after_help = "Examples:
   policyqc schema rules > rules.schema.json
   policyqc schema settings > schemas/settings.schema.json
