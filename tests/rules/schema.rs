@@ -687,3 +687,25 @@ fn schema_accepts_what_the_loader_accepts_in_small_files() {
         assert_eq!(code, Some(0), "{schema}:\n{text}\n{err}");
     }
 }
+
+#[test]
+fn schema_accepts_the_column_map_init_drafts() {
+    // The file policyqc writes for an insurer's export (Big5, a title line, Chinese headers,
+    // yes/no words, value maps) is one the editor accepts too.
+    let export = repo().join("fixtures/export_tw/export");
+    let out = policyqc()
+        .args(["init", "--dry-run"])
+        .arg(&export)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let draft = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(draft.contains("policyqc schema columns"), "{draft}");
+    assert!(draft.contains("\ncases:\n"), "{draft}");
+    let errors = schema_errors("columns", &draft);
+    assert!(errors.is_empty(), "{draft}\n{errors:#?}");
+}
