@@ -89,6 +89,23 @@ impl SchemaName {
     }
 }
 
+/// A type that exists for its schema: a unit struct `$ty` whose `JsonSchema` is the block,
+/// stored under the definition name `$name` (what editors show as the type).
+macro_rules! schema_type {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, |$generator:ident| $body:block) => {
+        $(#[$doc])*
+        pub struct $ty;
+
+        impl JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            #[allow(unused_variables)]
+            fn json_schema($generator: &mut SchemaGenerator) -> Schema $body
+        }
+    };
+}
+
 /// The generator of every schema: JSON Schema draft-07, the newest draft yaml-language-server
 /// (VS Code's YAML extension) reads; its 2019-09/2020-12 support was added and reverted.
 /// schemars' draft-07 settings write `definitions`, and move a `$ref` with siblings (a key's
@@ -98,20 +115,25 @@ fn generator() -> SchemaGenerator {
     SchemaGenerator::new(SchemaSettings::draft07())
 }
 
+/// One `one` or a list of them.
+fn one_or_list(one: &Schema) -> Schema {
+    json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+}
+
+/// A list of at least `min` `one`s.
+fn list_of(one: &Schema, min: u32) -> Schema {
+    json_schema!({ "type": "array", "items": one, "minItems": min })
+}
+
 /// `{"type": "string", "enum": [...]}` with a description.
 fn string_enum<'a>(names: impl IntoIterator<Item = &'a str>, description: &str) -> Schema {
     let names: Vec<&str> = names.into_iter().collect();
     json_schema!({ "type": "string", "enum": names, "description": description })
 }
 
-/// A checkpoint (stage) name.
-pub struct Checkpoint;
-
-impl JsonSchema for Checkpoint {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Checkpoint".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A checkpoint (stage) name.
+    Checkpoint, "Checkpoint", |generator| {
         string_enum(
             STAGES,
             "A checkpoint (stage): where the rule's error is found; DOMAIN.md lists the six stages.",
@@ -235,14 +257,9 @@ impl<T: JsonSchema, K: SettingKinds> JsonSchema for OrSetting<T, K> {
     }
 }
 
-/// A field name: one of SCHEMA.md's cases fields or a custom field of columns.yaml.
-pub struct FieldName;
-
-impl JsonSchema for FieldName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "FieldName".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A field name: one of SCHEMA.md's cases fields or a custom field of columns.yaml.
+    FieldName, "FieldName", |generator| {
         let mut known: Vec<&str> = Table::Cases.fields().iter().map(|f| f.name).collect();
         known.sort_unstable();
         json_schema!({
@@ -253,40 +270,23 @@ impl JsonSchema for FieldName {
     }
 }
 
-/// One field name or a list of them.
-pub struct FieldNames;
-
-impl JsonSchema for FieldNames {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "FieldNames".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let one = generator.subschema_for::<FieldName>();
-        json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+schema_type! {
+    /// One field name or a list of them.
+    FieldNames, "FieldNames", |generator| {
+        one_or_list(&generator.subschema_for::<FieldName>())
     }
 }
 
-/// At least two field names.
-pub struct TwoOrMoreFields;
-
-impl JsonSchema for TwoOrMoreFields {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "TwoOrMoreFields".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let one = generator.subschema_for::<FieldName>();
-        json_schema!({ "type": "array", "items": one, "minItems": 2 })
+schema_type! {
+    /// At least two field names.
+    TwoOrMoreFields, "TwoOrMoreFields", |generator| {
+        list_of(&generator.subschema_for::<FieldName>(), 2)
     }
 }
 
-/// A constant: text, a number, an amount, a date (`YYYY-MM-DD`) or a boolean.
-pub struct Scalar;
-
-impl JsonSchema for Scalar {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Scalar".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A constant: text, a number, an amount, a date (`YYYY-MM-DD`) or a boolean.
+    Scalar, "Scalar", |generator| {
         json_schema!({
             "type": ["string", "integer", "number", "boolean"],
             "description": "A constant of the field's type: text, a number, an amount, a date (YYYY-MM-DD) or true/false.",
@@ -294,29 +294,17 @@ impl JsonSchema for Scalar {
     }
 }
 
-/// One constant or a list of them.
-pub struct Scalars;
-
-impl JsonSchema for Scalars {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Scalars".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let one = generator.subschema_for::<Scalar>();
-        json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+schema_type! {
+    /// One constant or a list of them.
+    Scalars, "Scalars", |generator| {
+        one_or_list(&generator.subschema_for::<Scalar>())
     }
 }
 
-/// A non-empty list of constants.
-pub struct ScalarList;
-
-impl JsonSchema for ScalarList {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ScalarList".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let one = generator.subschema_for::<Scalar>();
-        json_schema!({ "type": "array", "items": one, "minItems": 1 })
+schema_type! {
+    /// A non-empty list of constants.
+    ScalarList, "ScalarList", |generator| {
+        list_of(&generator.subschema_for::<Scalar>(), 1)
     }
 }
 
@@ -334,14 +322,9 @@ fn limit_pattern(working_only: bool) -> String {
     }
 }
 
-/// A time limit: `30 days`, `36 hours`, `90 minutes`, `2 working days`, `12 working hours`.
-pub struct LimitText;
-
-impl JsonSchema for LimitText {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Limit".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A time limit: `30 days`, `36 hours`, `90 minutes`, `2 working days`, `12 working hours`.
+    LimitText, "Limit", |generator| {
         json_schema!({
             "type": "string",
             "pattern": limit_pattern(false),
@@ -351,14 +334,9 @@ impl JsonSchema for LimitText {
     }
 }
 
-/// A limit in working time: `5 working days`, `12 working hours`.
-pub struct WorkingLimitText;
-
-impl JsonSchema for WorkingLimitText {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "WorkingLimit".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A limit in working time: `5 working days`, `12 working hours`.
+    WorkingLimitText, "WorkingLimit", |generator| {
         json_schema!({
             "type": "string",
             "pattern": limit_pattern(true),
@@ -368,14 +346,9 @@ impl JsonSchema for WorkingLimitText {
     }
 }
 
-/// `fail` or `skip`.
-pub struct Missing;
-
-impl JsonSchema for Missing {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Missing".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// `fail` or `skip`.
+    Missing, "Missing", |generator| {
         string_enum(
             ["fail", "skip"],
             "What an empty value does: `skip` (default) passes the case, `fail` makes it a finding.",
@@ -383,14 +356,9 @@ impl JsonSchema for Missing {
     }
 }
 
-/// A weekday as `calendar.yaml` writes it.
-pub struct WeekdayName;
-
-impl JsonSchema for WeekdayName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Weekday".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A weekday as `calendar.yaml` writes it.
+    WeekdayName, "Weekday", |generator| {
         // The reader ignores case: the lower-case names for editors to offer, and a pattern
         // matching them in any case (JSON Schema patterns have no case-insensitive flag).
         let names: Vec<&str> = crate::calendar::WEEKDAY_NAMES
@@ -416,14 +384,9 @@ impl JsonSchema for WeekdayName {
     }
 }
 
-/// A time of day `"HH:MM"`, up to `"24:00"`.
-pub struct HhMm;
-
-impl JsonSchema for HhMm {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "HhMm".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A time of day `"HH:MM"`, up to `"24:00"`.
+    HhMm, "HhMm", |generator| {
         json_schema!({
             "type": "string",
             "pattern": "^\\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\\s*$|^\\s*24:00\\s*$",
@@ -432,14 +395,9 @@ impl JsonSchema for HhMm {
     }
 }
 
-/// A date `YYYY-MM-DD`.
-pub struct IsoDate;
-
-impl JsonSchema for IsoDate {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Date".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A date `YYYY-MM-DD`.
+    IsoDate, "Date", |generator| {
         json_schema!({
             "type": "string",
             "pattern": "^\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}\\s*$",
@@ -525,14 +483,9 @@ struct CommonKeys {
     description: Option<String>,
 }
 
-/// The `when:` mapping of a rule.
-pub struct When;
-
-impl JsonSchema for When {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "When".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// The `when:` mapping of a rule.
+    When, "When", |generator| {
         let fields = generator.subschema_for::<FieldNames>();
         let values = generator.subschema_for::<OrSetting<Scalars, WhenSettings>>();
         json_schema!({
@@ -596,14 +549,9 @@ struct PatternParams {
     missing: Option<Missing>,
 }
 
-/// A comparison operator.
-pub struct CompareOp;
-
-impl JsonSchema for CompareOp {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CompareOp".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A comparison operator.
+    CompareOp, "CompareOp", |generator| {
         string_enum(
             crate::rules::kinds::compare::Op::ALL.map(|(_, symbol)| symbol),
             "The comparison: ==, !=, <, <=, >, >= (quote it in YAML: op: \"<=\").",
@@ -656,14 +604,9 @@ struct DurationParams {
     min: Option<OrSetting<LimitText, DurationSettings>>,
 }
 
-/// A wait that `cycle_time` can exclude.
-pub struct Wait;
-
-impl JsonSchema for Wait {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Wait".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A wait that `cycle_time` can exclude.
+    Wait, "Wait", |generator| {
         string_enum(
             crate::rules::kinds::cycle_time::WAITS,
             "A wait not counted as the department's time: the customer's (open query) or another department's (referral).",
@@ -671,16 +614,10 @@ impl JsonSchema for Wait {
     }
 }
 
-/// One wait or a list of them.
-pub struct Waits;
-
-impl JsonSchema for Waits {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Waits".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let one = generator.subschema_for::<Wait>();
-        json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+schema_type! {
+    /// One wait or a list of them.
+    Waits, "Waits", |generator| {
+        one_or_list(&generator.subschema_for::<Wait>())
     }
 }
 
@@ -780,15 +717,10 @@ fn required(schema: &Schema) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// A rule: the common keys, `kind:` and that kind's parameters, and no other key. One
-/// alternative per kind of the registry, told apart by `kind:`.
-pub struct Rule;
-
-impl JsonSchema for Rule {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Rule".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A rule: the common keys, `kind:` and that kind's parameters, and no other key. One
+    /// alternative per kind of the registry, told apart by `kind:`.
+    Rule, "Rule", |generator| {
         // The parameter structs are generated with this generator, so their definitions join the
         // root's; their own root-level keys (`$schema`, `title`) are dropped by taking only
         // `properties` and `required`.
@@ -818,18 +750,18 @@ impl JsonSchema for Rule {
                 alternative[keyword] = Value::Array(each);
             }
             one_of.push(alternative);
-        }
-        let kinds: Vec<&str> = crate::rules::registry::KINDS
-            .iter()
-            .map(|k| k.name)
-            .collect();
-        json_schema!({
-            "type": "object",
-            "description": "A rule: id, title, checkpoint, error_point, severity, responsible, message, optional when and description, and `kind:` with that kind's parameters.",
-            "properties": { "kind": { "type": "string", "enum": kinds, "description": "The rule kind (rules/README.md lists each with its parameters)." } },
-            "required": ["kind"],
-            "oneOf": one_of,
-        })
+    }
+    let kinds: Vec<&str> = crate::rules::registry::KINDS
+        .iter()
+        .map(|k| k.name)
+        .collect();
+    json_schema!({
+        "type": "object",
+        "description": "A rule: id, title, checkpoint, error_point, severity, responsible, message, optional when and description, and `kind:` with that kind's parameters.",
+        "properties": { "kind": { "type": "string", "enum": kinds, "description": "The rule kind (rules/README.md lists each with its parameters)." } },
+        "required": ["kind"],
+        "oneOf": one_of,
+    })
     }
 }
 
@@ -843,14 +775,9 @@ struct ThresholdsFile {
     thresholds: Option<Vec<ThresholdShape>>,
 }
 
-/// What a threshold measures.
-pub struct MetricName;
-
-impl JsonSchema for MetricName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Metric".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// What a threshold measures.
+    MetricName, "Metric", |generator| {
         string_enum(
             super::thresholds::Metric::NAMES.iter().map(|(n, _)| *n),
             "case_defect_rate: cases with a finding / cases checked; rule_error_rate: per rule, failures / cases it applies to; operator_error_rate: per operator and stage, findings / cases worked.",
@@ -959,16 +886,11 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The type of a field in `columns.yaml`: every name [`FieldType::from_name`] reads.
-///
-/// [`FieldType::from_name`]: crate::schema::FieldType::from_name
-pub struct FieldTypeName;
-
-impl JsonSchema for FieldTypeName {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "FieldType".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// The type of a field in `columns.yaml`: every name [`FieldType::from_name`] reads.
+    ///
+    /// [`FieldType::from_name`]: crate::schema::FieldType::from_name
+    FieldTypeName, "FieldType", |generator| {
         string_enum(
             crate::schema::FieldType::NAMES.iter().map(|(n, _)| *n),
             "The field's type: text, integer, money, bool, date or datetime (string, int, decimal, boolean and timestamp are the same).",
@@ -979,14 +901,9 @@ impl JsonSchema for FieldTypeName {
 /// A YAML scalar as `as_scalar_string` reads it: text, a number or a boolean.
 const SCALAR_TYPES: [&str; 4] = ["string", "integer", "number", "boolean"];
 
-/// `values:` of a column: their value to ours.
-pub struct ValueMap;
-
-impl JsonSchema for ValueMap {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ValueMap".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// `values:` of a column: their value to ours.
+    ValueMap, "ValueMap", |generator| {
         json_schema!({
             "type": "object",
             "description": "Their value: ours, applied before the text is parsed; a value not listed is read as it is.",
@@ -1017,27 +934,17 @@ fn column_object(generator: &mut SchemaGenerator, custom: bool) -> Value {
     })
 }
 
-/// A field of SCHEMA.md in `columns.yaml`: their column, or `{ column, type, values }`.
-pub struct ColumnMapping;
-
-impl JsonSchema for ColumnMapping {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ColumnMapping".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A field of SCHEMA.md in `columns.yaml`: their column, or `{ column, type, values }`.
+    ColumnMapping, "ColumnMapping", |generator| {
         let object = column_object(generator, false);
         json_schema!({ "anyOf": [{ "type": "string", "description": "Their column name." }, object] })
     }
 }
 
-/// A custom field in `columns.yaml`: `{ column, type, values }`.
-pub struct CustomField;
-
-impl JsonSchema for CustomField {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "CustomField".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// A custom field in `columns.yaml`: `{ column, type, values }`.
+    CustomField, "CustomField", |generator| {
         let mut schema: Schema = column_object(generator, true)
             .try_into()
             .expect("an object");
@@ -1067,14 +974,9 @@ fn described<T: JsonSchema>(generator: &mut SchemaGenerator, description: String
     schema
 }
 
-/// `columns.yaml`: the column map.
-pub struct ColumnsFile;
-
-impl JsonSchema for ColumnsFile {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Columns".into()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+schema_type! {
+    /// `columns.yaml`: the column map.
+    ColumnsFile, "Columns", |generator| {
         let mut props = Map::new();
         let mut files = Map::new();
         for table in Table::ALL {
@@ -1103,59 +1005,59 @@ impl JsonSchema for ColumnsFile {
                 table.name().to_owned(),
                 json!({ "type": SCALAR_TYPES, "description": format!("The {} file in the data folder, when not {}.csv.", table.name(), table.name()) }),
             );
-        }
-        props.insert(
-            "formats".into(),
-            json!({
-                "type": "object",
-                "description": "How dates, timestamps, booleans and amounts are written.",
-                "properties": {
-                    "date": one_or_more("The date format (chrono strftime), or a list tried in order."),
-                    "datetime": one_or_more("The timestamp format (chrono strftime), or a list tried in order."),
-                    "true": one_or_more("Words read as true, besides true/yes/Y/1."),
-                    "false": one_or_more("Words read as false, besides false/no/N/0."),
-                    "thousands": one_or_more("Money: the thousands separator, removed before reading (1,234.50); of a list, the first."),
-                },
-                "additionalProperties": false,
-            }),
-        );
-        props.insert(
-            "encoding".into(),
-            json!({
-                "type": SCALAR_TYPES,
-                "description": "The files' encoding: utf-8 (default), big5, gb18030 (gbk), or any WHATWG label; a UTF-8 BOM is always skipped.",
-                "examples": ["utf-8", "big5", "gb18030", "gbk"],
-            }),
-        );
-        props.insert(
-            "header_row".into(),
-            json!({ "type": "integer", "minimum": 1, "description": "The line of the header; the lines above it (a title) are skipped." }),
-        );
-        props.insert(
-            "delimiter".into(),
-            json!({
-                "description": "The column delimiter, one ASCII character (default `,`); \"\\t\" for a tab.",
-                "anyOf": [
-                    { "type": "string", "pattern": "^([\\u0000-\\u007f]|\\\\t)$" },
-                    { "type": "integer", "minimum": 0, "maximum": 9 }
-                ],
-            }),
-        );
-        props.insert(
-            "files".into(),
-            json!({
-                "type": "object",
-                "description": "A table's file in the data folder, when not <table>.csv.",
-                "properties": files,
-                "additionalProperties": false,
-            }),
-        );
-        json_schema!({
-            "type": ["object", "null"],
-            "description": "The column map: renames an insurer's columns to policyqc's field names (SCHEMA.md), declares custom fields and gives formats.",
-            "properties": props,
+    }
+    props.insert(
+        "formats".into(),
+        json!({
+            "type": "object",
+            "description": "How dates, timestamps, booleans and amounts are written.",
+            "properties": {
+                "date": one_or_more("The date format (chrono strftime), or a list tried in order."),
+                "datetime": one_or_more("The timestamp format (chrono strftime), or a list tried in order."),
+                "true": one_or_more("Words read as true, besides true/yes/Y/1."),
+                "false": one_or_more("Words read as false, besides false/no/N/0."),
+                "thousands": one_or_more("Money: the thousands separator, removed before reading (1,234.50); of a list, the first."),
+            },
             "additionalProperties": false,
-        })
+        }),
+    );
+    props.insert(
+        "encoding".into(),
+        json!({
+            "type": SCALAR_TYPES,
+            "description": "The files' encoding: utf-8 (default), big5, gb18030 (gbk), or any WHATWG label; a UTF-8 BOM is always skipped.",
+            "examples": ["utf-8", "big5", "gb18030", "gbk"],
+        }),
+    );
+    props.insert(
+        "header_row".into(),
+        json!({ "type": "integer", "minimum": 1, "description": "The line of the header; the lines above it (a title) are skipped." }),
+    );
+    props.insert(
+        "delimiter".into(),
+        json!({
+            "description": "The column delimiter, one ASCII character (default `,`); \"\\t\" for a tab.",
+            "anyOf": [
+                { "type": "string", "pattern": "^([\\u0000-\\u007f]|\\\\t)$" },
+                { "type": "integer", "minimum": 0, "maximum": 9 }
+            ],
+        }),
+    );
+    props.insert(
+        "files".into(),
+        json!({
+            "type": "object",
+            "description": "A table's file in the data folder, when not <table>.csv.",
+            "properties": files,
+            "additionalProperties": false,
+        }),
+    );
+    json_schema!({
+        "type": ["object", "null"],
+        "description": "The column map: renames an insurer's columns to policyqc's field names (SCHEMA.md), declares custom fields and gives formats.",
+        "properties": props,
+        "additionalProperties": false,
+    })
     }
 }
 

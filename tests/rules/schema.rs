@@ -121,22 +121,19 @@ fn schema_documents_keys_and_lists_enums() {
         .as_array()
         .expect("kinds");
     assert_eq!(kinds.len(), 11, "{kinds:?}");
-    assert!(
-        rules["properties"]["checkpoint"]["description"]
-            .as_str()
-            .is_some_and(|d| d.contains("every rule of the file")),
-        "{}",
-        rules["properties"]["checkpoint"]
-    );
+    // The doc comments of the keys are their descriptions.
+    let says = |key: &Value, words: &str| {
+        assert!(
+            key["description"]
+                .as_str()
+                .is_some_and(|d| d.contains(words)),
+            "{key}"
+        );
+    };
+    says(&rules["properties"]["checkpoint"], "every rule of the file");
     let calendar: Value = serde_json::from_str(&printed("calendar")).expect("JSON");
     assert_eq!(calendar["additionalProperties"], Value::Bool(false));
-    assert!(
-        calendar["properties"]["holidays"]["description"]
-            .as_str()
-            .is_some_and(|d| d.contains("not worked")),
-        "{}",
-        calendar["properties"]["holidays"]
-    );
+    says(&calendar["properties"]["holidays"], "not worked");
 }
 
 /// Every YAML file of the repository that has a schema: (path from the repo root, schema).
@@ -231,21 +228,10 @@ fn schema_and_loader_both_accept_every_file_of_the_repo() {
         match *schema {
             "settings" => runs.push(vec!["validate".into(), "--settings".into(), full]),
             "columns" => runs.push(vec!["validate".into(), "--columns".into(), full]),
-            "calendar" => runs.push(
-                [
-                    "generate",
-                    "--cases",
-                    "10",
-                    "--start",
-                    "2026-10-01",
-                    "--calendar",
-                    &full,
-                    "--out",
-                    &tmp.path().join(format!("g{i}")).display().to_string(),
-                ]
-                .map(String::from)
-                .to_vec(),
-            ),
+            "calendar" => runs.push(read_calendar(
+                Path::new(&full),
+                &tmp.path().join(format!("g{i}")),
+            )),
             _ => {}
         }
     }
@@ -260,6 +246,25 @@ fn schema_and_loader_both_accept_every_file_of_the_repo() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The arguments of a run that reads the calendar file `cal` (into `out`, written only when
+/// the calendar is good): `generate --calendar`, ten cases.
+fn read_calendar(cal: &Path, out: &Path) -> Vec<String> {
+    let (cal, out) = (cal.display().to_string(), out.display().to_string());
+    [
+        "generate",
+        "--cases",
+        "10",
+        "--start",
+        "2026-10-01",
+        "--calendar",
+        &cal,
+        "--out",
+        &out,
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// A bad file: which schema, its text, and what the loader's error must contain (a located
@@ -565,17 +570,7 @@ fn load(schema: &str, text: &str) -> (Option<i32>, String) {
         }
         "calendar" => {
             std::fs::write(dir.join("cal.yaml"), text).unwrap();
-            cmd.args([
-                "generate",
-                "--cases",
-                "10",
-                "--start",
-                "2026-10-01",
-                "--calendar",
-            ])
-            .arg(dir.join("cal.yaml"))
-            .arg("--out")
-            .arg(dir.join("out"));
+            cmd.args(read_calendar(&dir.join("cal.yaml"), &dir.join("out")));
         }
         other => panic!("{other}"),
     }
