@@ -11,8 +11,9 @@
 //! the tables and fields of SCHEMA.md ([`crate::schema::Table`]), the checkpoints
 //! ([`crate::schema::STAGES`]), the severities and metrics. `calendar.yaml` is the one file read
 //! through a serde type ([`crate::calendar::CalendarSpec`]), which carries the derive itself.
-//! Unit tests below check each shape's keys against the loader's key lists; `tests/rules/schema.rs`
-//! checks that every default file validates and that bad files are rejected by both.
+//! Unit tests below check each shape's keys against the loader's key lists;
+//! `tests/rules/schema.rs` checks that every default file validates and that bad files are
+//! rejected by both.
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
