@@ -41,18 +41,28 @@ impl FieldType {
         }
     }
 
+    /// Every type name `columns.yaml` reads, aliases included (the JSON Schema lists them).
+    pub const NAMES: [(&'static str, FieldType); 11] = [
+        ("text", Self::Text),
+        ("string", Self::Text),
+        ("integer", Self::Integer),
+        ("int", Self::Integer),
+        ("money", Self::Money),
+        ("decimal", Self::Money),
+        ("bool", Self::Bool),
+        ("boolean", Self::Bool),
+        ("date", Self::Date),
+        ("datetime", Self::DateTime),
+        ("timestamp", Self::DateTime),
+    ];
+
     /// Parses a type name as written in YAML.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "text" | "string" => Self::Text,
-            "integer" | "int" => Self::Integer,
-            "money" | "decimal" => Self::Money,
-            "bool" | "boolean" => Self::Bool,
-            "date" => Self::Date,
-            "datetime" | "timestamp" => Self::DateTime,
-            _ => return None,
-        })
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
     }
 
     /// Dates and timestamps: ordered in time, usable in `date_order` and `duration` rules.

@@ -90,7 +90,7 @@ const EPOCH_DAYS_FROM_CE: i64 = 730_120;
 /// The weekday of the epoch, as days from Monday (Saturday).
 const EPOCH_WEEKDAY_FROM_MONDAY: usize = 5;
 
-const WEEKDAY_NAMES: [(&str, &str, Weekday); 7] = [
+pub(crate) const WEEKDAY_NAMES: [(&str, &str, Weekday); 7] = [
     ("mon", "monday", Weekday::Mon),
     ("tue", "tuesday", Weekday::Tue),
     ("wed", "wednesday", Weekday::Wed),
@@ -103,17 +103,22 @@ const WEEKDAY_NAMES: [(&str, &str, Weekday); 7] = [
 /// `calendar.yaml` as written: names and strings, not yet checked. Every field is optional and
 /// defaults to the office standard (Monday–Friday, 09:00–12:00 and 13:00–17:30, no holidays, no
 /// extra working days). Turn it into a [`Calendar`] with [`Calendar::from_spec`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schemars(title = "calendar.yaml")]
 pub struct CalendarSpec {
     /// Working weekdays: `mon` … `sun` or the full English names, any case.
+    #[schemars(with = "Vec<crate::config::json_schema::WeekdayName>")]
     pub working_days: Vec<String>,
     /// Working intervals of a working day, `[start, end]` as `"HH:MM"` (24-hour clock; `"24:00"`
     /// may end the last one), sorted and non-overlapping. Intervals may touch.
+    #[schemars(with = "Vec<[crate::config::json_schema::HhMm; 2]>")]
     pub working_hours: Vec<[String; 2]>,
     /// Dates (`YYYY-MM-DD`) that are not worked although their weekday is.
+    #[schemars(with = "Vec<crate::config::json_schema::IsoDate>")]
     pub holidays: Vec<String>,
     /// Dates (`YYYY-MM-DD`) worked although their weekday is not, with the same hours.
+    #[schemars(with = "Vec<crate::config::json_schema::IsoDate>")]
     pub extra_working_days: Vec<String>,
 }
 

@@ -165,6 +165,24 @@ Exit codes: 0 written, 2 a rule the dialect cannot express, bad rules, settings 
   policyqc man > policyqc.1 && man ./policyqc.1
   policyqc man | sudo tee /usr/local/share/man/man1/policyqc.1 >/dev/null")]
     Man,
+    /// Print the JSON Schema of a YAML file policyqc reads, for editors that complete keys
+    /// and check values as you type (VS Code's YAML extension: README "Editor support").
+    ///
+    /// `rules` is a rule file of a rule pack, `thresholds` the pack's thresholds.yaml,
+    /// `settings` settings.yaml, `columns` columns.yaml, `calendar` calendar.yaml. The schemas
+    /// (JSON Schema draft-07, pretty JSON with sorted keys) are generated from the loaders'
+    /// types and key tables; the copies in the repository's `schemas/` folder are the same
+    /// text (a test keeps them so). `policyqc validate` still checks what a schema cannot:
+    /// fields, expressions, and the settings' values.
+    #[command(after_help = "Examples:
+  policyqc schema rules > rules.schema.json
+  policyqc schema settings > schemas/settings.schema.json
+
+Then start a YAML file with
+  # yaml-language-server: $schema=rules.schema.json
+
+Exit codes: 0 printed, 2 usage (an unknown schema name).")]
+    Schema(SchemaArgs),
     /// Cycle times in working time: per case, per case and stage, per operator, percentiles
     /// and SLA compliance.
     ///
@@ -556,6 +574,14 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `policyqc schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_enum)]
+    pub name: crate::config::json_schema::SchemaName,
 }
 
 /// Text for people or JSON for scripts.

@@ -126,6 +126,10 @@ pub fn main() -> i32 {
             Ok(EXIT_OK)
         }
         Command::Man => man(),
+        Command::Schema(a) => {
+            print!("{}", a.name.to_json());
+            Ok(EXIT_OK)
+        }
         Command::Cycle(a) => cycle::run(&a),
         Command::Status(a) => status::run(&a),
         Command::Scorecard(a) => scorecard::run(&a),

@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod diagnostics;
+pub mod json_schema;
 pub mod reader;
 pub mod settings;
 pub mod thresholds;

@@ -19,7 +19,7 @@ pub enum Metric {
 }
 
 impl Metric {
-    const NAMES: [(&'static str, Metric); 3] = [
+    pub(crate) const NAMES: [(&'static str, Metric); 3] = [
         ("case_defect_rate", Metric::CaseDefectRate),
         ("rule_error_rate", Metric::RuleErrorRate),
         ("operator_error_rate", Metric::OperatorErrorRate),
@@ -54,7 +54,7 @@ pub struct Threshold {
     pub min_cases: u64,
 }
 
-const KEYS: &[&str] = &[
+pub(crate) const KEYS: &[&str] = &[
     "name",
     "metric",
     "severity",

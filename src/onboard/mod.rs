@@ -415,7 +415,7 @@ fn render(
         .unwrap_or_default();
     let _ = writeln!(
         y,
-        "# columns.yaml drafted by `policyqc init` from {file_name} ({} rows, {}, {} line endings).\n# Check the mappings marked TODO; `policyqc validate --columns` reads this file back.",
+        "# columns.yaml drafted by `policyqc init` from {file_name} ({} rows, {}, {} line endings).\n# Check the mappings marked TODO; `policyqc validate --columns` reads this file back.\n# Editors: `policyqc schema columns` prints its JSON Schema (README \"Editor support\").",
         draft.rows, draft.encoding, draft.line_endings
     );
     if let Some(e) = encoding {

@@ -43,8 +43,9 @@ fn time_limits_find_exactly_the_hand_computed_breaches() {
         c03["message"],
         "entry took 3.2 working days in all; the limit is <= 2 working days"
     );
+    // Line 44 of the fixture (its first line is the yaml-language-server schema line).
     assert!(
-        c03["rule_source"].ends_with("time_limits.yaml:43"),
+        c03["rule_source"].ends_with("time_limits.yaml:44"),
         "{c03:?}"
     );
 }

@@ -5,11 +5,13 @@
 //!   which are not applicable, and what the findings say;
 //! - `validation`: every validation error, located (`[file:line:col]` and the source line);
 //! - `limits`: billion laughs, deep nesting, oversized configs and fields, rhai limits;
-//! - `readme`: rules/README.md carries the current `policyqc rules --kinds` output.
+//! - `readme`: rules/README.md carries the current `policyqc rules --kinds` output;
+//! - `schema`: schemas/ is `policyqc schema`'s output, and the schemas and loaders agree.
 
 mod kinds;
 mod limits;
 mod readme;
+mod schema;
 mod settings;
 mod support;
 mod validation;

@@ -27,7 +27,7 @@ pub enum Op {
 }
 
 impl Op {
-    const ALL: [(Op, &'static str); 6] = [
+    pub(crate) const ALL: [(Op, &'static str); 6] = [
         (Op::Eq, "=="),
         (Op::Ne, "!="),
         (Op::Lt, "<"),
