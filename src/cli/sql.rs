@@ -13,7 +13,7 @@ pub fn run(a: &SqlArgs) -> miette::Result<i32> {
         dialect: a.dialect,
     })
     .map_err(|e| match e {
-        crate::sql::pack::SqlError::Run(r) => super::report_run_error(r),
+        crate::sql::error::SqlError::Run(r) => super::report_run_error(r),
         other => miette::Report::new(other),
     })?;
     for u in &s.untranslated {

@@ -12,6 +12,7 @@
 //! column map (and its data findings), the `policyqc sql` command, Spark and Trino runs.
 //! Nothing here is reachable from the CLI yet.
 
+pub mod error;
 pub mod expr;
 pub mod pack;
 pub mod script;

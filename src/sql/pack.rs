@@ -17,15 +17,14 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::error::SqlError;
 use super::expr::{Dialect, Writer, ident};
 use super::typing;
-use crate::check::{
-    RunError, calendar_path, load_calendar, load_column_map, load_rules, load_settings,
-};
+use crate::check::{calendar_path, load_calendar, load_column_map, load_rules, load_settings};
 use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;
 use crate::input::reference::{AuthorityMatrix, Roster};
-use crate::input::{DataSources, InputError, read_table};
+use crate::input::{DataSources, read_table};
 use crate::rules::needs;
 use crate::schema::Table;
 
@@ -62,38 +61,6 @@ pub struct SqlScript {
     pub untranslated: Vec<Untranslated>,
     /// Rules not evaluated for want of a column, table or setting (as `check` says).
     pub not_evaluated: Vec<needs::NotEvaluated>,
-}
-
-/// Why no script could be written.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-pub enum SqlError {
-    /// The rules, settings, column map or data could not be read.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Run(#[from] RunError),
-    /// The data folder has no cases file (an event log alone is not supported here yet).
-    #[error("no cases file: `policyqc sql` reads the cases table (cases.csv)")]
-    #[diagnostic(
-        code("sql::no-cases"),
-        help("give a data folder with a cases.csv, or the file itself")
-    )]
-    NoCases,
-    /// Something of the input the dialect cannot read as `check` does.
-    #[error("{0}")]
-    #[diagnostic(code("sql::input"))]
-    Input(String),
-}
-
-impl From<InputError> for SqlError {
-    fn from(e: InputError) -> Self {
-        SqlError::Run(e.into())
-    }
-}
-
-impl From<PolarsError> for SqlError {
-    fn from(e: PolarsError) -> Self {
-        SqlError::Input(e.to_string())
-    }
 }
 
 /// The file name of `path` relative to `dir` when it is inside it (the script is run from
@@ -208,7 +175,7 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
         .map_err(|u| SqlError::Input(format!("a lookup table: {}", u.node)))?;
 
     let file = script_path(&cases_path, sources.dir.as_deref());
-    let reader = typing::cases(&cases_path, &file, &map, d)?;
+    let reader = typing::cases(&cases_path, &file, &cases.file, &map, d)?;
     let mut sql = String::new();
     let _ = writeln!(
         sql,

@@ -13,8 +13,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::error::SqlError;
 use super::expr::{Dialect, ident, text};
-use super::pack::SqlError;
 use crate::config::columns::{ColumnMap, Mapping};
 use crate::input::time_zone::{OFFSET_END, OFFSET_PARTS};
 use crate::input::{BOOL_WORDS, MONEY_TEXT, ROW, expected_text};
@@ -168,13 +168,19 @@ fn field_type(ty: FieldType, d: Dialect) -> &'static str {
 }
 
 /// The statements reading `path` (named `file` in the script) into [`TYPED`] and
-/// `data_findings`.
+/// `data_findings` (whose `file` column says `label`, as `check`'s does).
 ///
 /// # Errors
 /// A dialect other than `DuckDB`, an encoding other than UTF-8, the `office_time_zone`
 /// setting (offsets converted to a zone with daylight saving are not written in SQL yet),
 /// or a file whose header cannot be read.
-pub fn cases(path: &Path, file: &str, map: &ColumnMap, d: Dialect) -> Result<Typed, SqlError> {
+pub fn cases(
+    path: &Path,
+    file: &str,
+    label: &str,
+    map: &ColumnMap,
+    d: Dialect,
+) -> Result<Typed, SqlError> {
     if d != Dialect::DuckDb {
         return Err(SqlError::Input(format!(
             "reading and typing the cases file is written for DuckDB only so far, not {}",
@@ -259,7 +265,7 @@ pub fn cases(path: &Path, file: &str, map: &ColumnMap, d: Dialect) -> Result<Typ
             let t = typed(&trimmed(&r), m, map, d);
             Some(format!(
                 "SELECT {file} AS file, {row} AS row, 'cases' AS \"table\", COALESCE({key}, '') AS case_id, {field} AS field, {column} AS \"column\", {r} AS value, {problem} AS problem FROM __raw WHERE {r} IS NOT NULL AND ({t}) IS NULL",
-                file = text(file, d),
+                file = text(label, d),
                 row = ident(ROW, d),
                 field = text(&m.field, d),
                 column = text(&m.column, d),
