@@ -1,16 +1,15 @@
-//! The rule pack as SQL (issue 18, in progress): the same checks the native engine
-//! evaluates, written for `DuckDB`, Spark SQL or Trino.
+//! The rule pack as SQL (`policyqc sql`, issue 18): the same checks the native engine
+//! evaluates, written for `DuckDB` (Spark SQL and Trino to come).
 //!
 //! The approach: every structured rule already compiles to a
 //! [`Check`](crate::engine::compile::Check) of polars expressions; [`expr`] writes those
 //! expressions as SQL, node by node, so the SQL cannot drift from the native engine rule
 //! kind by rule kind. Lookup tables the checks hold as literal series (the working clock's
 //! day table built from the calendar, the roster's ids, levels and roles) become tables of
-//! their own. Written so far: 36 of the default pack's 37 rules (all but the rhai `expr`
-//! rule), proven equal to the native findings on `DuckDB` over the typed cases
-//! (`differential`). Still to do: the rhai subset, typing the raw input in SQL with the
-//! column map (and its data findings), the `policyqc sql` command, Spark and Trino runs.
-//! Nothing here is reachable from the CLI yet.
+//! their own. `expr` rules translate through [`script`] when their rhai stays in the subset.
+//! [`typing`] reads and types the cases file in SQL as the reader does; [`pack`] puts the
+//! script together. `tests/sql` runs it on `DuckDB` against `policyqc check`;
+//! [`differential`] (unit tests) compares rule by rule over the natively typed cases.
 
 pub mod error;
 pub mod expr;
