@@ -233,9 +233,9 @@ fn binary(l: &str, op: Operator, r: &str, d: Dialect) -> Option<String> {
         Operator::RustDivide => {
             return Some(match d {
                 Dialect::DuckDb => format!("CAST(TRUNC(({l}) / ({r})) AS BIGINT)"),
-                Dialect::Spark | Dialect::Trino => {
-                    format!("CAST(TRUNC(CAST({l} AS DOUBLE) / ({r})) AS BIGINT)")
-                }
+                // Spark's TRUNC is for dates; a DOUBLE cast to BIGINT truncates toward zero.
+                Dialect::Spark => format!("CAST(CAST({l} AS DOUBLE) / ({r}) AS BIGINT)"),
+                Dialect::Trino => format!("CAST(TRUNC(CAST({l} AS DOUBLE) / ({r})) AS BIGINT)"),
             });
         }
         // Rust's `%` keeps the dividend's sign, as SQL's does.

@@ -200,17 +200,28 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
             n.needs_text()
         );
     }
-    if d == Dialect::DuckDb {
-        sql.push_str("SET enable_progress_bar = false;\n");
+    match d {
+        Dialect::DuckDb => sql.push_str("SET enable_progress_bar = false;\n"),
+        // Timestamps are office wall time: no session zone may shift them, and a text that
+        // does not read is NULL, not an error.
+        Dialect::Spark => sql.push_str(
+            "SET spark.sql.session.timeZone = UTC;\nSET spark.sql.ansi.enabled = false;\nSET spark.sql.legacy.timeParserPolicy = CORRECTED;\n",
+        ),
+        Dialect::Trino => {}
     }
     sql.push_str(&reader.statements);
     for t in lookups {
         sql.push_str(&t);
         sql.push('\n');
     }
+    // The typed cases once, as a table: every rule's query reads them.
+    let materialise = match d {
+        Dialect::Spark => "CACHE TABLE cases AS",
+        Dialect::DuckDb | Dialect::Trino => "CREATE TEMPORARY TABLE cases AS",
+    };
     let _ = writeln!(
         sql,
-        "CREATE TEMPORARY TABLE cases AS SELECT *{clocks} FROM {};",
+        "{materialise} SELECT *{clocks} FROM {};",
         typing::TYPED
     );
     let _ = writeln!(

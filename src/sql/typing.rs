@@ -59,12 +59,71 @@ fn header(path: &Path, map: &ColumnMap) -> Result<Vec<String>, SqlError> {
 }
 
 /// `e` trimmed of white space, empty as NULL.
-fn trimmed(e: &str) -> String {
-    format!(r"NULLIF(regexp_replace({e}, '^\s+|\s+$', '', 'g'), '')")
+fn trimmed(e: &str, d: Dialect) -> String {
+    let ws = text(r"^\s+|\s+$", d);
+    match d {
+        Dialect::DuckDb => format!("NULLIF(regexp_replace({e}, {ws}, '', 'g'), '')"),
+        Dialect::Spark | Dialect::Trino => format!("NULLIF(regexp_replace({e}, {ws}, ''), '')"),
+    }
 }
 
-/// The typed value of a trimmed text `t`.
-fn typed(t: &str, m: &Mapping, map: &ColumnMap, d: Dialect) -> String {
+/// Whether `x` holds a match of the regular expression `pattern` (a SQL text).
+fn matches(x: &str, pattern: &str, d: Dialect) -> String {
+    match d {
+        Dialect::DuckDb => format!("regexp_matches({x}, {pattern})"),
+        Dialect::Spark => format!("({x} RLIKE {pattern})"),
+        Dialect::Trino => format!("regexp_like({x}, {pattern})"),
+    }
+}
+
+/// A chrono format as Spark's datetime pattern (the directives the column maps use).
+fn java_format(f: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = f.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            if c.is_ascii_alphabetic() || c == '\'' {
+                let _ = write!(out, "'{c}'");
+            } else {
+                out.push(c);
+            }
+            continue;
+        }
+        out.push_str(match chars.next()? {
+            'Y' => "yyyy",
+            'y' => "yy",
+            'm' => "MM",
+            'd' => "dd",
+            'H' => "HH",
+            'M' => "mm",
+            'S' => "ss",
+            '%' => "%",
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+/// The timestamp of text `x` in chrono format `f` (NULL when it does not read).
+fn strptime(x: &str, f: &str, d: Dialect) -> Option<String> {
+    Some(match d {
+        Dialect::DuckDb => format!("TRY_STRPTIME({x}, {})", text(f, d)),
+        Dialect::Spark => format!("try_to_timestamp({x}, {})", text(&java_format(f)?, d)),
+        Dialect::Trino => return None,
+    })
+}
+
+/// Timestamp `ts` plus `ms` milliseconds.
+fn plus_ms(ts: &str, ms: &str, d: Dialect) -> String {
+    match d {
+        Dialect::DuckDb | Dialect::Trino => format!("({ts} + to_milliseconds({ms}))"),
+        Dialect::Spark => format!("timestamp_millis(unix_millis({ts}) + ({ms}))"),
+    }
+}
+
+/// The typed value of a trimmed text `t`; `None` when a format has no equivalent in the
+/// dialect.
+fn typed(t: &str, m: &Mapping, map: &ColumnMap, d: Dialect) -> Option<String> {
     let lit_list = |words: &[&str]| {
         words
             .iter()
@@ -72,19 +131,24 @@ fn typed(t: &str, m: &Mapping, map: &ColumnMap, d: Dialect) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    match m.ty {
+    Some(match m.ty {
         FieldType::Text => t.to_owned(),
         FieldType::Integer => format!(
-            "(CASE WHEN regexp_matches({t}, '^[+-]?[0-9]+$') THEN TRY_CAST({t} AS BIGINT) END)"
+            "(CASE WHEN {} THEN CAST({t} AS BIGINT) END)",
+            matches(t, "'^[+-]?[0-9]+$'", d)
         ),
         FieldType::Money => {
             let m = match &map.thousands {
                 Some(sep) => format!("replace({t}, {}, '')", text(sep, d)),
                 None => t.to_owned(),
             };
+            let even = match d {
+                Dialect::Spark => "bround",
+                Dialect::DuckDb | Dialect::Trino => "round_even",
+            };
             format!(
-                "(CASE WHEN regexp_matches({m}, {}) THEN CAST(round_even(CAST({m} AS DOUBLE) * 100, 0) AS BIGINT) END)",
-                text(MONEY_TEXT, d)
+                "(CASE WHEN {} THEN CAST({even}(CAST({m} AS DOUBLE) * 100, 0) AS BIGINT) END)",
+                matches(&m, &text(MONEY_TEXT, d), d)
             )
         }
         FieldType::Bool => {
@@ -104,8 +168,8 @@ fn typed(t: &str, m: &Mapping, map: &ColumnMap, d: Dialect) -> String {
             let tries: Vec<String> = map
                 .date_formats
                 .iter()
-                .map(|f| format!("CAST(TRY_STRPTIME({t}, {}) AS DATE)", text(f, d)))
-                .collect();
+                .map(|f| strptime(t, f, d).map(|p| format!("CAST({p} AS DATE)")))
+                .collect::<Option<_>>()?;
             coalesce(&tries, "DATE")
         }
         FieldType::DateTime => {
@@ -121,15 +185,12 @@ fn typed(t: &str, m: &Mapping, map: &ColumnMap, d: Dialect) -> String {
                 .iter()
                 .map(|f| {
                     if f.starts_with("%Y-%m-%d") {
-                        format!(
-                            "(TRY_STRPTIME({normal}, {}) + to_milliseconds({fraction}))",
-                            text(f, d)
-                        )
+                        Some(plus_ms(&strptime(&normal, f, d)?, &fraction, d))
                     } else {
-                        format!("TRY_STRPTIME({t}, {})", text(f, d))
+                        strptime(t, f, d)
                     }
                 })
-                .collect();
+                .collect::<Option<_>>()?;
             let local = coalesce(&tries, "TIMESTAMP");
             // A UTC offset: the instant in UTC (no office time zone is set, see `script`).
             let part = |g: usize| format!("regexp_extract({t}, {}, {g})", text(OFFSET_PARTS, d));
@@ -141,11 +202,12 @@ fn typed(t: &str, m: &Mapping, map: &ColumnMap, d: Dialect) -> String {
                 mi = part(4),
             );
             format!(
-                "(CASE WHEN regexp_matches({t}, {}) THEN {local} - to_milliseconds({offset}) ELSE {local} END)",
-                text(OFFSET_END, d)
+                "(CASE WHEN {} THEN {} ELSE {local} END)",
+                matches(t, &text(OFFSET_END, d), d),
+                plus_ms(&local, &format!("-{offset}"), d)
             )
         }
-    }
+    })
 }
 
 fn coalesce(tries: &[String], ty: &str) -> String {
@@ -181,10 +243,22 @@ pub fn cases(
     map: &ColumnMap,
     d: Dialect,
 ) -> Result<Typed, SqlError> {
-    if d != Dialect::DuckDb {
+    if d == Dialect::Trino {
+        return Err(SqlError::Input(String::from(
+            "trino: reading the cases file is not written yet (Trino reads tables, not files)",
+        )));
+    }
+    if d == Dialect::Spark && map.header_row != 1 {
+        return Err(SqlError::Input(String::from(
+            "spark: a header below the first line (columns.yaml `header_row`) is not read in Spark SQL",
+        )));
+    }
+    let unsupported = |f: &String| java_format(f).is_none();
+    if d == Dialect::Spark
+        && let Some(f) = map.date_formats.iter().chain(&map.datetime_formats).find(|f| unsupported(f))
+    {
         return Err(SqlError::Input(format!(
-            "reading and typing the cases file is written for DuckDB only so far, not {}",
-            d.name()
+            "spark: the format `{f}` has no Spark datetime pattern here (supported: %Y %y %m %d %H %M %S)"
         )));
     }
     if map.encoding.is_some_and(|e| e != encoding_rs::UTF_8) {
@@ -219,32 +293,63 @@ pub fn cases(
         })
     };
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "CREATE TEMPORARY VIEW __raw AS SELECT *, CAST(row_number() OVER () AS BIGINT) + {} AS {} FROM read_csv({}, header = true, all_varchar = true, delim = {}, quote = '\"', escape = '\"', skip = {});",
-        map.header_row,
-        ident(ROW, d),
-        text(file, d),
-        text(&char::from(map.delimiter).to_string(), d),
-        map.header_row.saturating_sub(1),
-    );
+    let delim = text(&char::from(map.delimiter).to_string(), d);
+    match d {
+        Dialect::Spark => {
+            // Spark reads each column as text unless told to infer; the row number follows
+            // the file's order (one file, read in order).
+            let _ = writeln!(
+                s,
+                "CREATE OR REPLACE TEMPORARY VIEW __file USING csv OPTIONS (path {}, header 'true', sep {delim}, quote '\"', escape '\"', multiLine 'true');",
+                text(file, d)
+            );
+            let _ = writeln!(
+                s,
+                "CREATE OR REPLACE TEMPORARY VIEW __raw AS SELECT *, CAST(row_number() OVER (ORDER BY monotonically_increasing_id()) AS BIGINT) + {} AS {} FROM __file;",
+                map.header_row,
+                ident(ROW, d)
+            );
+        }
+        Dialect::DuckDb | Dialect::Trino => {
+            let _ = writeln!(
+                s,
+                "CREATE TEMPORARY VIEW __raw AS SELECT *, CAST(row_number() OVER () AS BIGINT) + {} AS {} FROM read_csv({}, header = true, all_varchar = true, delim = {delim}, quote = '\"', escape = '\"', skip = {});",
+                map.header_row,
+                ident(ROW, d),
+                text(file, d),
+                map.header_row.saturating_sub(1),
+            );
+        }
+    }
+    let view = match d {
+        Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
+        Dialect::DuckDb | Dialect::Trino => "CREATE TEMPORARY VIEW",
+    };
+    let no_format = |m: &Mapping| {
+        SqlError::Input(format!(
+            "{}: a format of `{}` has no {} equivalent",
+            m.field,
+            m.column,
+            d.name()
+        ))
+    };
     let columns: Vec<String> = mappings
         .iter()
         .map(|m| {
             let value = match raw(m) {
                 Some(r) => format!(
                     "CAST({} AS {})",
-                    typed(&trimmed(&r), m, map, d),
+                    typed(&trimmed(&r, d), m, map, d).ok_or_else(|| no_format(m))?,
                     field_type(m.ty, d)
                 ),
                 None => format!("CAST(NULL AS {})", field_type(m.ty, d)),
             };
-            format!("{value} AS {}", ident(&m.field, d))
+            Ok(format!("{value} AS {}", ident(&m.field, d)))
         })
-        .collect();
+        .collect::<Result<_, SqlError>>()?;
     let _ = writeln!(
         s,
-        "CREATE TEMPORARY VIEW {TYPED} AS SELECT {}, {} FROM __raw;",
+        "{view} {TYPED} AS SELECT {}, {} FROM __raw;",
         columns.join(", "),
         ident(ROW, d)
     );
@@ -262,10 +367,12 @@ pub fn cases(
         .filter(|m| m.ty != FieldType::Text)
         .filter_map(|m| {
             let r = raw(m)?;
-            let t = typed(&trimmed(&r), m, map, d);
+            let t = typed(&trimmed(&r, d), m, map, d)?;
             Some(format!(
-                "SELECT {file} AS file, {row} AS row, 'cases' AS \"table\", COALESCE({key}, '') AS case_id, {field} AS field, {column} AS \"column\", {r} AS value, {problem} AS problem FROM __raw WHERE {r} IS NOT NULL AND ({t}) IS NULL",
+                "SELECT {file} AS file, {row} AS row, 'cases' AS {table}, COALESCE({key}, '') AS case_id, {field} AS field, {column} AS {column_name}, {r} AS value, {problem} AS problem FROM __raw WHERE {r} IS NOT NULL AND ({t}) IS NULL",
                 file = text(label, d),
+                table = ident("table", d),
+                column_name = ident("column", d),
                 row = ident(ROW, d),
                 field = text(&m.field, d),
                 column = text(&m.column, d),
@@ -274,12 +381,15 @@ pub fn cases(
         })
         .collect();
     let body = if unread.is_empty() {
-        String::from(
-            "SELECT CAST(NULL AS VARCHAR) AS file, CAST(NULL AS BIGINT) AS row, CAST(NULL AS VARCHAR) AS \"table\", CAST(NULL AS VARCHAR) AS case_id, CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS \"column\", CAST(NULL AS VARCHAR) AS value, CAST(NULL AS VARCHAR) AS problem WHERE FALSE",
+        let t = text_type(d);
+        format!(
+            "SELECT CAST(NULL AS {t}) AS file, CAST(NULL AS BIGINT) AS row, CAST(NULL AS {t}) AS {}, CAST(NULL AS {t}) AS case_id, CAST(NULL AS {t}) AS field, CAST(NULL AS {t}) AS {}, CAST(NULL AS {t}) AS value, CAST(NULL AS {t}) AS problem WHERE FALSE",
+            ident("table", d),
+            ident("column", d)
         )
     } else {
         unread.join("\nUNION ALL\n")
     };
-    let _ = writeln!(s, "CREATE TEMPORARY VIEW data_findings AS\n{body};");
+    let _ = writeln!(s, "{view} data_findings AS\n{body};");
     Ok(Typed { statements: s })
 }
