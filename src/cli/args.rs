@@ -135,8 +135,8 @@ Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.
 
 Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad rule set.")]
     Explain(ExplainArgs),
-    /// Print the rule pack and a data folder as one SQL script, for `DuckDB` (Spark and Trino
-    /// to come).
+    /// Print the rule pack and a data folder as one SQL script, for `DuckDB` or Spark SQL
+    /// (Trino to come).
     ///
     /// The script reads the cases file as it is (every column as text), types it in SQL
     /// with the column map (names, value maps, formats, yes/no words), lists the values it
@@ -151,6 +151,7 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
   policyqc sql fixtures/demo > demo.sql
   (cd fixtures/demo && duckdb < ../../demo.sql)
   policyqc sql my-export/ --rules my-rules/ --skip-untranslatable > qc.sql
+  policyqc sql fixtures/demo --dialect spark --files-at hdfs:///qc/2026-10 > qc-spark.sql
 
 Exit codes: 0 written, 2 a rule the dialect cannot express, bad rules, settings or data.")]
     Sql(SqlArgs),
@@ -443,6 +444,10 @@ pub struct SqlArgs {
     /// comments in the script) instead of stopping.
     #[arg(long)]
     pub skip_untranslatable: bool,
+    /// Where the engine finds the data folder's files, e.g. `hdfs:///qc/2026-10` or
+    /// `/mnt/exports/2026-10` (default: relative to the data folder, where the script is run).
+    #[arg(long, value_name = "LOCATION")]
+    pub files_at: Option<String>,
 }
 
 /// The task list and calendar of a data folder (override the folder's files).

@@ -11,6 +11,7 @@ pub fn run(a: &SqlArgs) -> miette::Result<i32> {
         sources,
         rules_dir: a.rules.clone(),
         dialect: a.dialect,
+        files_at: a.files_at.clone(),
     })
     .map_err(|e| match e {
         crate::sql::error::SqlError::Run(r) => super::report_run_error(r),

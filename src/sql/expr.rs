@@ -142,7 +142,11 @@ impl<'a> Writer<'a> {
                 } else {
                     format!("SELECT * FROM (VALUES {}) AS t(i, v)", rows.join(", "))
                 };
-                Ok(format!("CREATE TEMPORARY VIEW __lookup_{k} AS {body};"))
+                let create = match d {
+                    Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
+                    Dialect::DuckDb | Dialect::Trino => "CREATE TEMPORARY VIEW",
+                };
+                Ok(format!("{create} __lookup_{k} AS {body};"))
             })
             .collect()
     }

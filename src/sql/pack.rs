@@ -37,6 +37,9 @@ pub struct SqlOptions {
     pub rules_dir: Option<PathBuf>,
     /// The SQL dialect.
     pub dialect: Dialect,
+    /// Where the engine finds the data folder's files (`s3://bucket/qc/2026-10`, a folder of
+    /// the cluster); `None`: the script names them relative to the data folder.
+    pub files_at: Option<String>,
 }
 
 /// A rule the dialect cannot express, and why.
@@ -175,6 +178,10 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
         .map_err(|u| SqlError::Input(format!("a lookup table: {}", u.node)))?;
 
     let file = script_path(&cases_path, sources.dir.as_deref());
+    let file = match &opts.files_at {
+        Some(at) => format!("{}/{file}", at.trim_end_matches('/')),
+        None => file,
+    };
     let reader = typing::cases(&cases_path, &file, &cases.file, &map, d)?;
     let mut sql = String::new();
     let _ = writeln!(
@@ -216,7 +223,7 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
     }
     // The typed cases once, as a table: every rule's query reads them.
     let materialise = match d {
-        Dialect::Spark => "CACHE TABLE cases AS",
+        Dialect::Spark => "DROP VIEW IF EXISTS cases;\nCACHE TABLE cases AS",
         Dialect::DuckDb | Dialect::Trino => "CREATE TEMPORARY TABLE cases AS",
     };
     let _ = writeln!(

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs DuckDB for the SQL differential tests (src/sql/differential.rs): a Python venv
-# with the duckdb package under target/sqlvenv (kept between runs, like the build). The
+# Installs DuckDB for the SQL differential tests (tests/sql, src/sql/differential.rs): a
+# Python venv with the duckdb package under target/sqlvenv (kept between runs, like the
+# build); with `--spark`, also pyspark (Spark local mode on the machine's Java 17) for the
+# Spark comparison .ci/run runs after the tests. The
 # Python package rather than the `duckdb` crate: its wheel installs in seconds, where the
 # bundled crate compiles DuckDB's C++ for many minutes on CI's two cores. Idempotent.
 set -euo pipefail
@@ -13,3 +15,11 @@ if ! "$out/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$
   "$out/bin/pip" install -q --disable-pip-version-check "duckdb==$DUCKDB"
 fi
 echo "DuckDB $DUCKDB ready in $out"
+if [ "${1:-}" = "--spark" ]; then
+  PYSPARK=3.5.3
+  command -v java >/dev/null || { echo "Spark needs Java (17): not found" >&2; exit 2; }
+  if ! "$out/bin/python" -c "import pyspark, sys; sys.exit(pyspark.__version__ != '$PYSPARK')" 2>/dev/null; then
+    "$out/bin/pip" install -q --disable-pip-version-check "pyspark==$PYSPARK"
+  fi
+  echo "pyspark $PYSPARK ready in $out"
+fi
