@@ -193,6 +193,24 @@ pub fn office_time_zone(settings: &crate::config::settings::Settings) -> Option<
         .and_then(|z| z.parse().ok())
 }
 
+/// The rules that can be evaluated on `cases` with (or without) a roster and an authority
+/// matrix, and the others with what each needs.
+pub(crate) fn evaluable(
+    all_rules: &RuleSet,
+    cases: &crate::input::TableData,
+    roster: bool,
+    authority: bool,
+) -> (RuleSet, Vec<needs::NotEvaluated>) {
+    needs::split(
+        all_rules,
+        &needs::Available {
+            absent_fields: &cases.absent,
+            roster,
+            authority,
+        },
+    )
+}
+
 /// [`run_check`], calling `progress` at the start of each [`CheckPhase`].
 pub fn run_check_with_progress(
     opts: &CheckOptions,
@@ -248,14 +266,8 @@ pub fn run_check_with_progress(
         None => None,
     };
     issues.sort();
-    let (rules, not_evaluated) = needs::split(
-        &all_rules,
-        &needs::Available {
-            absent_fields: &cases.absent,
-            roster: roster.is_some(),
-            authority: authority.is_some(),
-        },
-    );
+    let (rules, not_evaluated) =
+        evaluable(&all_rules, &cases, roster.is_some(), authority.is_some());
     if opts.strict && !not_evaluated.is_empty() {
         return Err(RunError::NotEvaluated(not_evaluated));
     }

@@ -8,8 +8,7 @@
 //! day table built from the calendar, the roster's ids, levels and roles) become tables of
 //! their own. `expr` rules translate through [`script`] when their rhai stays in the subset.
 //! [`typing`] reads and types the cases file in SQL as the reader does; [`pack`] puts the
-//! script together. `tests/sql` runs it on `DuckDB` against `policyqc check`;
-//! [`differential`] (unit tests) compares rule by rule over the natively typed cases.
+//! script together. `tests/sql` runs it on `DuckDB` and Spark against `policyqc check`.
 
 pub mod error;
 pub mod expr;
@@ -51,6 +50,3 @@ pub fn rule_exprs(
         .otherwise(lit(NULL).cast(DataType::Boolean));
     Ok((status, crate::engine::evaluate::script_check(rule, ctx)))
 }
-
-#[cfg(test)]
-mod differential;

@@ -108,14 +108,8 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
         )?)?),
         None => None,
     };
-    let (rules, not_evaluated) = needs::split(
-        &all_rules,
-        &needs::Available {
-            absent_fields: &cases.absent,
-            roster: roster.is_some(),
-            authority: authority.is_some(),
-        },
-    );
+    let (rules, not_evaluated) =
+        crate::check::evaluable(&all_rules, &cases, roster.is_some(), authority.is_some());
     let catalog = map.catalog();
     let clock = WorkingClock::covering(calendar, &[&cases.df], &[])?;
     let clock_fields: Vec<_> = rules

@@ -7,7 +7,7 @@
 //! A value that stays unread becomes empty and a row of `data_findings`, with the reader's
 //! message ("not a date (%Y-%m-%d); read as empty").
 //!
-//! Written for `DuckDB` so far; `check`'s reader is the reference, and the differential test
+//! Written for `DuckDB` and Spark SQL; `check`'s reader is the reference, and `tests/sql`
 //! runs this SQL on the fixtures against it.
 
 use std::fmt::Write as _;
@@ -233,7 +233,7 @@ fn field_type(ty: FieldType, d: Dialect) -> &'static str {
 /// `data_findings` (whose `file` column says `label`, as `check`'s does).
 ///
 /// # Errors
-/// A dialect other than `DuckDB`, an encoding other than UTF-8, the `office_time_zone`
+/// Trino (not written yet), a format or header row Spark cannot read, an encoding other than UTF-8, the `office_time_zone`
 /// setting (offsets converted to a zone with daylight saving are not written in SQL yet),
 /// or a file whose header cannot be read.
 pub fn cases(
@@ -255,7 +255,11 @@ pub fn cases(
     }
     let unsupported = |f: &String| java_format(f).is_none();
     if d == Dialect::Spark
-        && let Some(f) = map.date_formats.iter().chain(&map.datetime_formats).find(|f| unsupported(f))
+        && let Some(f) = map
+            .date_formats
+            .iter()
+            .chain(&map.datetime_formats)
+            .find(|f| unsupported(f))
     {
         return Err(SqlError::Input(format!(
             "spark: the format `{f}` has no Spark datetime pattern here (supported: %Y %y %m %d %H %M %S)"

@@ -134,7 +134,13 @@ fn same_as_check(data: &Path, extra: &[&str]) -> Option<usize> {
 }
 
 /// Compares an engine's results for `data` with the check's; returns the number of findings.
-fn compare(data: &Path, extra: &[&str], findings: &str, data_findings: &str, engine: &str) -> usize {
+fn compare(
+    data: &Path,
+    extra: &[&str],
+    findings: &str,
+    data_findings: &str,
+    engine: &str,
+) -> usize {
     let (want, issues) = check(data, extra);
     assert!(
         findings == want,
@@ -168,7 +174,7 @@ fn cases_only_folder() -> tempfile::TempDir {
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let mut set = |row: usize, name: &str, value: &str| {
         let mut cells: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
-        cells[col(name)] = value.to_owned();
+        value.clone_into(&mut cells[col(name)]);
         lines[row] = cells.join(",");
     };
     set(1, "application_date", "2026-13-40");
@@ -261,7 +267,10 @@ fn input_the_sql_cannot_read_as_check_does_is_refused_before_any_sql() {
     let (code, out, err) = policyqc(&["sql", "fixtures/demo", "--dialect", "trino"]);
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty());
-    assert!(err.contains("trino: reading the cases file is not written yet"), "{err}");
+    assert!(
+        err.contains("trino: reading the cases file is not written yet"),
+        "{err}"
+    );
     // A bad dialect is a usage error.
     let (code, _, err) = policyqc(&["sql", "fixtures/demo", "--dialect", "oracle"]);
     assert_eq!(code, 2);
@@ -296,14 +305,24 @@ fn spark_local_gives_the_checks_findings_on_every_folder() {
     let folders: Vec<(PathBuf, Vec<&str>)> = vec![
         (repo().join("fixtures/demo"), vec![]),
         (repo().join("fixtures/basic"), vec![]),
-        (repo().join("fixtures/cycle"), vec!["--rules", cycle_rules.as_str()]),
+        (
+            repo().join("fixtures/cycle"),
+            vec!["--rules", cycle_rules.as_str()],
+        ),
         (only.path().to_path_buf(), vec![]),
     ];
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut args = vec![repo().join("tests/sql/spark_run.py").display().to_string()];
     for (i, (data, extra)) in folders.iter().enumerate() {
         let at = data.display().to_string();
-        let mut a = vec!["sql", data.to_str().unwrap(), "--dialect", "spark", "--files-at", &at];
+        let mut a = vec![
+            "sql",
+            data.to_str().unwrap(),
+            "--dialect",
+            "spark",
+            "--files-at",
+            &at,
+        ];
         a.extend_from_slice(extra);
         let (code, sql, err) = policyqc(&a);
         assert_eq!(code, 0, "policyqc sql --dialect spark: {err}");

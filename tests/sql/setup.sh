@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs DuckDB for the SQL differential tests (tests/sql, src/sql/differential.rs): a
+# Installs DuckDB for the SQL differential tests (tests/sql): a
 # Python venv with the duckdb package under target/sqlvenv (kept between runs, like the
 # build); with `--spark`, also pyspark (Spark local mode on the machine's Java 17) for the
 # Spark comparison .ci/run runs after the tests. The
