@@ -324,7 +324,7 @@ pub fn read_table_fields(
     let is_parquet = path.extension().is_some_and(|e| e == "parquet");
     let is_xes = xes::is_xes(path);
     let map: &ColumnMap = &xes::map_for(path, table, map);
-    let mut mappings = map.mappings(table);
+    let mappings = map.mappings(table);
     let key = table.fields()[0].name;
     // The file's columns, from its header (or Parquet schema), to pick the ones to read.
     let header = only.filter(|_| !is_xes).and_then(|_| {
@@ -362,8 +362,50 @@ pub fn read_table_fields(
     } else {
         map.header_row as u64 + 1
     };
+    typed_table(
+        raw,
+        name,
+        &Shape {
+            table,
+            map,
+            needed,
+            only,
+            header,
+            first_row,
+        },
+    )
+}
 
-    let present: Vec<String> = header.unwrap_or_else(|| {
+/// How to type a raw frame: its table, column map, required fields, the fields to keep, the
+/// file's header when known (else the frame's columns) and the row number of its first row.
+pub(crate) struct Shape<'a> {
+    pub table: Table,
+    pub map: &'a ColumnMap,
+    pub needed: &'a [String],
+    pub only: Option<&'a [String]>,
+    pub header: Option<Vec<String>>,
+    pub first_row: u64,
+}
+
+/// The typing half of [`read_table_fields`]: a raw frame (as read from a file, or held by a
+/// library user) to the typed table with its data issues. `name` names the source in issues.
+pub(crate) fn typed_table(
+    raw: DataFrame,
+    name: String,
+    shape: &Shape<'_>,
+) -> Result<TableData, InputError> {
+    let mut phases = crate::timing::Phases::new();
+    let Shape {
+        table,
+        map,
+        needed,
+        only,
+        first_row,
+        ..
+    } = *shape;
+    let mut mappings = map.mappings(table);
+    let key = table.fields()[0].name;
+    let present: Vec<String> = shape.header.clone().unwrap_or_else(|| {
         raw.get_column_names()
             .iter()
             .map(std::string::ToString::to_string)
