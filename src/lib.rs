@@ -46,3 +46,6 @@ pub mod sql;
 mod timing;
 
 pub use check::{CheckOptions, CheckResult, RunError, run_check};
+
+mod api;
+pub use api::{Checked, Error, Rates, RulePack, Settings};
