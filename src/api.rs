@@ -9,7 +9,7 @@ use polars::prelude::DataFrame;
 use crate::check::{self, CheckPhase, CheckResult, Loaded, RunError, Tables};
 use crate::config::columns::ColumnMap;
 use crate::config::diagnostics::SourceFile;
-use crate::input::{Shape, typed_table};
+use crate::input::typed_frame;
 use crate::schema::Table;
 
 /// Why loading or checking failed: a miette diagnostic naming the file, line and column, or
@@ -95,17 +95,11 @@ impl RulePack {
         authority: Option<&DataFrame>,
     ) -> Result<Checked, Error> {
         let typed = |df: &DataFrame, table: Table| {
-            typed_table(
+            typed_frame(
                 df.clone(),
                 format!("{} frame", table.name()),
-                &Shape {
-                    table,
-                    map: &self.0.map,
-                    needed: &[],
-                    only: None,
-                    header: None,
-                    first_row: 1,
-                },
+                table,
+                &self.0.map,
             )
             .map_err(RunError::from)
         };

@@ -110,11 +110,11 @@ pub fn load_column_map(path: Option<&Path>) -> Result<ColumnMap, RunError> {
 /// Reads the working calendar of a data folder (`calendar.yaml`; the office standard when
 /// there is none), reporting every problem in the file.
 pub fn load_calendar(path: Option<&Path>) -> Result<crate::calendar::Calendar, RunError> {
-    crate::config::calendar::load(path).map_err(|e| match e {
-        crate::config::calendar::CalendarLoadError::Io { path, source } => {
+    crate::calendar::load::load(path).map_err(|e| match e {
+        crate::calendar::load::CalendarLoadError::Io { path, source } => {
             RunError::Input(InputError::Io { path, source })
         }
-        crate::config::calendar::CalendarLoadError::Invalid(d) => RunError::Config(d),
+        crate::calendar::load::CalendarLoadError::Invalid(d) => RunError::Config(d),
     })
 }
 
@@ -475,8 +475,8 @@ impl CheckResult {
     }
 
     /// Writes the output folder: findings, `qc_sheet`, `rule_rates`, `operator_rates`,
-    /// `data_findings` and alerts in each format (CSV always), `summary.json` and the
-    /// nightly page `report.html`.
+    /// `data_findings` and alerts in each format (CSV always) and `summary.json` (the nightly
+    /// page `report.html` is written from the result by the CLI).
     pub fn write(
         &self,
         out: &Path,
@@ -540,8 +540,6 @@ impl CheckResult {
         std::fs::write(&summary, json + "\n")
             .map_err(|e| polars_err!(ComputeError: "cannot write {}: {e}", summary.display()))?;
         written.push(summary);
-        written.push(crate::report::html::nightly::write(self, out)?);
-        phases.done("write report.html");
         Ok(written)
     }
 

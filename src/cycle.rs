@@ -637,9 +637,9 @@ impl CycleResult {
     }
 
     /// Writes `case_times`, `stage_times`, `operator_times`, `cycle_summary` and
-    /// `data_findings` (CSV and each extra format), `cycle_summary.json` and the page
-    /// `cycle.html`. Every table is
-    /// built before anything is written.
+    /// `data_findings` (CSV and each extra format) and `cycle_summary.json` (the page
+    /// `cycle.html` is written from the result by the CLI). Every table is built before
+    /// anything is written.
     pub fn write(
         &self,
         out: &Path,
@@ -664,7 +664,6 @@ impl CycleResult {
             phases.done(&format!("wrote {name}"));
         }
         written.push(write_json(out, "cycle_summary.json", &self.summary_json())?);
-        written.push(crate::report::html::cycle::write(self, out)?);
         Ok(written)
     }
 }

@@ -202,6 +202,12 @@ Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad
         after_help = "Example: policyqc scorecard fixtures/scorecard --month 2026-10 --config fixtures/scorecard/scorecard.yaml --out scorecard-out"
     )]
     Scorecard(ScorecardArgs),
+    /// Reports built on a check: `report weekly`, the weekly QC analysis and training plan.
+    #[command(
+        subcommand,
+        after_help = "Example: policyqc report weekly fixtures/demo --week 2026-W44 --out weekly-out"
+    )]
+    Report(ReportCommand),
     /// Generate a realistic data folder with planted, labelled errors.
     ///
     /// Writes cases, tasks, operators and authority (CSV, or Parquet with --format parquet),
@@ -804,4 +810,46 @@ pub struct VerdictsImportArgs {
     /// Replace stored verdicts of the cases in FILE instead of refusing them.
     #[arg(long)]
     pub replace: bool,
+}
+
+/// `policyqc report`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The weekly QC analysis with a training plan, as the QC inspector writes it each week.
+    ///
+    /// Runs the check over the data, places each case in the week it was received
+    /// (`received_at`), and compares the chosen week with the three weeks before it: per error
+    /// point and per checkpoint this week's cases with findings and rate against last week and
+    /// the four-week trend (a week without cases shows "no cases", not 0%), the main causes
+    /// (the rules and operators with most of the week's findings), the problems common to many
+    /// operators (an error point made by at least `weekly.common_min_operators` operators), and
+    /// a training plan: whole-team training where an error point is spread over at least
+    /// `weekly.spread_min_operators` of a team's operators, individual training where fewer
+    /// made it. Writes weekly.html, weekly.xlsx and weekly.json (the page's figures). A week
+    /// without any case received is an error (exit 2). Definitions: README, "Weekly QC
+    /// analysis".
+    #[command(
+        after_help = "Examples:\n  policyqc report weekly fixtures/demo --week 2026-W44 --out weekly-out\n  policyqc report weekly fixtures/demo --week 2026-10     # a month against the three before it\n\nExit codes: 0 written, 2 usage, rule, settings or input error, or no case received in the week."
+    )]
+    Weekly(WeeklyArgs),
+}
+
+/// `policyqc report weekly`.
+#[derive(Debug, Args)]
+pub struct WeeklyArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The week: an ISO week `2026-W41` (Monday to Sunday), compared with the three ISO weeks
+    /// before it; or the period syntax of `sample --period`: a month `2026-10` (compared with
+    /// the three months before it), a day or a range (2026-10-05, 2026-10-01..2026-10-15;
+    /// compared with the three periods of the same length just before it).
+    #[arg(long)]
+    pub week: String,
+    /// A rule directory (default: the rule pack built into policyqc, as in rules/).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR", default_value = "policyqc-weekly")]
+    pub out: PathBuf,
 }

@@ -72,7 +72,11 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
     bar.inc(1);
     bar.set_message("writing outputs");
     let written = super::finish_output(staged, |dir| {
-        result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
+        let mut written = result.write(dir, &a.format, Cells::raw_if(a.raw_csv))?;
+        let mut phases = crate::timing::Phases::new();
+        written.push(crate::report::html::nightly::write(&result, dir)?);
+        phases.done("write report.html");
+        Ok::<_, polars::prelude::PolarsError>(written)
     });
     bar.finish_and_clear();
     written?;

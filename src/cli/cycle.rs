@@ -56,7 +56,9 @@ pub fn run(a: &CycleArgs) -> miette::Result<i32> {
     };
     let result = run_cycle(&opts).map_err(report_run_error)?;
     super::finish_output(staged, |dir| {
-        result.write(dir, &a.format, Cells::raw_if(a.raw_csv))
+        let mut written = result.write(dir, &a.format, Cells::raw_if(a.raw_csv))?;
+        written.push(crate::report::html::cycle::write(&result, dir)?);
+        Ok::<_, polars::prelude::PolarsError>(written)
     })?;
     if !super::quiet() {
         print!("{}", crate::report::cycle_console::cycle(&result));

@@ -8,6 +8,7 @@ pub mod cycle;
 pub mod explain;
 pub mod generate;
 pub mod init;
+pub mod report;
 pub mod rules;
 pub mod sample;
 pub mod scorecard;
@@ -109,6 +110,7 @@ pub fn main() -> i32 {
         Command::Cycle(a) => cycle::run(&a),
         Command::Status(a) => status::run(&a),
         Command::Scorecard(a) => scorecard::run(&a),
+        Command::Report(args::ReportCommand::Weekly(a)) => report::weekly(&a),
         Command::Generate(a) => generate::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Verdicts(a) => verdicts::run(&a),

@@ -203,7 +203,8 @@ pub fn run(a: &SampleArgs) -> miette::Result<i32> {
         );
     }
     let sample = crate::sampling::draw(&check, &opts, seed)?;
-    let written = sample.write(&a.out, a.force)?;
+    let page = crate::report::html::audit::bytes(&sample.manifest, None);
+    let written = sample.write(&a.out, a.force, vec![("audit.html".to_owned(), page)])?;
     if !super::quiet() {
         let m = &sample.manifest;
         println!(

@@ -1,7 +1,6 @@
-//! Configuration files: the spanned YAML tree, diagnostics, the column map, the working
-//! calendar, insurer settings, thresholds.
+//! Configuration files: the spanned YAML tree, diagnostics, the column map, insurer
+//! settings, thresholds (the working calendar's file is read by [`crate::calendar::load`]).
 
-pub mod calendar;
 pub mod columns;
 pub mod diagnostics;
 pub mod reader;

@@ -56,6 +56,8 @@ pub enum SettingType {
     TimeZone,
     /// A file, relative to the settings file.
     File,
+    /// A whole number, 1 or more.
+    Count,
 }
 
 impl SettingType {
@@ -72,6 +74,7 @@ impl SettingType {
             }
             Self::TimeZone => "an IANA time-zone name (`Asia/Taipei`)",
             Self::File => "a file name, relative to the settings file",
+            Self::Count => "a whole number, 1 or more",
         }
     }
 }
@@ -104,7 +107,7 @@ const fn def(
     }
 }
 
-use SettingType::{ChangeTypes, Duration, File, Money, Regex, TimeZone, WorkingDuration};
+use SettingType::{ChangeTypes, Count, Duration, File, Money, Regex, TimeZone, WorkingDuration};
 
 /// Every setting, in the order `rules/README.md` lists them.
 pub const SETTINGS: &[SettingDef] = &[
@@ -198,6 +201,24 @@ pub const SETTINGS: &[SettingDef] = &[
         None,
         "the working calendar file (calendar.yaml format); unset, the data folder's calendar.yaml, else the office standard",
     ),
+    def(
+        "weekly.spread_min_operators",
+        Count,
+        Some("2"),
+        "weekly QC analysis: an error point is spread across a team (whole-team training) when at least this many of the team's operators made it in the week; fewer, each gets individual training",
+    ),
+    def(
+        "weekly.common_min_operators",
+        Count,
+        Some("3"),
+        "weekly QC analysis: an error point is a problem common to many (explained to the whole department at roll-call) when at least this many operators made it in the week",
+    ),
+    def(
+        "weekly.top_causes",
+        Count,
+        Some("5"),
+        "weekly QC analysis: how many rules and operators the main causes list",
+    ),
 ];
 
 /// The settings reference of `rules/README.md` (`policyqc rules --settings`): every setting
@@ -271,6 +292,18 @@ impl Settings {
     #[must_use]
     pub fn written(&self, name: &str) -> Option<(&Node, &Node)> {
         self.values.get(name).map(|(k, v)| (k, v))
+    }
+
+    /// A count setting's value (set or default); `None` when unset or not a whole number.
+    #[must_use]
+    pub fn count(&self, name: &str) -> Option<u32> {
+        match self.get(name) {
+            SettingValue::Set(n) | SettingValue::Default(n) => match n.value {
+                Value::Int(i) => u32::try_from(i).ok().filter(|&i| i >= 1),
+                _ => None,
+            },
+            SettingValue::Unset => None,
+        }
     }
 
     /// Every setting written in the file, by name.
@@ -520,6 +553,14 @@ fn check_builtin(ty: SettingType, value: &Node, settings: &Settings) -> Result<(
                     |s| format!("`{s}` is not an amount with at most two decimals"),
                 )
             }),
+        SettingType::Count => match value.value {
+            Value::Int(n) if n >= 1 => Ok(()),
+            Value::Int(n) => Err(format!("`{n}` is less than 1")),
+            _ => Err(value.as_scalar_string().map_or_else(
+                || format!("found {}", value.type_name()),
+                |s| format!("`{s}` is not a whole number"),
+            )),
+        },
         SettingType::Regex
         | SettingType::ChangeTypes
         | SettingType::Duration

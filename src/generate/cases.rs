@@ -2,8 +2,8 @@
 //! built, its timeline through the six stages, and the case as it stands at the export moment.
 //!
 //! # A clean case
-//! A clean case breaks no rule of the default pack. It is built as `fixtures/make_fixtures.py`
-//! builds one (whose clean cases and injections were proven against the engine), with waits
+//! A clean case breaks no rule of the default pack. It is built as the `fixtures/basic` builder
+//! (`tests/fixtures_basic/model.rs`) builds one (whose clean cases and injections were proven against the engine), with waits
 //! and handling times per task:
 //!
 //! - received on a working day in office hours; intake registers it minutes later; review,
@@ -364,7 +364,7 @@ pub struct Ctx<'a> {
 const MIN: i64 = 60;
 const HOUR: i64 = 3600;
 
-/// `lo..=hi` minutes plus random seconds (as `make_fixtures.py`'s `gap`).
+/// `lo..=hi` minutes plus random seconds (as the `fixtures/basic` builder's `gap`).
 pub fn gap(rng: &mut ChaCha8Rng, lo_min: i64, hi_min: i64) -> i64 {
     rng.random_range(lo_min..=hi_min) * MIN + rng.random_range(0..=59_i64)
 }
@@ -424,16 +424,19 @@ impl Draws {
 }
 
 /// Amount bands `(lo, hi)` in whole units with weights.
-type Buckets = &'static [((i64, i64), u32)];
+pub type Buckets = &'static [((i64, i64), u32)];
 
-const PREMIUM_BUCKETS: Buckets = &[
+/// A clean case's premium before the change (shared with the `fixtures/basic` builder).
+pub const PREMIUM_BUCKETS: Buckets = &[
     ((20, 100), 30),
     ((100, 500), 45),
     ((500, 2000), 20),
     ((2000, 8000), 5),
 ];
 
-fn payout_buckets(change_type: &str) -> Buckets {
+/// A payout's amount by change type (shared with the `fixtures/basic` builder).
+#[must_use]
+pub fn payout_buckets(change_type: &str) -> Buckets {
     match change_type {
         "surrender" => &[
             ((1000, 20000), 30),
@@ -523,8 +526,8 @@ fn premiums(rng: &mut ChaCha8Rng, change_type: &str) -> (i64, i64, i64, i64) {
     }
 }
 
-/// Weights of the application's age at receipt, 0..=20 days (as `make_fixtures.py`).
-const APP_LAG_WEIGHTS: [u32; 21] = [
+/// Weights of the application's age at receipt, 0..=20 days (as the `fixtures/basic` builder).
+pub const APP_LAG_WEIGHTS: [u32; 21] = [
     14, 14, 12, 10, 9, 8, 7, 6, 5, 4, 4, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1,
 ];
 

@@ -1,7 +1,7 @@
 //! Planted errors and their labels.
 //!
 //! Each **mutation** turns a clean case into one with exactly one error that exactly one rule
-//! of the default pack detects: the injections of `fixtures/make_fixtures.py` (proven against
+//! of the default pack detects: the injections of `tests/fixtures_basic/specs.rs` (proven against
 //! the engine on `fixtures/basic`), plus authority breaches made by the case's own operators
 //! (an amount raised into a band above the clerk's or checker's level) and four-eyes breaches
 //! where the checker also keyed or reviewed the change. Every error point the default rules

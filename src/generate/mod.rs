@@ -287,6 +287,7 @@ impl Gen {
 
 /// Generates the folder; `progress` is called with the number of cases written so far.
 pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(u64)) -> Result<Summary, GenerateError> {
+    let mut phases = crate::timing::Phases::new();
     let bad = |m: String| Err(GenerateError::Options(m));
     if opts.days == 0 {
         return bad("--days must be at least 1".into());
@@ -364,6 +365,7 @@ pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(u64)) -> Result<Summar
         }
     }
 
+    phases.done("calendar");
     let roster = Roster::generate(
         opts.operators,
         opts.start,
@@ -393,6 +395,7 @@ pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(u64)) -> Result<Summar
     out.write_file("calendar.yaml", yaml.as_bytes())?;
     out.write_file("settings.yaml", SETTINGS_YAML.as_bytes())?;
     out.write_file("operator_profiles.csv", &writer::profiles_csv(&g.roster))?;
+    phases.done("roster");
 
     let mut summary = Summary {
         operators: g.roster.ops.len(),
@@ -422,7 +425,9 @@ pub fn generate(opts: &GenerateOptions, progress: &dyn Fn(u64)) -> Result<Summar
             progress(index);
         }
     }
+    phases.done("cases");
     out.commit()?;
+    phases.done("committed");
     Ok(summary)
 }
 

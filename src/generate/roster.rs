@@ -40,12 +40,13 @@ pub const TEAM_TEMPLATE: [(&str, i64); 10] = [
     ("binding;printing", 1),
 ];
 
-const FIRST_NAMES: [&str; 30] = [
+/// The operators' given and family names (shared with the `fixtures/basic` builder).
+pub const FIRST_NAMES: [&str; 30] = [
     "Anna", "Ben", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana", "Ivan", "Jia", "Kofi", "Lena",
     "Mateo", "Nina", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen",
     "Xavier", "Yara", "Zoe", "Li", "Marta", "Noah", "Olga",
 ];
-const LAST_NAMES: [&str; 30] = [
+pub const LAST_NAMES: [&str; 30] = [
     "Adler",
     "Brandt",
     "Costa",

@@ -312,6 +312,12 @@ pub fn read_table(
 /// [`read_table`], reading only the key and `only`'s fields when given: the other columns
 /// are neither parsed nor checked, and the frame has no column for them. The file must still
 /// have every required column.
+///
+/// The steps, each its own function: [`read_file`] (the file's columns, only those needed),
+/// [`check_columns`] (the required ones are there), [`rename`] (their columns to our field
+/// names, value maps applied, the row number and key kept), [`parse_fields`] (each field to
+/// its type: a fast parse, then every fallback for the fields it left unread, offsets to
+/// office time), [`unreadable_values`] (a data finding per value that stayed unread).
 pub fn read_table_fields(
     path: &Path,
     table: Table,
@@ -320,12 +326,102 @@ pub fn read_table_fields(
     only: Option<&[String]>,
 ) -> Result<TableData, InputError> {
     let mut phases = crate::timing::Phases::new();
+    let map: &ColumnMap = &xes::map_for(path, table, map);
+    let all = map.mappings(table);
+    let key = table.fields()[0].name;
+    let file = read_file(path, map, &all, key, only)?;
+    phases.done("  file read");
+    type_file(file, table, map, all, needed, only, &mut phases)
+}
+
+/// A frame a library user holds (reference field names) as a typed table, through the same
+/// steps as a file after [`read_file`]: every column kept, row 1 is the frame's first row.
+/// `name` names the frame in issues and errors.
+pub(crate) fn typed_frame(
+    frame: DataFrame,
+    name: String,
+    table: Table,
+    map: &ColumnMap,
+) -> Result<TableData, InputError> {
+    let mut phases = crate::timing::Phases::new();
+    let present = frame
+        .get_column_names()
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
+    let file = RawFile {
+        name,
+        frame,
+        present,
+        first_row: 1,
+    };
+    type_file(file, table, map, map.mappings(table), &[], None, &mut phases)
+}
+
+/// The steps after reading: required columns, renaming, parsing, unreadable values.
+fn type_file(
+    file: RawFile,
+    table: Table,
+    map: &ColumnMap,
+    all: Vec<Mapping>,
+    needed: &[String],
+    only: Option<&[String]>,
+    phases: &mut crate::timing::Phases,
+) -> Result<TableData, InputError> {
+    let key = table.fields()[0].name;
+    let absent = check_columns(&file, table, map, &all, needed)?;
+    let mut mappings = all;
+    if let Some(only) = only {
+        mappings.retain(|m| m.field == key || only.contains(&m.field));
+    }
+    let name = file.name.clone();
+    let err = |e: PolarsError| InputError::Parse {
+        path: name.clone(),
+        message: e.to_string(),
+    };
+    let base = rename(file, &mappings, key).map_err(err)?;
+    phases.done("  renamed");
+    let parsed = parse_fields(base, &mappings, map, &name, table, phases).map_err(err)?;
+    let mut issues = parsed.offset_issues;
+    issues
+        .extend(unreadable_values(&parsed.wide, &parsed.suspects, map, &name, table).map_err(err)?);
+    let keep: Vec<Expr> = std::iter::once(col(ROW))
+        .chain(mappings.iter().map(|m| col(m.field.as_str())))
+        .collect();
+    let df = parsed.wide.lazy().select(keep).collect().map_err(err)?;
+    phases.done("  listed");
+    Ok(TableData {
+        df,
+        issues,
+        file: name,
+        absent,
+    })
+}
+
+/// A table's file as read: its columns as they are, before any renaming.
+struct RawFile {
+    /// The path as shown in messages.
+    name: String,
+    /// The columns read (only the needed ones when the header could be read first).
+    frame: DataFrame,
+    /// Every column the file has.
+    present: Vec<String>,
+    /// The row number of the first record, as a spreadsheet shows it.
+    first_row: u64,
+}
+
+/// Reads the file (CSV, Parquet or XES); with `only`, only the columns of the key and those
+/// fields, when the header or schema can be read first.
+fn read_file(
+    path: &Path,
+    map: &ColumnMap,
+    mappings: &[Mapping],
+    key: &str,
+    only: Option<&[String]>,
+) -> Result<RawFile, InputError> {
     let name = path.display().to_string();
     let is_parquet = path.extension().is_some_and(|e| e == "parquet");
     let is_xes = xes::is_xes(path);
-    let map: &ColumnMap = &xes::map_for(path, table, map);
-    let mappings = map.mappings(table);
-    let key = table.fields()[0].name;
     // The file's columns, from its header (or Parquet schema), to pick the ones to read.
     let header = only.filter(|_| !is_xes).and_then(|_| {
         if is_parquet {
@@ -347,79 +443,52 @@ pub fn read_table_fields(
             .cloned()
             .collect()
     });
-    let raw = if is_parquet {
+    let frame = if is_parquet {
         read_parquet(path, &name, projection.as_deref())?
     } else if is_xes {
         xes::read_events(path, &name)?
     } else {
         read_csv(path, &name, projection.as_deref(), map)?
     };
-    check_field_sizes(&raw, &name, map.header_row as u64 + 1)?;
-    phases.done("  file read");
+    check_field_sizes(&frame, &name, map.header_row as u64 + 1)?;
     // Rows as a spreadsheet shows them: the header is row `header_row`.
     let first_row: u64 = if is_parquet || is_xes {
         1
     } else {
         map.header_row as u64 + 1
     };
-    typed_table(
-        raw,
-        name,
-        &Shape {
-            table,
-            map,
-            needed,
-            only,
-            header,
-            first_row,
-        },
-    )
-}
-
-/// How to type a raw frame: its table, column map, required fields, the fields to keep, the
-/// file's header when known (else the frame's columns) and the row number of its first row.
-pub(crate) struct Shape<'a> {
-    pub table: Table,
-    pub map: &'a ColumnMap,
-    pub needed: &'a [String],
-    pub only: Option<&'a [String]>,
-    pub header: Option<Vec<String>>,
-    pub first_row: u64,
-}
-
-/// The typing half of [`read_table_fields`]: a raw frame (as read from a file, or held by a
-/// library user) to the typed table with its data issues. `name` names the source in issues.
-pub(crate) fn typed_table(
-    raw: DataFrame,
-    name: String,
-    shape: &Shape<'_>,
-) -> Result<TableData, InputError> {
-    let mut phases = crate::timing::Phases::new();
-    let Shape {
-        table,
-        map,
-        needed,
-        only,
-        first_row,
-        ..
-    } = *shape;
-    let mut mappings = map.mappings(table);
-    let key = table.fields()[0].name;
-    let present: Vec<String> = shape.header.clone().unwrap_or_else(|| {
-        raw.get_column_names()
+    let present: Vec<String> = header.unwrap_or_else(|| {
+        frame
+            .get_column_names()
             .iter()
             .map(std::string::ToString::to_string)
             .collect()
     });
+    Ok(RawFile {
+        name,
+        frame,
+        present,
+        first_row,
+    })
+}
+
+/// Fails when a required column (the table's required fields and `needed`) is missing from a
+/// file that has any content; returns the (field, column) pairs the file does not have.
+fn check_columns(
+    file: &RawFile,
+    table: Table,
+    map: &ColumnMap,
+    mappings: &[Mapping],
+    needed: &[String],
+) -> Result<Vec<(String, String)>, InputError> {
     let mut missing = Vec::new();
     let mut absent = Vec::new();
-    for m in &mappings {
-        let required =
-            table.field(&m.field).is_some_and(|f| f.required) || needed.contains(&m.field);
-        if !present.contains(&m.column) {
-            absent.push((m.field.clone(), m.column.clone()));
+    for m in mappings {
+        if file.present.contains(&m.column) {
+            continue;
         }
-        if required && !present.contains(&m.column) {
+        absent.push((m.field.clone(), m.column.clone()));
+        if table.field(&m.field).is_some_and(|f| f.required) || needed.contains(&m.field) {
             missing.push(format!(
                 "  - column `{}` for field `{}` ({})",
                 m.column,
@@ -428,23 +497,26 @@ pub(crate) fn typed_table(
             ));
         }
     }
-    if !missing.is_empty() && raw.height() + raw.width() > 0 {
+    if !missing.is_empty() && file.frame.height() + file.frame.width() > 0 {
         return Err(InputError::MissingColumns {
-            path: name,
+            path: file.name.clone(),
             missing,
         });
     }
-    if let Some(only) = only {
-        mappings.retain(|m| m.field == key || only.contains(&m.field));
-    }
+    Ok(absent)
+}
 
+/// Their columns under our raw field names (`raw_name`), value maps applied, a column the
+/// file lacks as empty text; with the row number (`ROW`) and the key's text (`__key`).
+fn rename(file: RawFile, mappings: &[Mapping], key: &str) -> PolarsResult<DataFrame> {
+    let present = &file.present;
     let key_column = mappings
         .iter()
         .find(|m| m.field == key)
         .map(|m| m.column.clone())
         .unwrap_or_default();
     let mut raw_cols = vec![col(ROW)];
-    for m in &mappings {
+    for m in mappings {
         let source = if present.contains(&m.column) {
             value_map(col(m.column.as_str()), &m.values)
         } else {
@@ -457,13 +529,10 @@ pub(crate) fn typed_table(
     } else {
         lit(NULL).cast(DataType::String)
     };
-    let err = |e: PolarsError| InputError::Parse {
-        path: name.clone(),
-        message: e.to_string(),
-    };
-    let base = raw
+    let mut base = file
+        .frame
         .lazy()
-        .with_row_index(ROW, Some(first_row as IdxSize))
+        .with_row_index(ROW, Some(file.first_row as IdxSize))
         .with_column(col(ROW).cast(DataType::UInt64))
         .select(
             raw_cols
@@ -471,13 +540,33 @@ pub(crate) fn typed_table(
                 .chain([key_raw.alias("__key")])
                 .collect::<Vec<_>>(),
         )
-        .collect()
-        .map_err(err)?;
-    // Parse every field with its fast parser (the value as it is, the first format); only
-    // fields where that leaves a value unread are parsed again with every fallback (see
-    // `parse_expr`), and only their unreadable values are listed.
-    let mut base = base;
-    align_chunks(&mut base).map_err(err)?;
+        .collect()?;
+    align_chunks(&mut base)?;
+    Ok(base)
+}
+
+/// The fields parsed to their types, beside their raw text.
+struct Parsed<'m> {
+    /// Raw and typed columns.
+    wide: DataFrame,
+    /// The typed fields that may hold unread values: typed (Parquet) columns, and text that
+    /// the fast parse left unread.
+    suspects: Vec<&'m Mapping>,
+    /// Data findings of the conversion of UTC offsets to office time.
+    offset_issues: Vec<DataIssue>,
+}
+
+/// Parses every field with its fast parser (the value as it is, the first format); only
+/// fields where that leaves a value unread are parsed again with every fallback (see
+/// `parse_expr`); timestamps with a UTC offset are converted to office time.
+fn parse_fields<'m>(
+    base: DataFrame,
+    mappings: &'m [Mapping],
+    map: &ColumnMap,
+    name: &str,
+    table: Table,
+    phases: &mut crate::timing::Phases,
+) -> PolarsResult<Parsed<'m>> {
     let schema = base.schema().clone();
     let raw = |m: &Mapping| col(raw_name(&m.field).as_str());
     // The source column is text (CSV, or a text column of a Parquet file), not typed.
@@ -497,14 +586,11 @@ pub(crate) fn typed_table(
             .alias(m.field.as_str())
         })
         .collect();
-    phases.done("  renamed");
-    let mut wide = base.lazy().with_columns(typed).collect().map_err(err)?;
-    align_chunks(&mut wide).map_err(err)?;
+    let mut wide = base.lazy().with_columns(typed).collect()?;
+    align_chunks(&mut wide)?;
     phases.done("  parsed");
-    // A value is bad when there was text and the parse gave nothing; a text value needs the
-    // second step when it is blank or has spaces around it (`needs_trimming`).
-    let bad_expr = |m: &Mapping| raw(m).is_not_null().and(col(m.field.as_str()).is_null());
-    let counts = |wide: &DataFrame, fields: &[&Mapping]| counts_per_field(wide, fields, &bad_expr);
+    // A text value needs the second step when it is blank or has spaces around it
+    // (`needs_trimming`); any other value when the fast parse left it unread.
     let parsed: Vec<&Mapping> = mappings.iter().filter(|m| from_text(m)).collect();
     let (texts, values): (Vec<&Mapping>, Vec<&Mapping>) =
         parsed.iter().partition(|m| m.ty == FieldType::Text);
@@ -516,7 +602,7 @@ pub(crate) fn typed_table(
     retry.extend(
         values
             .iter()
-            .zip(counts(&wide, &values).map_err(err)?)
+            .zip(counts_per_field(&wide, &values, &unread)?)
             .filter(|(_, n)| *n > 0)
             .map(|(m, _)| *m),
     );
@@ -538,16 +624,15 @@ pub(crate) fn typed_table(
                     })
                     .collect::<Vec<_>>(),
             )
-            .collect()
-            .map_err(err)?;
-        align_chunks(&mut wide).map_err(err)?;
+            .collect()?;
+        align_chunks(&mut wide)?;
     }
-    let mut issues = Vec::new();
-    let offsets = offset_fields(&wide, &mappings, &from_text).map_err(err)?;
-    if !offsets.is_empty() {
-        issues.extend(to_office_time(&mut wide, &offsets, map, &name, table).map_err(err)?);
-    }
-    // Typed (Parquet) columns that did not convert, and text that did not parse.
+    let offsets = offset_fields(&wide, mappings, &from_text)?;
+    let offset_issues = if offsets.is_empty() {
+        Vec::new()
+    } else {
+        to_office_time(&mut wide, &offsets, map, name, table)?
+    };
     let suspects: Vec<&Mapping> = mappings
         .iter()
         .filter(|m| {
@@ -555,9 +640,32 @@ pub(crate) fn typed_table(
         })
         .collect();
     phases.done("  fallbacks");
-    let counts = counts(&wide, &suspects).map_err(err)?;
-    phases.done("  counted");
-    for (m, n) in suspects.into_iter().zip(counts) {
+    Ok(Parsed {
+        wide,
+        suspects,
+        offset_issues,
+    })
+}
+
+/// A value is unread when there was text and the parse gave nothing.
+fn unread(m: &Mapping) -> Expr {
+    col(raw_name(&m.field).as_str())
+        .is_not_null()
+        .and(col(m.field.as_str()).is_null())
+}
+
+/// A data finding for every value of `suspects` that stayed unread ("not a date; read as
+/// empty"), with its file, row, key and column.
+fn unreadable_values(
+    wide: &DataFrame,
+    suspects: &[&Mapping],
+    map: &ColumnMap,
+    name: &str,
+    table: Table,
+) -> PolarsResult<Vec<DataIssue>> {
+    let mut issues = Vec::new();
+    let counts = counts_per_field(wide, suspects, &unread)?;
+    for (m, n) in suspects.iter().zip(counts) {
         if n == 0 {
             continue;
         }
@@ -565,10 +673,9 @@ pub(crate) fn typed_table(
         let rows = wide
             .clone()
             .lazy()
-            .filter(bad_expr(m))
+            .filter(unread(m))
             .select([col(ROW), col("__key"), col(rawname.as_str())])
-            .collect()
-            .map_err(err)?;
+            .collect()?;
         let what = expected_text(m, map);
         for (row, (case, value)) in column_u64(&rows, ROW).into_iter().zip(
             column_str(&rows, "__key")
@@ -576,7 +683,7 @@ pub(crate) fn typed_table(
                 .zip(column_str(&rows, &rawname)),
         ) {
             issues.push(DataIssue {
-                file: name.clone(),
+                file: name.to_owned(),
                 row,
                 table: table.name().to_owned(),
                 case_id: case.unwrap_or_default(),
@@ -587,24 +694,7 @@ pub(crate) fn typed_table(
             });
         }
     }
-    let keep: Vec<Expr> = std::iter::once(col(ROW))
-        .chain(mappings.iter().map(|m| col(m.field.as_str())))
-        .collect();
-    let df = wide
-        .lazy()
-        .select(keep)
-        .collect()
-        .map_err(|e| InputError::Parse {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
-    phases.done("  listed");
-    Ok(TableData {
-        df,
-        issues,
-        file: name,
-        absent,
-    })
+    Ok(issues)
 }
 
 /// The timestamp fields read from text in which some value carries a UTC offset.

@@ -11,6 +11,8 @@ pub mod jsonl;
 pub mod parquet;
 pub mod scorecard_console;
 pub mod scorecard_xlsx;
+pub mod weekly;
+pub mod weekly_xlsx;
 
 use std::path::{Path, PathBuf};
 

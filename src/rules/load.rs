@@ -548,6 +548,10 @@ fn placeholder(ty: SettingType) -> Node {
         SettingType::Duration => text("1 days"),
         SettingType::WorkingDuration => text("1 working hours"),
         SettingType::TimeZone | SettingType::File => text(""),
+        SettingType::Count => Node {
+            value: Value::Int(1),
+            span: yaml::Span::default(),
+        },
     }
 }
 
@@ -600,7 +604,9 @@ pub fn check_setting_value(ty: SettingType, value: &Node) -> Result<(), String> 
             }
             Ok(())
         }
-        SettingType::Money | SettingType::TimeZone | SettingType::File => Ok(()),
+        SettingType::Money | SettingType::TimeZone | SettingType::File | SettingType::Count => {
+            Ok(())
+        }
     }
 }
 

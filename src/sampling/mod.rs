@@ -250,12 +250,18 @@ pub fn describe_filters(f: &Filters) -> String {
 }
 
 impl Sample {
-    /// Writes `manifest.json`, `manifest.md`, `sample.csv`, `sample.xlsx` and `audit.html` into
-    /// `out`.
+    /// Writes `manifest.json`, `manifest.md`, `sample.csv` and `sample.xlsx` into `out`, with
+    /// the `pages` beside them (name, bytes: the CLI's `audit.html`; sampling does not depend
+    /// on the report writers).
     /// Refuses to replace an earlier sample's files unless `force` (a workpaper may already
-    /// hold an auditor's verdicts). All five files are written to temporary names first and
+    /// hold an auditor's verdicts). All files are written to temporary names first and
     /// renamed only when every one is complete.
-    pub fn write(&self, out: &Path, force: bool) -> Result<Vec<PathBuf>, SampleError> {
+    pub fn write(
+        &self,
+        out: &Path,
+        force: bool,
+        pages: Vec<(String, Vec<u8>)>,
+    ) -> Result<Vec<PathBuf>, SampleError> {
         let names = ["manifest.json", "manifest.md", "sample.csv", "sample.xlsx"];
         if !force && let Some(existing) = names.iter().map(|n| out.join(n)).find(|p| p.exists()) {
             return Err(SampleError::Output(format!(
@@ -264,7 +270,7 @@ impl Sample {
             )));
         }
         let work = workpaper::build(self)?;
-        let files = vec![
+        let mut files = vec![
             ("manifest.json".to_owned(), self.manifest.to_json_bytes()?),
             (
                 "manifest.md".to_owned(),
@@ -275,14 +281,11 @@ impl Sample {
                 "sample.xlsx".to_owned(),
                 workpaper::xlsx_bytes(&work, &self.manifest)?,
             ),
-            (
-                "audit.html".to_owned(),
-                crate::report::html::audit::bytes(&self.manifest, None),
-            ),
         ];
+        files.extend(pages);
         if out.exists() {
             // An existing folder (empty, or an earlier sample with --force) is the auditor's
-            // workpaper folder and may hold their files: only the five are replaced, each
+            // workpaper folder and may hold their files: only ours are replaced, each
             // renamed whole into place.
             return write_files_atomically(out, files).map_err(SampleError::Output);
         }

@@ -48,8 +48,19 @@ pub struct Filters {
 }
 
 impl Filters {
-    /// Parses a period: `2026-10` (a month), `2026-10-05` (a day) or `2026-10-01..2026-10-15`.
+    /// Parses a period: `2026-10` (a month), `2026-W41` (an ISO week, Monday to Sunday),
+    /// `2026-10-05` (a day) or `2026-10-01..2026-10-15`.
     pub fn parse_period(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
+        if let Some((y, w)) = text.split_once("-W") {
+            let bad = || format!("`{text}` is not an ISO week YYYY-Www (weeks 01 to 52 or 53)");
+            let (y, w) = (
+                y.parse::<i32>().map_err(|_| bad())?,
+                w.parse::<u32>().map_err(|_| bad())?,
+            );
+            let first = NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Mon).ok_or_else(bad)?;
+            let last = NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Sun).ok_or_else(bad)?;
+            return Ok((first, last));
+        }
         let day = |s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
                 .map_err(|_| format!("`{s}` is not a date YYYY-MM-DD"))
@@ -528,6 +539,18 @@ mod tests {
         );
         assert!(Filters::parse_period("2026-10-15..2026-10-01").is_err());
         assert!(Filters::parse_period("October").is_err());
+        // ISO weeks: 2026-W41 is Monday 5 to Sunday 11 October; 2026 has 53 weeks, not 54.
+        assert_eq!(
+            Filters::parse_period("2026-W41").unwrap(),
+            (d("2026-10-05"), d("2026-10-11"))
+        );
+        assert_eq!(
+            Filters::parse_period("2026-W53").unwrap(),
+            (d("2026-12-28"), d("2027-01-03"))
+        );
+        assert!(Filters::parse_period("2026-W54").is_err());
+        assert!(Filters::parse_period("2025-W53").is_err());
+        assert!(Filters::parse_period("2026-41").is_err());
     }
 
     #[test]

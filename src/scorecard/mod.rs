@@ -308,7 +308,7 @@ pub struct Scorecard {
 }
 
 fn load_calendar(path: Option<&Path>) -> Result<Calendar, ScorecardError> {
-    use crate::config::calendar::{CalendarLoadError, load};
+    use crate::calendar::load::{CalendarLoadError, load};
     load(path).map_err(|e| ScorecardError::Calendar {
         path: path.map(|p| p.display().to_string()).unwrap_or_default(),
         message: match e {

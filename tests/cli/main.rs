@@ -29,3 +29,4 @@ mod onboard;
 mod paths;
 mod rates;
 mod util;
+mod weekly;

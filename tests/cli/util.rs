@@ -32,6 +32,20 @@ pub struct Run {
 }
 
 impl Run {
+    /// A finished process whose `--out` folder is `out` inside `tmp`.
+    pub fn new(output: &std::process::Output, out: PathBuf, tmp: TempDir) -> Self {
+        Self {
+            code: output
+                .status
+                .code()
+                .expect("exit code (not killed by a signal)"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            out,
+            _tmp: tmp,
+        }
+    }
+
     /// A file of the output folder.
     pub fn file(&self, name: &str) -> PathBuf {
         self.out.join(name)
@@ -103,17 +117,7 @@ pub fn check_env(data_dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let output = cmd.output().expect("run policyqc");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("exit code (not killed by a signal)"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        out,
-        _tmp: tmp,
-    }
+    Run::new(&cmd.output().expect("run policyqc"), out, tmp)
 }
 
 /// Runs `policyqc check <data_dir> --out <tempdir> <extra...>`.

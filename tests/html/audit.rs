@@ -141,3 +141,50 @@ fn a_dry_run_writes_no_audit_page() {
     assert_eq!(z14(&out, &["--dry-run"]).status.code(), Some(0));
     assert!(!out.join("audit.html").exists());
 }
+
+#[test]
+fn a_case_id_and_branch_holding_markup_render_as_text_on_the_audit_page() {
+    let Some(browser) = chromium("audit hostile data") else {
+        return;
+    };
+    // The first case of fixtures/basic, with a case id and a branch that are markup; sampled
+    // by branch, its one-case stratum is taken whole.
+    let (_data_dir, data) = super::support::hostile_copy(
+        "fixtures/basic",
+        "cases.csv",
+        "C2026100001,P189380361,HQ,",
+        "<script>document.title='x'</script>,P189380361,<img src=x onerror=alert(1)>,",
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("s");
+    let o = policyqc(&[
+        "sample",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--plan",
+        "fixed",
+        "--size",
+        "10",
+        "--method",
+        "stratified",
+        "--by",
+        "branch",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let r = render(&browser, &out.join("audit.html"));
+    r.assert_quiet();
+    assert!(!r.dom.contains("<img"), "an <img> element in the DOM");
+    assert!(
+        r.dom.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the stratum as text"
+    );
+    assert!(
+        r.dom
+            .contains("&lt;script&gt;document.title='x'&lt;/script&gt;"),
+        "the case id as text"
+    );
+    assert!(!r.dom.contains("<title>x</title>"), "the script ran");
+}

@@ -12,6 +12,7 @@
 //! - `nightly`: `report.html` of `policyqc check`;
 //! - `cycle`: `cycle.html` of `policyqc cycle`;
 //! - `scorecard`: `scorecard.html` of `policyqc scorecard`;
+//! - `weekly`: `weekly.html` of `policyqc report weekly`;
 //! - `support`: running a command and reading its outputs.
 
 mod audit;
@@ -20,3 +21,4 @@ mod cycle;
 mod nightly;
 mod scorecard;
 mod support;
+mod weekly;

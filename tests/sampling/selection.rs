@@ -761,3 +761,99 @@ fn an_earlier_sample_is_not_overwritten_without_force() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+/// The workpaper `sample.xlsx` read back with calamine: the same rows and columns as
+/// `sample.csv`, numbers where the CSV has `sample_no` and `error_point`, the verdict columns
+/// empty for the auditor, and a case value that a spreadsheet would run as a formula kept as
+/// text (no cell of the workbook is a formula).
+#[test]
+fn the_workpaper_xlsx_holds_the_sample_csv_as_cells_never_formulas() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["cases.csv", "operators.csv", "authority.csv"] {
+        std::fs::copy(basic().join(f), data.join(f)).unwrap();
+    }
+    let cases = std::fs::read_to_string(data.join("cases.csv")).unwrap();
+    let hostile = "=HYPERLINK(\"http://x\";\"y\")";
+    let quoted = format!("\"{}\"", hostile.replace('"', "\"\""));
+    std::fs::write(
+        data.join("cases.csv"),
+        cases.replacen(",P189380361,HQ,", &format!(",P189380361,{quoted},"), 1),
+    )
+    .unwrap();
+    let out = tmp.path().join("s");
+    sample(
+        &data,
+        &out,
+        &[
+            "--plan",
+            "fixed",
+            "--size",
+            "12",
+            "--method",
+            "stratified",
+            "--by",
+            "branch",
+            "--seed",
+            "5",
+        ],
+    )
+    .assert_code(0);
+    let mut reader = csv::Reader::from_path(out.join("sample.csv")).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let csv_rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert!(csv_rows.len() >= 12);
+    let mut wb: Xlsx<_> = open_workbook(out.join("sample.xlsx")).expect("sample.xlsx opens");
+    assert_eq!(wb.sheet_names()[0], "sample");
+    let sheet = wb.worksheet_range("sample").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let head: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+    assert_eq!(head, header);
+    assert_eq!(rows.len() - 1, csv_rows.len());
+    for (x, c) in rows[1..].iter().zip(&csv_rows) {
+        for (i, name) in header.iter().enumerate() {
+            let want = &c[i];
+            match &x[i] {
+                Data::Float(f) => {
+                    assert!(
+                        matches!(name.as_str(), "sample_no" | "error_point"),
+                        "{name}"
+                    );
+                    assert_eq!(f.to_string(), *want, "{name}");
+                }
+                Data::String(s) => assert_eq!(s, want, "{name}"),
+                Data::Empty => assert!(want.is_empty(), "{name}: {want}"),
+                other => panic!("{name}: unexpected cell {other:?}"),
+            }
+        }
+    }
+    let verdict = header.iter().position(|h| h == "verdict").unwrap();
+    assert!(csv_rows.iter().all(|r| r[verdict].is_empty()));
+    let branch = header.iter().position(|h| h == "branch");
+    let stratum = header.iter().position(|h| h == "stratum");
+    let cells: Vec<&Data> = rows[1..]
+        .iter()
+        .flat_map(|r| [branch, stratum].into_iter().flatten().map(move |i| &r[i]))
+        .collect();
+    assert!(
+        cells.contains(&&Data::String(hostile.into())),
+        "the formula-like branch is a text cell"
+    );
+    for name in wb.sheet_names() {
+        let formulas = wb.worksheet_formula(&name).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "a formula in {name}"
+        );
+    }
+}

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod nightly;
 pub mod scorecard;
 pub mod svg;
+pub mod weekly;
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -19,9 +19,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::diagnostics::{Diagnostics, Problem, SourceFile, suggest};
-use super::yaml::{self, Node, Span, Value};
-use crate::calendar::{Calendar, CalendarSpec, parse_hh_mm, parse_weekday};
+use super::{Calendar, CalendarSpec, parse_hh_mm, parse_weekday};
+use crate::config::diagnostics::{Diagnostics, Problem, SourceFile, suggest};
+use crate::config::yaml::{self, Node, Span, Value};
 
 /// The keys of `calendar.yaml`.
 pub const KEYS: [&str; 4] = [

@@ -74,6 +74,10 @@
 //! let wed = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
 //! assert_eq!(cal.add_working_days(wed, 1), NaiveDate::from_ymd_opt(2026, 10, 5).unwrap());
 //! ```
+//!
+//! The model is here; [`load`] reads `calendar.yaml` into it with located diagnostics.
+
+pub mod load;
 
 use std::collections::BTreeSet;
 
