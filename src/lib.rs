@@ -7,20 +7,56 @@
 //! QC sheet and error rates per rule, checkpoint, severity and operator.
 //!
 //! Data flows one way: column map -> inputs -> rules -> evaluation -> findings -> metrics ->
-//! reports. Each step is a module.
+//! reports. Each step is a module of the crate; the command line (`policyqc --help`) and this
+//! library API run the same path.
 //!
-//! ```no_run
-//! use policyqc::check::{CheckOptions, run_check};
-//! use policyqc::input::DataSources;
+//! # Use as a library
 //!
-//! let opts = CheckOptions {
-//!     sources: DataSources::from_folder(std::path::Path::new("fixtures/demo")),
-//!     rules_dir: None, // the built-in default pack
-//!     strict: false,
-//! };
-//! let result = run_check(&opts).expect("valid rules and data");
-//! println!("{} cases, {} with findings", result.cases_read, result.case_rates.with_findings);
+//! Load a [`RulePack`] (the built-in default pack, or a rule folder) with its [`Settings`],
+//! check a polars `DataFrame` of cases you already hold (columns named by the reference field
+//! names of `SCHEMA.md`) and read the findings and [`Rates`] from the [`Checked`] result; with
+//! the roster, compute a month's [`Scorecard`] from it. Nothing touches files unless you ask
+//! for a rule folder or a settings file. Errors are [`Error`]s, miette diagnostics.
+//!
+//! A sum increase must collect a premium (`premium_charged >= 0`) and a sum decrease refund
+//! one: the default pack's `entry.premium_sign_wrong` (error point 5, critical, counted
+//! against `entry_operator`) finds the decrease that collected 120. With only these columns
+//! every other rule of the pack lacks a column it needs and is not evaluated, so that case is
+//! the only one with a finding.
+//!
 //! ```
+//! use polars::prelude::*;
+//! use policyqc::{RulePack, Settings};
+//!
+//! let cases = df!(
+//!     "case_id" => ["C1", "C2", "C3"],
+//!     "change_type" => ["sum_increase", "sum_decrease", "sum_decrease"],
+//!     "premium_charged" => [250.0, -80.0, 120.0],
+//!     "entry_operator" => ["ana", "ben", "ana"],
+//! )?;
+//! let pack = RulePack::builtin(&Settings::defaults())?;
+//! let checked = pack.check(&cases)?;
+//!
+//! let findings = checked.findings();
+//! let rule = findings.column("rule_id")?.str()?;
+//! let case = findings.column("case_id")?.str()?;
+//! let planted: Vec<_> = rule
+//!     .iter()
+//!     .zip(case.iter())
+//!     .filter(|(r, _)| *r == Some("entry.premium_sign_wrong"))
+//!     .map(|(_, c)| c)
+//!     .collect();
+//! assert_eq!(planted, [Some("C3")]);
+//!
+//! let rates = checked.rates();
+//! assert_eq!(rates.cases_checked, 3);
+//! assert_eq!(rates.cases_with_findings, 1);
+//! assert!((rates.defect_rate - 1.0 / 3.0).abs() < 1e-12);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! `examples/check_frame.rs` and `examples/scorecard.rs` are two complete programs
+//! (`cargo run --example check_frame`).
 
 pub mod alloc;
 pub mod calendar;
@@ -48,4 +84,4 @@ mod timing;
 pub use check::{CheckOptions, CheckResult, RunError, run_check};
 
 mod api;
-pub use api::{Checked, Error, Rates, RulePack, Settings};
+pub use api::{Checked, Error, Month, MonthTables, Rates, RulePack, Scorecard, Settings};
