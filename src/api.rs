@@ -16,23 +16,103 @@ use crate::scorecard::{MonthInputs, ScorecardConfig, ScorecardError, score_month
 
 pub use crate::scorecard::Month;
 
-/// Why loading, checking or scoring failed: a miette diagnostic (code, help, and the file,
-/// line and column of a rule or settings problem, or the frame, row and column of a data
-/// problem). Print it with `miette::Report::new(error)` for the CLI's rendering.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error(transparent)]
-#[diagnostic(transparent)]
-pub struct Error(ScorecardError);
+/// Why loading, checking or scoring failed: a miette diagnostic with a code and help. A rule
+/// pack or settings with problems gives one error whose `related()` diagnostics are every
+/// problem, each located by file, line and column; a bad frame names the frame, row and
+/// column. `miette::Report::new(error)` prints it as the CLI does.
+#[derive(Debug)]
+pub struct Error(Inner);
 
-impl From<RunError> for Error {
-    fn from(e: RunError) -> Self {
-        Self(ScorecardError::Run(e))
+#[derive(Debug)]
+enum Inner {
+    /// A load, check or scorecard failure.
+    Failed(ScorecardError),
+    /// Invalid rules, settings or scorecard config: how many problems, and each.
+    Invalid {
+        count: usize,
+        problems: Vec<miette::Report>,
+    },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Inner::Failed(e) => e.fmt(f),
+            Inner::Invalid { count, .. } => {
+                write!(f, "{count} problem(s) in the rule pack, settings or config")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            Inner::Failed(e) => e.source(),
+            Inner::Invalid { .. } => None,
+        }
+    }
+}
+
+impl miette::Diagnostic for Error {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        match &self.0 {
+            Inner::Failed(e) => e.code(),
+            Inner::Invalid { .. } => Some(Box::new("policyqc::invalid")),
+        }
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        match &self.0 {
+            Inner::Failed(e) => e.help(),
+            Inner::Invalid { .. } => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        match &self.0 {
+            Inner::Failed(e) => e.source_code(),
+            Inner::Invalid { .. } => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        match &self.0 {
+            Inner::Failed(e) => e.labels(),
+            Inner::Invalid { .. } => None,
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        match &self.0 {
+            Inner::Failed(e) => e.related(),
+            Inner::Invalid { problems, .. } => Some(Box::new(
+                problems
+                    .iter()
+                    .map(|r| -> &dyn miette::Diagnostic { r.as_ref() }),
+            )),
+        }
     }
 }
 
 impl From<ScorecardError> for Error {
     fn from(e: ScorecardError) -> Self {
-        Self(e)
+        let invalid = |d: crate::config::diagnostics::Diagnostics| {
+            Self(Inner::Invalid {
+                count: d.error_count(),
+                problems: d.into_reports(),
+            })
+        };
+        match e {
+            ScorecardError::Config(d) | ScorecardError::Run(RunError::Config(d)) => invalid(d),
+            other => Self(Inner::Failed(other)),
+        }
+    }
+}
+
+impl From<RunError> for Error {
+    fn from(e: RunError) -> Self {
+        ScorecardError::Run(e).into()
     }
 }
 

@@ -355,7 +355,15 @@ pub(crate) fn typed_frame(
         present,
         first_row: 1,
     };
-    type_file(file, table, map, map.mappings(table), &[], None, &mut phases)
+    type_file(
+        file,
+        table,
+        map,
+        map.mappings(table),
+        &[],
+        None,
+        &mut phases,
+    )
 }
 
 /// The steps after reading: required columns, renaming, parsing, unreadable values.
