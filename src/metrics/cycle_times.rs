@@ -116,26 +116,6 @@ impl PercentileMethod {
     }
 }
 
-/// Columns of `case_times`, in output order.
-pub const CASE_COLUMNS: [&str; 16] = [
-    "case_id",
-    "change_type",
-    "received_at",
-    "bound_at",
-    "cycle_hours",
-    "cycle_working_hours",
-    "cycle_working_days",
-    "customer_wait_working_hours",
-    "referral_wait_working_hours",
-    "own_working_hours",
-    "stage_visits",
-    "reworked",
-    "branch",
-    "status",
-    "as_of",
-    "row",
-];
-
 /// Columns of `stage_times`, in output order.
 pub const STAGE_COLUMNS: [&str; 14] = [
     "case_id",
@@ -213,7 +193,7 @@ pub fn task_times(prepared: LazyFrame, clock: &WorkingClock, as_of: NaiveDateTim
         ])
 }
 
-/// `case_times`: one row per row of `cases` (see the module docs and [`CASE_COLUMNS`]).
+/// `case_times`: one row per row of `cases` (see the module docs).
 /// `tasks` are the task times (None when the task list was derived from `cases`, whose
 /// visits and rework are then unknown and left empty).
 pub fn case_times(
