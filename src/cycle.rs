@@ -2,8 +2,8 @@
 //! or derived from the cases), calendar, rules -> working-time tables -> output folder.
 //!
 //! [`run_cycle`] computes `case_times`, `stage_times`, `operator_times` and `cycle_summary`
-//! ([`crate::metrics::cycle_times`]); [`run_status`] the day's status report
-//! ([`crate::metrics::status`]). Both read the same inputs ([`load`]) and report bad data
+//! (`metrics::cycle_times`); [`run_status`] the day's status report
+//! (`metrics::status`). Both read the same inputs ([`load`]) and report bad data
 //! (values that cannot be read, bad tasks) with file and row in `data_findings.csv`, and go on.
 
 use std::collections::BTreeMap;

@@ -63,53 +63,53 @@
 // the benchmarks in `benches/` reach directly (each says which); they are not part of the
 // API and may change at any time. Everything else is `pub(crate)`.
 
-/// The allocator's and SIGPIPE's process settings (the binary, `benches/`).
+// The allocator's and SIGPIPE's process settings (the binary, `benches/`).
 #[doc(hidden)]
 pub mod alloc;
-/// The working calendar (`tests/props`, `benches/cycle.rs`).
+// The working calendar (`tests/props`, `benches/cycle.rs`).
 #[doc(hidden)]
 pub mod calendar;
-/// `policyqc check` over a data folder (`tests/props`, `benches/`).
+// `policyqc check` over a data folder (`tests/props`, `benches/`).
 #[doc(hidden)]
 pub mod check;
 pub mod cli;
-/// Config files: column map, diagnostics (`tests/`, `benches/`).
+// Config files: column map, diagnostics (`tests/`, `benches/`).
 #[doc(hidden)]
 pub mod config;
-/// `policyqc cycle` (`benches/cycle.rs`).
+// `policyqc cycle` (`benches/cycle.rs`).
 #[doc(hidden)]
 pub mod cycle;
-/// The engine; its rhai evaluation is benchmarked alone (`benches/check`).
+// The engine; its rhai evaluation is benchmarked alone (`benches/check`).
 #[doc(hidden)]
 pub mod engine;
 pub(crate) mod explain;
-/// The data generator; `tests/fixtures_basic` builds the fixtures from its tables, the
-/// benchmarks generate their data with it.
+// The data generator; `tests/fixtures_basic` builds the fixtures from its tables, the
+// benchmarks generate their data with it.
 #[doc(hidden)]
 pub mod generate;
 pub(crate) mod hash;
-/// The scorecard history (`tests/scorecard`).
+// The scorecard history (`tests/scorecard`).
 #[doc(hidden)]
 pub mod history;
-/// Reading tables (`tests/sampling`, `tests/props`, `benches/`).
+// Reading tables (`tests/sampling`, `tests/props`, `benches/`).
 #[doc(hidden)]
 pub mod input;
 pub(crate) mod metrics;
 pub(crate) mod onboard;
 pub(crate) mod output;
-/// Output formats (`benches/`).
+// Output formats (`benches/`).
 #[doc(hidden)]
 pub mod report;
-/// Rules; a rule's kind is taken apart in `benches/check`.
+// Rules; a rule's kind is taken apart in `benches/check`.
 #[doc(hidden)]
 pub mod rules;
-/// Sampling plans (`tests/props`).
+// Sampling plans (`tests/props`).
 #[doc(hidden)]
 pub mod sampling;
-/// Reference tables (`tests/sampling`).
+// Reference tables (`tests/sampling`).
 #[doc(hidden)]
 pub mod schema;
-/// The monthly scorecard over a data folder (`tests/props`, `tests/scorecard`).
+// The monthly scorecard over a data folder (`tests/props`, `tests/scorecard`).
 #[doc(hidden)]
 pub mod scorecard;
 // Issue 18, in progress: nothing outside its own unit tests calls it yet.

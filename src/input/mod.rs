@@ -313,11 +313,11 @@ pub fn read_table(
 /// are neither parsed nor checked, and the frame has no column for them. The file must still
 /// have every required column.
 ///
-/// The steps, each its own function: [`read_file`] (the file's columns, only those needed),
-/// [`check_columns`] (the required ones are there), [`rename`] (their columns to our field
-/// names, value maps applied, the row number and key kept), [`parse_fields`] (each field to
+/// The steps, each its own function: `read_file` (the file's columns, only those needed),
+/// `check_columns` (the required ones are there), `rename` (their columns to our field
+/// names, value maps applied, the row number and key kept), `parse_fields` (each field to
 /// its type: a fast parse, then every fallback for the fields it left unread, offsets to
-/// office time), [`unreadable_values`] (a data finding per value that stayed unread).
+/// office time), `unreadable_values` (a data finding per value that stayed unread).
 pub fn read_table_fields(
     path: &Path,
     table: Table,
@@ -889,7 +889,7 @@ const MIN_CHUNK_ROWS: usize = 10_000;
 /// (the row numbers, a parsed flag, an `expr` rule's result) has one: polars copies every
 /// column of a frame whose chunks are not aligned into one chunk before a filter or a
 /// group-by, which at 1M cases cost about 0.4 s per affected step (mostly fresh memory).
-/// Small chunks are merged instead ([`MIN_CHUNK_ROWS`]).
+/// Small chunks are merged instead (`MIN_CHUNK_ROWS`).
 pub fn align_chunks(df: &mut DataFrame) -> PolarsResult<()> {
     let layout = |c: &Column| -> Vec<usize> {
         c.as_materialized_series()

@@ -744,11 +744,11 @@ impl Packing {
 ///   an earlier stage visit of the case this one overlaps in time);
 /// - `__g`, the case's number in this order (1, 2, ...; each task without a case id is a
 ///   case of its own; flagged sorted), and `__stage_code`, the stage's number in output
-///   order ([`stage_codes`]), for the group-bys of the cycle-time tables.
+///   order (`stage_codes`), for the group-bys of the cycle-time tables.
 ///
 /// The per-case running values (latest earlier completion, furthest earlier stage, latest
 /// earlier visit end and its row, next stage visit) are whole-column operations on the sorted
-/// list: a running maximum of a key packed with the case number ([`Packing`]), or a fill
+/// list: a running maximum of a key packed with the case number (`Packing`), or a fill
 /// that is kept only when it comes from the same case. Only when the values span too long a
 /// range to pack do they run as windows over each case (same results, much slower).
 pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
