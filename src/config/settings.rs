@@ -345,6 +345,7 @@ impl Settings {
 
 /// Reads a settings file: its structure and names (each value's type is checked where rules
 /// use it, and by [`check_values`]). Every problem is reported.
+#[cfg(test)]
 pub fn read(file: &SourceFile, dir: Option<&Path>) -> Result<Settings, Diagnostics> {
     let (settings, diags) = read_partial(file, dir);
     match settings {

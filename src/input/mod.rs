@@ -11,10 +11,10 @@
 //! as a spreadsheet shows them: in a CSV file the header is row 1, the first case row 2; in
 //! a Parquet file the first row is 1.
 
-pub mod reference;
-pub mod tasks;
-pub mod time_zone;
-pub mod xes;
+pub(crate) mod reference;
+pub(crate) mod tasks;
+pub(crate) mod time_zone;
+pub(crate) mod xes;
 
 use std::path::{Path, PathBuf};
 

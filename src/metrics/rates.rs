@@ -105,9 +105,9 @@ impl RuleRate {
     }
 }
 
-/// Applicable and failed counts of every rule, from the per-operator groups: every case is in exactly one
-/// group of its rule's responsible field, so a rule's counts are its columns' sums over those
-/// few thousand groups (instead of two more passes over every case per rule).
+/// Applicable and failed counts of every rule, from the per-operator groups: every case is in
+/// exactly one group of its rule's responsible field, so a rule's counts are its columns' sums
+/// over those few thousand groups (instead of two more passes over every case per rule).
 pub fn rule_rates_from(groups: &[OperatorGroups], rules: &[Rule]) -> PolarsResult<Vec<RuleRate>> {
     let mut out: Vec<RuleRate> = (0..rules.len())
         .map(|index| RuleRate {

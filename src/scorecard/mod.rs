@@ -38,12 +38,12 @@
 //! `active_to`), and anyone who did anything in it; operators missing from the roster are in
 //! team `(not on roster)`.
 
-pub mod activity;
-pub mod attribution;
+pub(crate) mod activity;
+pub(crate) mod attribution;
 pub mod config;
-pub mod people;
-pub mod score;
-pub mod training;
+pub(crate) mod people;
+pub(crate) mod score;
+pub(crate) mod training;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -505,7 +505,7 @@ pub(crate) fn score_month(
     // Errors, attributed and placed.
     let rule_stage = attribution::rule_stages(&check.rules.rules)?;
     let all = attribution::sources(&check.evaluation.findings, &rule_stage, &people_df)?;
-    let errors = attribution::merge(all, cases)?.collect()?;
+    let errors = attribution::merge(all, cases).collect()?;
     let in_m = |c: &str| activity::in_month(col(c), m);
 
     // Tasks.
@@ -552,7 +552,7 @@ pub(crate) fn score_month(
     let has_tasks = tasks.is_some();
 
     // Per-operator pieces.
-    let handled = activity::cases_handled(work.clone(), &m);
+    let handled = activity::cases_handled(work.clone(), m);
     let month_errors = errors.clone().lazy().filter(in_m("placed_at"));
     let sev = |s: &str| {
         col("severity")
@@ -592,8 +592,8 @@ pub(crate) fn score_month(
         .agg([len().cast(DataType::Int64).alias("catches_found")]);
     let mut pieces: Vec<LazyFrame> = vec![handled, found, misses, people_catches];
     if let (Some(t), Some(cal)) = (&tasks, inputs.calendar) {
-        pieces.push(activity::handling(t.clone().lazy(), &m, cal)?);
-        let (rework, dc_returns) = activity::rework(t.clone().lazy(), work.clone(), &m)?;
+        pieces.push(activity::handling(t.clone().lazy(), m, cal)?);
+        let (rework, dc_returns) = activity::rework(t.clone().lazy(), work.clone(), m)?;
         pieces.push(rework);
         let pairs = caught.select([col("case_id").alias("p_case"), col("catcher").alias("p_op")]);
         pieces.push(
