@@ -62,7 +62,7 @@ pub struct Inputs {
     /// The task list as read, without its frame (`prepared` has every task).
     pub tasks: TaskList,
     /// The task list in case order with ready times and rework flags
-    /// ([`crate::input::tasks::prepare`]).
+    /// ([`crate::input::tasks::prepare_with_case_fields`]).
     pub prepared: DataFrame,
     /// The roster, when the folder has one.
     pub roster: Option<Roster>,

@@ -58,6 +58,10 @@
 //! `examples/check_frame.rs` and `examples/scorecard.rs` are two complete programs
 //! (`cargo run --example check_frame`).
 
+// The hidden internals' docs link to each other's crate-private items; rustdoc renders none
+// of them, so those links are not errors.
+#![allow(rustdoc::private_intra_doc_links)]
+
 // The documented API is the crate root's re-exports below and `cli`. The modules marked
 // `#[doc(hidden)] pub` are internals that the binary, the integration tests in `tests/` or
 // the benchmarks in `benches/` reach directly (each says which); they are not part of the
