@@ -53,7 +53,7 @@ fn no_huge_pages() {
 /// `policyqc rules --format json | head`: a closed pipe ends the program quietly, as it does
 /// `cat`, instead of a panic on the next print (Rust ignores SIGPIPE by default).
 #[allow(unsafe_code)]
-pub fn default_sigpipe() {
+pub(crate) fn default_sigpipe() {
     #[cfg(target_os = "linux")]
     // SAFETY: restores the default disposition of one signal, before any thread starts.
     unsafe {

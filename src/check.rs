@@ -14,7 +14,7 @@ use crate::engine::evaluate::status_column;
 use crate::engine::working_time::WorkingClock;
 use crate::engine::{EngineError, Evaluation, evaluate_with};
 use crate::input::reference::{AuthorityMatrix, Roster};
-use crate::input::{DataIssue, DataSources, InputError, case_id_issues, read_table};
+use crate::input::{DataIssue, DataSources, InputError, TableData, case_id_issues, read_table};
 use crate::metrics::{self, Alert, CaseRates, OperatorRate, RuleRate};
 use crate::report::{Cells, Format, write_table};
 use crate::rules::needs::{self, NotEvaluated};
@@ -234,32 +234,99 @@ pub fn run_check_with_progress(
         .into());
     }
     phases.done("config");
+    let config = Loaded {
+        map,
+        settings,
+        rules: all_rules,
+        calendar,
+    };
+    let map = &config.map;
     progress(CheckPhase::ReadCases);
     // Only the key is required: a rule whose columns are absent is not evaluated. Without a
     // cases table, the cases (and the stage fields they can carry) come from the task list or
     // event log.
     let (cases, task_issues) = if let Some(path) = sources.cases.as_deref() {
-        (read_table(path, Table::Cases, &map, &[])?, Vec::new())
+        (read_table(path, Table::Cases, map, &[])?, Vec::new())
     } else {
-        let (cases, tasks) = crate::input::tasks::read_without_cases(&sources, &map)?;
+        let (cases, tasks) = crate::input::tasks::read_without_cases(&sources, map)?;
         (cases, tasks.issues)
     };
     phases.done("read cases");
-    let mut issues = cases.issues.clone();
-    issues.extend(task_issues);
-    issues.extend(case_id_issues(&cases, &map));
     progress(CheckPhase::ReadReference);
-    let roster = match sources.operators.as_deref() {
-        Some(p) => {
-            let t = read_table(p, Table::Operators, &map, &[])?;
+    let operators = match sources.operators.as_deref() {
+        Some(p) => Some(read_table(p, Table::Operators, map, &[])?),
+        None => None,
+    };
+    let authority = match sources.authority.as_deref() {
+        Some(p) => Some(read_table(p, Table::Authority, map, &[])?),
+        None => None,
+    };
+    phases.done("reference");
+    check_tables(
+        &config,
+        Tables {
+            cases,
+            issues: task_issues,
+            operators,
+            authority,
+        },
+        opts.strict,
+        progress,
+    )
+}
+
+/// The configuration of a check: the column map, the settings, every rule of the pack and
+/// the working calendar.
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded {
+    pub map: ColumnMap,
+    pub settings: Settings,
+    pub rules: RuleSet,
+    pub calendar: crate::calendar::Calendar,
+}
+
+/// The typed tables of a check (from files, or from a library user's frames), with the
+/// issues found beyond each table's own.
+pub(crate) struct Tables {
+    pub cases: TableData,
+    pub issues: Vec<DataIssue>,
+    pub operators: Option<TableData>,
+    pub authority: Option<TableData>,
+}
+
+/// The check after reading: rules split by what the tables hold, one evaluation pass, the
+/// rates and the thresholds. The one path of the CLI and the library API.
+pub(crate) fn check_tables(
+    config: &Loaded,
+    tables: Tables,
+    strict: bool,
+    progress: &dyn Fn(CheckPhase),
+) -> Result<CheckResult, RunError> {
+    let mut phases = crate::timing::Phases::new();
+    let Loaded {
+        map,
+        settings,
+        rules: all_rules,
+        calendar,
+    } = config;
+    let Tables {
+        cases,
+        issues: more_issues,
+        operators,
+        authority,
+    } = tables;
+    let mut issues = cases.issues.clone();
+    issues.extend(more_issues);
+    issues.extend(case_id_issues(&cases, map));
+    let roster = match operators {
+        Some(t) => {
             issues.extend(t.issues.iter().cloned());
             Some(Roster::from_table(&t)?)
         }
         None => None,
     };
-    let authority = match sources.authority.as_deref() {
-        Some(p) => {
-            let t = read_table(p, Table::Authority, &map, &[])?;
+    let authority = match authority {
+        Some(t) => {
             issues.extend(t.issues.iter().cloned());
             Some(AuthorityMatrix::from_table(&t)?)
         }
@@ -267,13 +334,11 @@ pub fn run_check_with_progress(
     };
     issues.sort();
     let (rules, not_evaluated) =
-        evaluable(&all_rules, &cases, roster.is_some(), authority.is_some());
-    if opts.strict && !not_evaluated.is_empty() {
+        evaluable(all_rules, &cases, roster.is_some(), authority.is_some());
+    if strict && !not_evaluated.is_empty() {
         return Err(RunError::NotEvaluated(not_evaluated));
     }
-    if opts.strict
-        && let Some(first) = issues.first()
-    {
+    if strict && let Some(first) = issues.first() {
         return Err(InputError::Strict {
             count: issues.len(),
             first: first.describe(),
@@ -281,14 +346,13 @@ pub fn run_check_with_progress(
         .into());
     }
     let catalog = map.catalog();
-    let clock = WorkingClock::covering(calendar, &[&cases.df], &[])?;
+    let clock = WorkingClock::covering(calendar.clone(), &[&cases.df], &[])?;
     let ctx = CompileCtx {
         catalog: &catalog,
         authority: authority.as_ref(),
         roster: roster.as_ref(),
         clock: Some(&clock),
     };
-    phases.done("reference");
     progress(CheckPhase::Evaluate);
     // The rates are computed while the findings are gathered.
     let (evaluation, (case_rates, rule_rates, operator_groups, operator_rates)) =

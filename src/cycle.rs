@@ -2,8 +2,8 @@
 //! or derived from the cases), calendar, rules -> working-time tables -> output folder.
 //!
 //! [`run_cycle`] computes `case_times`, `stage_times`, `operator_times` and `cycle_summary`
-//! ([`crate::metrics::cycle_times`]); [`run_status`] the day's status report
-//! ([`crate::metrics::status`]). Both read the same inputs ([`load`]) and report bad data
+//! (`metrics::cycle_times`); [`run_status`] the day's status report
+//! (`metrics::status`). Both read the same inputs ([`load`]) and report bad data
 //! (values that cannot be read, bad tasks) with file and row in `data_findings.csv`, and go on.
 
 use std::collections::BTreeMap;
@@ -62,7 +62,7 @@ pub struct Inputs {
     /// The task list as read, without its frame (`prepared` has every task).
     pub tasks: TaskList,
     /// The task list in case order with ready times and rework flags
-    /// ([`crate::input::tasks::prepare`]).
+    /// ([`crate::input::tasks::prepare_with_case_fields`]).
     pub prepared: DataFrame,
     /// The roster, when the folder has one.
     pub roster: Option<Roster>,

@@ -5,7 +5,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    policyqc::alloc::default_sigpipe();
-    policyqc::alloc::configure();
     std::process::exit(policyqc::cli::main());
 }

@@ -77,7 +77,7 @@
 //!
 //! The model is here; [`load`] reads `calendar.yaml` into it with located diagnostics.
 
-pub mod load;
+pub(crate) mod load;
 
 use std::collections::BTreeSet;
 

@@ -1,21 +1,24 @@
 //! The command line: `policyqc check`, `validate`, `rules`, `generate`, `cycle`, `status`,
 //! `scorecard`, `sample` and `verdicts`.
 //! Exit codes: 0 clean, 1 a threshold was breached, 2 usage, rule or input error.
+//!
+//! The binary is [`main`]; [`command`] is its clap definition (for completions, a man page
+//! or tests of the conventions).
 
-pub mod args;
-pub mod check;
-pub mod cycle;
-pub mod explain;
-pub mod generate;
-pub mod init;
-pub mod report;
-pub mod rules;
-pub mod sample;
-pub mod scorecard;
-pub mod sql;
-pub mod status;
-pub mod validate;
-pub mod verdicts;
+pub(crate) mod args;
+pub(crate) mod check;
+pub(crate) mod cycle;
+pub(crate) mod explain;
+pub(crate) mod generate;
+pub(crate) mod init;
+pub(crate) mod report;
+pub(crate) mod rules;
+pub(crate) mod sample;
+pub(crate) mod scorecard;
+pub(crate) mod sql;
+pub(crate) mod status;
+pub(crate) mod validate;
+pub(crate) mod verdicts;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -27,7 +30,13 @@ use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use crate::output::OutputDir;
 
-pub use args::{Cli, ColorWhen, Command};
+pub(crate) use args::{Cli, ColorWhen, Command};
+
+/// The command line's clap definition: every subcommand, option and help text.
+#[must_use]
+pub fn command() -> clap::Command {
+    Cli::command()
+}
 
 /// The global `--quiet`, set once at start-up.
 static QUIET: AtomicBool = AtomicBool::new(false);
@@ -99,9 +108,12 @@ pub const EXIT_BREACH: i32 = 1;
 /// Exit code: usage, rule or input error.
 pub const EXIT_ERROR: i32 = 2;
 
-/// Parses the arguments, runs the command, returns the exit code.
+/// The binary: sets the process up (allocator threads, SIGPIPE), parses the arguments,
+/// runs the command, returns the exit code.
 #[must_use]
 pub fn main() -> i32 {
+    crate::alloc::default_sigpipe();
+    crate::alloc::configure();
     crate::output::install_signal_handlers();
     let cli = match parse(std::env::args_os().collect()) {
         Ok(c) => c,

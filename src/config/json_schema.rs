@@ -40,6 +40,7 @@ pub enum SchemaName {
 
 impl SchemaName {
     /// Every schema, in the order of `schemas/`.
+    #[cfg(test)]
     pub const ALL: [SchemaName; 5] = [
         SchemaName::Rules,
         SchemaName::Thresholds,
@@ -47,24 +48,6 @@ impl SchemaName {
         SchemaName::Columns,
         SchemaName::Calendar,
     ];
-
-    /// The name on the command line and in `schemas/<name>.schema.json`.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            SchemaName::Rules => "rules",
-            SchemaName::Thresholds => "thresholds",
-            SchemaName::Settings => "settings",
-            SchemaName::Columns => "columns",
-            SchemaName::Calendar => "calendar",
-        }
-    }
-
-    /// The committed copy's path in the repository.
-    #[must_use]
-    pub fn file_name(self) -> String {
-        format!("{}.schema.json", self.name())
-    }
 
     /// The schema as a JSON value.
     #[must_use]

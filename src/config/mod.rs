@@ -3,11 +3,11 @@
 
 pub mod columns;
 pub mod diagnostics;
-pub mod json_schema;
-pub mod reader;
-pub mod settings;
-pub mod thresholds;
-pub mod yaml;
+pub(crate) mod json_schema;
+pub(crate) mod reader;
+pub(crate) mod settings;
+pub(crate) mod thresholds;
+pub(crate) mod yaml;
 
 /// The largest config file policyqc reads (rule files, `settings.yaml`, `columns.yaml`,
 /// `calendar.yaml`, the scorecard config): 4 MiB, far above any real one (the whole default

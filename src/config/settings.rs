@@ -365,6 +365,7 @@ impl Settings {
 
 /// Reads a settings file: its structure and names (each value's type is checked where rules
 /// use it, and by [`check_values`]). Every problem is reported.
+#[cfg(test)]
 pub fn read(file: &SourceFile, dir: Option<&Path>) -> Result<Settings, Diagnostics> {
     let (settings, diags) = read_partial(file, dir);
     match settings {
@@ -613,16 +614,28 @@ pub fn load(
         path: path.display().to_string(),
         source,
     })?;
-    let (settings, mut diags) = read_partial(
+    from_source(
         &SourceFile::new(path.display().to_string(), text),
         path.parent(),
-    );
+        check,
+    )
+    .map_err(LoadError::Invalid)
+}
+
+/// Reads and validates settings from a file's text (`dir`: the folder `File` settings are
+/// relative to), every problem in the diagnostics.
+pub(crate) fn from_source(
+    file: &SourceFile,
+    dir: Option<&Path>,
+    check: &dyn Fn(SettingType, &Node) -> Result<(), String>,
+) -> Result<Settings, Diagnostics> {
+    let (settings, mut diags) = read_partial(file, dir);
     if let Some(s) = &settings {
         check_values(s, check, &mut diags);
     }
     match settings {
         Some(s) if !diags.has_errors() => Ok(s),
-        _ => Err(LoadError::Invalid(diags)),
+        _ => Err(diags),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::schema::STAGES;
 
 /// What a threshold measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // the metric names of thresholds.yaml: all rates
 pub enum Metric {
     /// Cases with at least one (matching) finding / cases checked.
     CaseDefectRate,

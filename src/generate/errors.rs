@@ -101,6 +101,7 @@ pub struct Mutation {
 /// Rules of the default pack no mutation plants: the stage time limits (their error points,
 /// 10, 2 and 4, are planted through other rules). Clean cases are generated inside these
 /// limits, so they never fire on generated data; planting timeliness errors is future work.
+#[cfg(test)]
 pub const NOT_PLANTED: &[&str] = &[
     "intake.registration_late",
     "review.review_late",
@@ -738,6 +739,7 @@ pub static MUTATIONS: &[Mutation] = &[
 
 /// The fields a rule reads.
 #[must_use]
+#[cfg(test)]
 pub fn rule_fields(rule: &str) -> &'static [F] {
     RULE_FIELDS
         .iter()

@@ -27,11 +27,11 @@
 //! errors caught at double-check are corrected before binding and are not in the case data
 //! (the task list shows the `returned` double-check instead).
 
-pub mod calendar;
+pub(crate) mod calendar;
 pub mod cases;
-pub mod errors;
+pub(crate) mod errors;
 pub mod roster;
-pub mod tasks;
+pub(crate) mod tasks;
 pub mod writer;
 
 use std::collections::BTreeMap;

@@ -18,7 +18,7 @@
 //!   reproducible-builds convention), that instant; two runs of the same month on the same
 //!   inputs then leave identical histories ([`History::dump`] compares them).
 
-pub mod migrations;
+pub(crate) mod migrations;
 pub mod scorecard;
 
 use std::fmt::Write as _;

@@ -11,10 +11,10 @@
 //! as a spreadsheet shows them: in a CSV file the header is row 1, the first case row 2; in
 //! a Parquet file the first row is 1.
 
-pub mod reference;
-pub mod tasks;
-pub mod time_zone;
-pub mod xes;
+pub(crate) mod reference;
+pub(crate) mod tasks;
+pub(crate) mod time_zone;
+pub(crate) mod xes;
 
 use std::path::{Path, PathBuf};
 
@@ -313,11 +313,11 @@ pub fn read_table(
 /// are neither parsed nor checked, and the frame has no column for them. The file must still
 /// have every required column.
 ///
-/// The steps, each its own function: [`read_file`] (the file's columns, only those needed),
-/// [`check_columns`] (the required ones are there), [`rename`] (their columns to our field
-/// names, value maps applied, the row number and key kept), [`parse_fields`] (each field to
+/// The steps, each its own function: `read_file` (the file's columns, only those needed),
+/// `check_columns` (the required ones are there), `rename` (their columns to our field
+/// names, value maps applied, the row number and key kept), `parse_fields` (each field to
 /// its type: a fast parse, then every fallback for the fields it left unread, offsets to
-/// office time), [`unreadable_values`] (a data finding per value that stayed unread).
+/// office time), `unreadable_values` (a data finding per value that stayed unread).
 pub fn read_table_fields(
     path: &Path,
     table: Table,
@@ -331,6 +331,52 @@ pub fn read_table_fields(
     let key = table.fields()[0].name;
     let file = read_file(path, map, &all, key, only)?;
     phases.done("  file read");
+    type_file(file, table, map, all, needed, only, &mut phases)
+}
+
+/// A frame a library user holds (reference field names) as a typed table, through the same
+/// steps as a file after [`read_file`]: every column kept, row 1 is the frame's first row.
+/// `name` names the frame in issues and errors.
+pub(crate) fn typed_frame(
+    frame: DataFrame,
+    name: String,
+    table: Table,
+    map: &ColumnMap,
+) -> Result<TableData, InputError> {
+    let mut phases = crate::timing::Phases::new();
+    let present = frame
+        .get_column_names()
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
+    let file = RawFile {
+        name,
+        frame,
+        present,
+        first_row: 1,
+    };
+    type_file(
+        file,
+        table,
+        map,
+        map.mappings(table),
+        &[],
+        None,
+        &mut phases,
+    )
+}
+
+/// The steps after reading: required columns, renaming, parsing, unreadable values.
+fn type_file(
+    file: RawFile,
+    table: Table,
+    map: &ColumnMap,
+    all: Vec<Mapping>,
+    needed: &[String],
+    only: Option<&[String]>,
+    phases: &mut crate::timing::Phases,
+) -> Result<TableData, InputError> {
+    let key = table.fields()[0].name;
     let absent = check_columns(&file, table, map, &all, needed)?;
     let mut mappings = all;
     if let Some(only) = only {
@@ -343,7 +389,7 @@ pub fn read_table_fields(
     };
     let base = rename(file, &mappings, key).map_err(err)?;
     phases.done("  renamed");
-    let parsed = parse_fields(base, &mappings, map, &name, table, &mut phases).map_err(err)?;
+    let parsed = parse_fields(base, &mappings, map, &name, table, phases).map_err(err)?;
     let mut issues = parsed.offset_issues;
     issues
         .extend(unreadable_values(&parsed.wide, &parsed.suspects, map, &name, table).map_err(err)?);
@@ -843,7 +889,7 @@ const MIN_CHUNK_ROWS: usize = 10_000;
 /// (the row numbers, a parsed flag, an `expr` rule's result) has one: polars copies every
 /// column of a frame whose chunks are not aligned into one chunk before a filter or a
 /// group-by, which at 1M cases cost about 0.4 s per affected step (mostly fresh memory).
-/// Small chunks are merged instead ([`MIN_CHUNK_ROWS`]).
+/// Small chunks are merged instead (`MIN_CHUNK_ROWS`).
 pub fn align_chunks(df: &mut DataFrame) -> PolarsResult<()> {
     let layout = |c: &Column| -> Vec<usize> {
         c.as_materialized_series()

@@ -744,18 +744,34 @@ impl Packing {
 ///   an earlier stage visit of the case this one overlaps in time);
 /// - `__g`, the case's number in this order (1, 2, ...; each task without a case id is a
 ///   case of its own; flagged sorted), and `__stage_code`, the stage's number in output
-///   order ([`stage_codes`]), for the group-bys of the cycle-time tables.
+///   order (`stage_codes`), for the group-bys of the cycle-time tables.
 ///
 /// The per-case running values (latest earlier completion, furthest earlier stage, latest
 /// earlier visit end and its row, next stage visit) are whole-column operations on the sorted
-/// list: a running maximum of a key packed with the case number ([`Packing`]), or a fill
+/// list: a running maximum of a key packed with the case number (`Packing`), or a fill
 /// that is kept only when it comes from the same case. Only when the values span too long a
 /// range to pack do they run as windows over each case (same results, much slower).
-pub fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
+///
+/// Every task gets only the case fields `case_fields` (of [`CASE_FIELDS_PER_TASK`], in that
+/// order; `received_at` is always read, for the ready time): each is a column as long as the
+/// task list. The task list is taken, not borrowed: a list out of order is put in order
+/// column by column, each column as read let go once copied, so that the list is never held
+/// twice.
+pub fn prepare_with_case_fields(
+    tasks: DataFrame,
+    cases: &DataFrame,
+    case_fields: &[&str],
+) -> PolarsResult<DataFrame> {
+    prepare_with(tasks, cases, case_fields, false)
+}
+
+/// [`prepare_with_case_fields`] with every case field (the tests' reference).
+#[cfg(test)]
+fn prepare(tasks: &DataFrame, cases: &DataFrame) -> PolarsResult<DataFrame> {
     prepare_with(tasks.clone(), cases, &CASE_FIELDS_PER_TASK, false)
 }
 
-/// The case fields [`prepare`] gives every task.
+/// The case fields [`prepare_with_case_fields`] gives every task.
 pub const CASE_FIELDS_PER_TASK: [&str; 8] = [
     "received_at",
     "bound_at",
@@ -767,20 +783,7 @@ pub const CASE_FIELDS_PER_TASK: [&str; 8] = [
     "referral_returned_at",
 ];
 
-/// [`prepare`], giving every task only the case fields `case_fields` (of
-/// [`CASE_FIELDS_PER_TASK`], in that order; `received_at` is always read, for the ready
-/// time): each is a column as long as the task list. The task list is taken, not
-/// borrowed: a list out of order is put in order column by column, each column as read let
-/// go once copied, so that the list is never held twice.
-pub fn prepare_with_case_fields(
-    tasks: DataFrame,
-    cases: &DataFrame,
-    case_fields: &[&str],
-) -> PolarsResult<DataFrame> {
-    prepare_with(tasks, cases, case_fields, false)
-}
-
-/// How far the rows already are in the order [`prepare`] works in: by case id, then `__key`,
+/// How far the rows already are in the order [`prepare_with_case_fields`] works in: by case id, then `__key`,
 /// then [`ROW`], empty values last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TaskOrder {
@@ -912,7 +915,7 @@ fn sort_within_cases(mut numbered: DataFrame) -> PolarsResult<DataFrame> {
     DataFrame::new(height, columns)
 }
 
-/// [`prepare`]; `windows` forces the per-case windows (to compare the two in tests).
+/// [`prepare_with_case_fields`]; `windows` forces the per-case windows (to compare the two in tests).
 fn prepare_with(
     tasks: DataFrame,
     cases: &DataFrame,
@@ -1162,7 +1165,7 @@ fn prepare_with(
 }
 
 /// `visit` (Int32, as the window gives it), the how-manieth visit of its case to its stage each row of the case-sorted task
-/// list is (`__g`, `__pos`, `__stage_code` of [`prepare`]; `codes` stage codes): a stable
+/// list is (`__g`, `__pos`, `__stage_code` of [`prepare_with_case_fields`]; `codes` stage codes): a stable
 /// sort by (case, stage) puts each case's visits to a stage next to each other in time
 /// order, where the count is the distance to the first of them; the counts are then put
 /// back in the list's order.
@@ -1223,7 +1226,7 @@ pub const PROBLEM_KINDS: [&str; 8] = [
     "unknown_lifecycle",
 ];
 
-/// Checks every task (see the module docs) of the `prepared` task list ([`prepare`]). A task
+/// Checks every task (see the module docs) of the `prepared` task list ([`prepare_with_case_fields`]). A task
 /// list derived from `cases` is not checked here: the order of the stage timestamps is what
 /// the `date_order` rules of `policyqc check` judge.
 pub fn validate(list: &TaskList, prepared: &DataFrame) -> PolarsResult<Vec<TaskProblem>> {

@@ -116,26 +116,6 @@ impl PercentileMethod {
     }
 }
 
-/// Columns of `case_times`, in output order.
-pub const CASE_COLUMNS: [&str; 16] = [
-    "case_id",
-    "change_type",
-    "received_at",
-    "bound_at",
-    "cycle_hours",
-    "cycle_working_hours",
-    "cycle_working_days",
-    "customer_wait_working_hours",
-    "referral_wait_working_hours",
-    "own_working_hours",
-    "stage_visits",
-    "reworked",
-    "branch",
-    "status",
-    "as_of",
-    "row",
-];
-
 /// Columns of `stage_times`, in output order.
 pub const STAGE_COLUMNS: [&str; 14] = [
     "case_id",
@@ -179,7 +159,7 @@ pub fn stage_order(stage: &Expr) -> Expr {
     stage_index(stage).fill_null(wait)
 }
 
-/// Adds working times to the prepared task list ([`crate::input::tasks::prepare`]): `waiting_s`, `handling_s`, `elapsed_s` (working
+/// Adds working times to the prepared task list ([`crate::input::tasks::prepare_with_case_fields`]): `waiting_s`, `handling_s`, `elapsed_s` (working
 /// seconds, empty when negative or unknown) and `open`, measured to `as_of` for open tasks.
 pub fn task_times(prepared: LazyFrame, clock: &WorkingClock, as_of: NaiveDateTime) -> LazyFrame {
     let c = |e: Expr| clock.seconds(e, FieldType::DateTime);
@@ -213,7 +193,7 @@ pub fn task_times(prepared: LazyFrame, clock: &WorkingClock, as_of: NaiveDateTim
         ])
 }
 
-/// `case_times`: one row per row of `cases` (see the module docs and [`CASE_COLUMNS`]).
+/// `case_times`: one row per row of `cases` (see the module docs).
 /// `tasks` are the task times (None when the task list was derived from `cases`, whose
 /// visits and rework are then unknown and left empty).
 pub fn case_times(
@@ -321,7 +301,7 @@ pub fn case_times(
 /// `stage_times`: one row per case and stage of the task times (see [`STAGE_COLUMNS`]).
 ///
 /// The task times come in case order with the case number `__g` and the stage code
-/// `__stage_code` of [`crate::input::tasks::prepare`]; the tasks without a case id (each a
+/// `__stage_code` of [`crate::input::tasks::prepare_with_case_fields`]; the tasks without a case id (each a
 /// case of its own there, at the end) are one case here, as in a group-by on the case id. A
 /// stable sort on one integer key (case, stage code) puts each case's visits to a stage next
 /// to each other in time order, so the group-by takes them as slices and the groups come

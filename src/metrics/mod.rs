@@ -16,8 +16,8 @@ pub mod status;
 
 pub use alerts::{Alert, check_thresholds};
 pub use rates::{
-    CaseRates, OperatorGroups, OperatorRate, RuleRate, case_rates, operator_groups, operator_rates,
-    operator_rates_from, rule_rates, rule_rates_from,
+    CaseRates, OperatorGroups, OperatorRate, RuleRate, case_rates, operator_groups,
+    operator_rates_from, rule_rates_from,
 };
 
 /// A rate that is 0 when there is nothing to divide by.

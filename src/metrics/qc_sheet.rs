@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::rates::{OperatorGroups, operator_groups};
+use super::rates::OperatorGroups;
 use crate::rules::Rule;
 use crate::schema::STAGES;
 
@@ -20,15 +20,10 @@ pub const COLUMNS: [&str; 9] = [
     "error_rate",
 ];
 
-/// Builds the QC sheet. Rows where the rule applied to no case are left out. Sorted by
+/// Builds the QC sheet from the per-operator groups (see [`OperatorGroups`]): each rule's
+/// rows are cut from its responsible field's groups; an empty operator or change type is
+/// shown as `(none)`. Rows where the rule applied to no case are left out. Sorted by
 /// checkpoint (stage order), rule, operator and change type.
-pub fn qc_sheet(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<DataFrame> {
-    qc_sheet_from(&operator_groups(frame, rules)?, rules)
-}
-
-/// [`qc_sheet`] from the per-operator groups already made (see [`OperatorGroups`]): each
-/// rule's rows are cut from its responsible field's groups; an empty operator or change
-/// type is shown as `(none)`.
 pub fn qc_sheet_from(groups: &[OperatorGroups], rules: &[Rule]) -> PolarsResult<DataFrame> {
     let mut parts = Vec::new();
     for g in groups {

@@ -105,14 +105,9 @@ impl RuleRate {
     }
 }
 
-/// Applicable and failed counts of every rule.
-pub fn rule_rates(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<Vec<RuleRate>> {
-    rule_rates_from(&operator_groups(frame, rules)?, rules)
-}
-
-/// [`rule_rates`] from the per-operator groups already made: every case is in exactly one
-/// group of its rule's responsible field, so a rule's counts are its columns' sums over those
-/// few thousand groups (instead of two more passes over every case per rule).
+/// Applicable and failed counts of every rule, from the per-operator groups: every case is in
+/// exactly one group of its rule's responsible field, so a rule's counts are its columns' sums
+/// over those few thousand groups (instead of two more passes over every case per rule).
 pub fn rule_rates_from(groups: &[OperatorGroups], rules: &[Rule]) -> PolarsResult<Vec<RuleRate>> {
     let mut out: Vec<RuleRate> = (0..rules.len())
         .map(|index| RuleRate {
@@ -339,12 +334,8 @@ fn code_expr(column: &str, values: &Series) -> Expr {
         .fill_null(lit(values.len() as u32))
 }
 
-/// Per stage and operator: cases worked and findings attributed. Sorted by stage order, then operator.
-pub fn operator_rates(frame: &DataFrame, rules: &[Rule]) -> PolarsResult<Vec<OperatorRate>> {
-    operator_rates_from(&operator_groups(frame, rules)?)
-}
-
-/// [`operator_rates`] from the groups already made.
+/// Per stage and operator, from the groups: cases worked and findings attributed. Sorted by
+/// stage order, then operator.
 pub fn operator_rates_from(groups: &[OperatorGroups]) -> PolarsResult<Vec<OperatorRate>> {
     let mut ordered: Vec<&OperatorGroups> = groups.iter().collect();
     ordered.sort_by_key(|g| {

@@ -72,7 +72,7 @@ fn u32_sum(e: Expr) -> Expr {
 }
 
 /// The report for `date`. `tasks` is the prepared task list
-/// ([`crate::input::tasks::prepare`]); `cases` the typed cases; `rules` the rule set
+/// ([`crate::input::tasks::prepare_with_case_fields`]); `cases` the typed cases; `rules` the rule set
 /// (its time limits give the stuck cases); `ctx` must carry a clock covering the day;
 /// `files` are the cases file and the task list's file (for the exceptions' `file` column).
 pub fn status(

@@ -2,17 +2,17 @@
 //! format touches one file. The terminal summary is in [`console`]; the HTML pages people
 //! look at are in [`html`].
 
-pub mod cells;
-pub mod console;
-pub mod csv;
-pub mod cycle_console;
-pub mod html;
-pub mod jsonl;
-pub mod parquet;
-pub mod scorecard_console;
-pub mod scorecard_xlsx;
-pub mod weekly;
-pub mod weekly_xlsx;
+pub(crate) mod cells;
+pub(crate) mod console;
+pub(crate) mod csv;
+pub(crate) mod cycle_console;
+pub(crate) mod html;
+pub(crate) mod jsonl;
+pub(crate) mod parquet;
+pub(crate) mod scorecard_console;
+pub(crate) mod scorecard_xlsx;
+pub(crate) mod weekly;
+pub(crate) mod weekly_xlsx;
 
 use std::path::{Path, PathBuf};
 

@@ -18,10 +18,10 @@
 //!     message: "application dated {application_date}, received {received_at}"
 //! ```
 
-pub mod kinds;
-pub mod load;
-pub mod needs;
-pub mod registry;
+pub(crate) mod kinds;
+pub(crate) mod load;
+pub(crate) mod needs;
+pub(crate) mod registry;
 
 use chrono::{NaiveDate, NaiveDateTime};
 

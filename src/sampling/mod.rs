@@ -7,13 +7,13 @@
 //! [`Sample::write`] writes `manifest.json`, `manifest.md`, `sample.csv` and `sample.xlsx`
 //! all at once or not at all.
 
-pub mod manifest;
+pub(crate) mod manifest;
 pub mod plans;
-pub mod population;
-pub mod select;
-pub mod store;
-pub mod verdicts;
-pub mod workpaper;
+pub(crate) mod population;
+pub(crate) mod select;
+pub(crate) mod store;
+pub(crate) mod verdicts;
+pub(crate) mod workpaper;
 
 use std::path::{Path, PathBuf};
 

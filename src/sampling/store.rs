@@ -83,9 +83,6 @@ pub trait VerdictStore {
         replace: bool,
         finish: &mut dyn FnMut(&[VerdictRow]) -> Result<(), String>,
     ) -> Result<ImportOutcome, StoreError>;
-
-    /// Every stored verdict of a sample, by case and key.
-    fn verdicts(&self, sample_id: &str) -> Result<Vec<VerdictRow>, StoreError>;
 }
 
 /// The `SQLite` store.
@@ -113,13 +110,6 @@ impl SqliteStore {
             history,
             path: name,
         })
-    }
-
-    fn err(&self, e: &rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
-            path: self.path.clone(),
-            message: e.to_string(),
-        }
     }
 }
 
@@ -286,9 +276,5 @@ impl VerdictStore for SqliteStore {
             replaced_cases: judged.len(),
             all,
         })
-    }
-
-    fn verdicts(&self, sample_id: &str) -> Result<Vec<VerdictRow>, StoreError> {
-        read_verdicts(self.history.connection(), sample_id).map_err(|e| self.err(&e))
     }
 }

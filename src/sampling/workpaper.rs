@@ -62,17 +62,6 @@ pub const VERDICT_COLUMNS: [&str; 7] = [
     "note",
 ];
 
-/// Every column of the workpaper, in order.
-#[must_use]
-pub fn columns() -> Vec<&'static str> {
-    ["sample_id", "sample_no", "case_id", "stratum", "reason"]
-        .into_iter()
-        .chain(DETAIL_COLUMNS)
-        .chain(FINDING_COLUMNS)
-        .chain(VERDICT_COLUMNS)
-        .collect()
-}
-
 fn detail_expr(field: &str, frame: &DataFrame) -> Expr {
     if frame.column(field).is_err() {
         return lit(NULL).cast(DataType::String).alias(field);

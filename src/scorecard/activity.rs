@@ -41,7 +41,7 @@ pub fn stage_work(cases: &DataFrame) -> LazyFrame {
 
 /// Cases handled per operator: stages completed in the month, in total and per stage
 /// (`cases_handled, cases_intake, ..., cases_printing`). A case counts once per stage worked.
-pub fn cases_handled(work: LazyFrame, m: &Month) -> LazyFrame {
+pub fn cases_handled(work: LazyFrame, m: Month) -> LazyFrame {
     let mut aggs = vec![len().cast(DataType::Int64).alias("cases_handled")];
     aggs.extend(STAGES.iter().map(|s| {
         col("stage")
@@ -53,7 +53,7 @@ pub fn cases_handled(work: LazyFrame, m: &Month) -> LazyFrame {
     work.filter(
         col("operator")
             .is_not_null()
-            .and(in_month(col("completed_at"), *m)),
+            .and(in_month(col("completed_at"), m)),
     )
     .group_by([col("operator")])
     .agg(aggs)
@@ -80,11 +80,11 @@ pub fn with_working_hours(
 /// `handling_mean_hours`, `handling_p90_hours` (started -> completed in working hours; tasks
 /// without a start are counted but not timed; tasks that complete before they start are left
 /// out and reported by the caller). p90 is linearly interpolated between ranks.
-pub fn handling(tasks: LazyFrame, m: &Month, cal: &Calendar) -> PolarsResult<LazyFrame> {
+pub fn handling(tasks: LazyFrame, m: Month, cal: &Calendar) -> PolarsResult<LazyFrame> {
     let done = tasks.filter(
         col("operator")
             .is_not_null()
-            .and(in_month(col("completed_at"), *m)),
+            .and(in_month(col("completed_at"), m)),
     );
     let timed = with_working_hours(done, "started_at", "completed_at", "handling_hours", cal)?;
     let h = col("handling_hours").filter(col("completed_at").gt_eq(col("started_at")));
@@ -119,18 +119,14 @@ fn ordered(tasks: LazyFrame) -> PolarsResult<LazyFrame> {
 /// rework is charged to whoever completed the latest task at that stage before the return
 /// (or, without one, to the case's operator of that stage). Also returns the returned
 /// double-check tasks of the month (`case_id, operator`), which count as catches.
-pub fn rework(
-    tasks: LazyFrame,
-    work: LazyFrame,
-    m: &Month,
-) -> PolarsResult<(LazyFrame, LazyFrame)> {
+pub fn rework(tasks: LazyFrame, work: LazyFrame, m: Month) -> PolarsResult<(LazyFrame, LazyFrame)> {
     let t = ordered(tasks)?;
     let returned = t
         .clone()
         .filter(
             col("outcome")
                 .eq(lit("returned"))
-                .and(in_month(col("completed_at"), *m)),
+                .and(in_month(col("completed_at"), m)),
         )
         .select([
             col(ROW).alias("ret_row"),

@@ -139,7 +139,7 @@ pub fn sources(
 /// Columns: `case_row, case_id, error_point, severity, stage, operator, sources, rule_ids,
 /// placed_at, checker, checked_at, checker_outcome` (`catch`, `miss` or empty), `catcher`,
 /// `caught_at`.
-pub fn merge(all: LazyFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
+pub fn merge(all: LazyFrame, cases: &DataFrame) -> LazyFrame {
     let keys = [col("case_row"), col("error_point")];
     let sorted = all
         .with_column(source_rank(&col("source")).alias("prec"))
@@ -226,7 +226,7 @@ pub fn merge(all: LazyFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
         .when(pre_check.and(col("caught").not()).and(passed))
         .then(lit("miss"))
         .otherwise(lit(NULL).cast(DataType::String));
-    Ok(merged
+    merged
         .join(
             source_list,
             keys.clone(),
@@ -266,5 +266,5 @@ pub fn merge(all: LazyFrame, cases: &DataFrame) -> PolarsResult<LazyFrame> {
         .sort(
             ["case_row", "error_point"],
             SortMultipleOptions::default().with_maintain_order(true),
-        ))
+        )
 }

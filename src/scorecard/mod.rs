@@ -38,12 +38,12 @@
 //! `active_to`), and anyone who did anything in it; operators missing from the roster are in
 //! team `(not on roster)`.
 
-pub mod activity;
-pub mod attribution;
+pub(crate) mod activity;
+pub(crate) mod attribution;
 pub mod config;
-pub mod people;
-pub mod score;
-pub mod training;
+pub(crate) mod people;
+pub(crate) mod score;
+pub(crate) mod training;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -380,7 +380,6 @@ pub fn run_scorecard(
     opts: &ScorecardOptions,
     history: Option<&History>,
 ) -> Result<Scorecard, ScorecardError> {
-    let m = opts.month;
     let roster_path = opts
         .sources
         .operators
@@ -397,11 +396,62 @@ pub fn run_scorecard(
         strict: false,
     })?;
     let map = load_column_map(opts.sources.columns.as_deref())?;
+    let roster = read_table(&roster_path, Table::Operators, &map, &[]).map_err(RunError::from)?;
+    let read = |p: Option<&Path>, table: Table| {
+        p.map(|p| read_table(p, table, &map, &[]).map_err(RunError::from))
+            .transpose()
+    };
+    let findings = read(opts.sources.findings.as_deref(), Table::Findings)?;
+    let tasks = read(opts.sources.tasks.as_deref(), Table::Tasks)?;
+    let calendar = match tasks {
+        Some(_) => Some(load_calendar(opts.sources.calendar.as_deref())?),
+        None => None,
+    };
+    let mut card = score_month(
+        &MonthInputs {
+            check: &check,
+            map: &map,
+            roster: &roster,
+            findings: findings.as_ref(),
+            tasks: tasks.as_ref(),
+            calendar: calendar.as_ref(),
+        },
+        &opts.config,
+        opts.month,
+        opts.strict,
+        history,
+    )?;
+    card.input_sha256 = input_hash(&opts.sources)?;
+    Ok(card)
+}
+
+/// What a month's scorecard is computed from: a check's results and the typed tables it
+/// needs (from files, or from a library user's frames); the calendar when there are tasks.
+pub(crate) struct MonthInputs<'a> {
+    pub check: &'a CheckResult,
+    pub map: &'a crate::config::columns::ColumnMap,
+    pub roster: &'a crate::input::TableData,
+    pub findings: Option<&'a crate::input::TableData>,
+    pub tasks: Option<&'a crate::input::TableData>,
+    pub calendar: Option<&'a Calendar>,
+}
+
+/// The scorecard of a month from its inputs (the one path of the CLI and the library API);
+/// `input_sha256` is left empty for the caller.
+pub(crate) fn score_month(
+    inputs: &MonthInputs<'_>,
+    config: &ScorecardConfig,
+    m: Month,
+    strict: bool,
+    history: Option<&History>,
+) -> Result<Scorecard, ScorecardError> {
+    let check = inputs.check;
+    let map = inputs.map;
     let cases = &check.evaluation.frame;
     let mut issues = check.data_issues.clone();
 
     // The roster: id, name, team, active in the month.
-    let roster_t = read_table(&roster_path, Table::Operators, &map, &[]).map_err(RunError::from)?;
+    let roster_t = inputs.roster;
     let days =
         |d: NaiveDate| (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32;
     let roster = roster_t
@@ -443,10 +493,9 @@ pub fn run_scorecard(
     let work = activity::stage_work(cases);
 
     // People's findings.
-    let (people_df, people_rows) = match opts.sources.findings.as_deref() {
-        Some(p) => {
-            let t = read_table(p, Table::Findings, &map, &[]).map_err(RunError::from)?;
-            let v = people::validate(&t, &map, &case_index, work.clone(), &roster_ids)?;
+    let (people_df, people_rows) = match inputs.findings {
+        Some(t) => {
+            let v = people::validate(t, map, &case_index, work.clone(), &roster_ids)?;
             issues.extend(v.issues.iter().cloned());
             (v.accepted, Some((v.rows_read, v.rows_rejected)))
         }
@@ -456,13 +505,12 @@ pub fn run_scorecard(
     // Errors, attributed and placed.
     let rule_stage = attribution::rule_stages(&check.rules.rules)?;
     let all = attribution::sources(&check.evaluation.findings, &rule_stage, &people_df)?;
-    let errors = attribution::merge(all, cases)?.collect()?;
+    let errors = attribution::merge(all, cases).collect()?;
     let in_m = |c: &str| activity::in_month(col(c), m);
 
     // Tasks.
-    let tasks = match opts.sources.tasks.as_deref() {
-        Some(p) => {
-            let t = read_table(p, Table::Tasks, &map, &[]).map_err(RunError::from)?;
+    let tasks = match inputs.tasks {
+        Some(t) => {
             issues.extend(t.issues.iter().cloned());
             let back = activity::backwards_tasks(t.df.clone().lazy()).collect()?;
             let rows = crate::input::column_u64(&back, ROW);
@@ -490,14 +538,12 @@ pub fn run_scorecard(
                     ),
                 });
             }
-            Some(t.df)
+            Some(t.df.clone())
         }
         None => None,
     };
     issues.sort();
-    if opts.strict
-        && let Some(first) = issues.first()
-    {
+    if strict && let Some(first) = issues.first() {
         return Err(ScorecardError::Strict {
             count: issues.len(),
             first: first.describe(),
@@ -506,7 +552,7 @@ pub fn run_scorecard(
     let has_tasks = tasks.is_some();
 
     // Per-operator pieces.
-    let handled = activity::cases_handled(work.clone(), &m);
+    let handled = activity::cases_handled(work.clone(), m);
     let month_errors = errors.clone().lazy().filter(in_m("placed_at"));
     let sev = |s: &str| {
         col("severity")
@@ -545,14 +591,9 @@ pub fn run_scorecard(
         .group_by([col("catcher").alias("operator")])
         .agg([len().cast(DataType::Int64).alias("catches_found")]);
     let mut pieces: Vec<LazyFrame> = vec![handled, found, misses, people_catches];
-    let calendar = if has_tasks {
-        Some(load_calendar(opts.sources.calendar.as_deref())?)
-    } else {
-        None
-    };
-    if let (Some(t), Some(cal)) = (&tasks, &calendar) {
-        pieces.push(activity::handling(t.clone().lazy(), &m, cal)?);
-        let (rework, dc_returns) = activity::rework(t.clone().lazy(), work.clone(), &m)?;
+    if let (Some(t), Some(cal)) = (&tasks, inputs.calendar) {
+        pieces.push(activity::handling(t.clone().lazy(), m, cal)?);
+        let (rework, dc_returns) = activity::rework(t.clone().lazy(), work.clone(), m)?;
         pieces.push(rework);
         let pairs = caught.select([col("case_id").alias("p_case"), col("catcher").alias("p_op")]);
         pieces.push(
@@ -636,7 +677,7 @@ pub fn run_scorecard(
     let frame = frame
         .with_columns(fills)
         .with_column(col("cases_double_check").alias("cases_checked"));
-    let scored = score::score(frame.collect()?.lazy(), &opts.config, has_tasks)?;
+    let scored = score::score(frame.collect()?.lazy(), config, has_tasks)?;
     let prev = m.back(1).to_string();
     let hist = match history {
         Some(h) => history::scorecard::operator_scores(
@@ -653,7 +694,7 @@ pub fn run_scorecard(
             "score" => Vec::<f64>::new()
         )?,
     };
-    let operators = score::trend(scored, &hist, &prev, opts.config.steady_within)
+    let operators = score::trend(scored, &hist, &prev, config.steady_within)
         .with_columns([
             col("handling_mean_hours").round(2, RoundMode::HalfAwayFromZero),
             col("handling_p90_hours").round(2, RoundMode::HalfAwayFromZero),
@@ -698,7 +739,7 @@ pub fn run_scorecard(
         ],
         UnionArgs::default(),
     )?;
-    let training = training::hints(events, opts.config.pareto_share, opts.config.max_operators)?;
+    let training = training::hints(events, config.pareto_share, config.max_operators)?;
     let errors_out = month_errors
         .lazy()
         .select([
@@ -718,7 +759,7 @@ pub fn run_scorecard(
         .collect()?;
     Ok(Scorecard {
         month: m,
-        config: opts.config.clone(),
+        config: config.clone(),
         operators,
         teams,
         errors: errors_out,
@@ -727,7 +768,7 @@ pub fn run_scorecard(
         cases_read: check.cases_read,
         rules_sha256: check.rules.hash.clone(),
         rules_origin: check.rules.origin.clone(),
-        input_sha256: input_hash(&opts.sources)?,
+        input_sha256: String::new(),
         has_tasks,
         unattributed_errors,
         people_rows,

@@ -207,6 +207,7 @@ impl<'a> Writer<'a> {
 }
 
 /// Writes `e` as SQL with no lookup tables (an expression that needs one is untranslatable).
+#[cfg(test)]
 pub fn to_sql(e: &Expr, d: Dialect, types: ColumnTypes<'_>) -> Result<String, Untranslatable> {
     let w = Writer::new(d, types);
     let out = w.sql(e)?;

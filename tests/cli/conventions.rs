@@ -2,7 +2,6 @@
 //! definition as the parser, so they list every command there is.
 
 use assert_cmd::Command;
-use clap::CommandFactory;
 
 fn output(args: &[&str]) -> (i32, String) {
     let out = Command::cargo_bin("policyqc")
@@ -17,7 +16,7 @@ fn output(args: &[&str]) -> (i32, String) {
 }
 
 fn subcommands() -> Vec<String> {
-    policyqc::cli::args::Cli::command()
+    policyqc::cli::command()
         .get_subcommands()
         .map(|c| c.get_name().to_owned())
         .collect()
@@ -173,7 +172,7 @@ fn all_commands(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Co
 #[test]
 fn every_commands_help_shows_an_example() {
     let mut cmds = Vec::new();
-    all_commands(&policyqc::cli::args::Cli::command(), "", &mut cmds);
+    all_commands(&policyqc::cli::command(), "", &mut cmds);
     assert!(cmds.len() >= 14, "{}", cmds.len());
     let missing: Vec<&str> = cmds
         .iter()

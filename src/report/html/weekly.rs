@@ -2,7 +2,7 @@
 //! page: headline figures of the week, the four weeks, the trend per error point and per
 //! checkpoint (an SVG strip per row: a bar per week, a hollow mark for a week without cases),
 //! the main causes, the problems common to many operators and the training plan. Every label
-//! comes from [`weekly::label`]; every value is escaped by maud.
+//! comes from [`label`]; every value is escaped by maud.
 
 use maud::{Markup, html};
 
