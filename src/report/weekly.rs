@@ -88,6 +88,12 @@ pub fn label(key: &str) -> &str {
         .map_or(key, |(_, v)| v)
 }
 
+/// The label of `key` in `lang` (see [`label`] and `src/lang.tsv`).
+#[must_use]
+pub fn label_in(lang: crate::lang::Lang, key: &str) -> &str {
+    lang.tr(label(key))
+}
+
 /// The documented settings of the analysis (`weekly.*` in settings.yaml).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct WeeklySettings {

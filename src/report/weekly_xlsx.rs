@@ -7,12 +7,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use crate::lang::Lang;
-use crate::report::weekly::{TrendRow, Weekly, label};
-
-/// The label of `key` in `l`.
-fn lb(l: Lang, key: &str) -> &str {
-    l.tr(label(key))
-}
+use crate::report::weekly::{TrendRow, Weekly, label, label_in as lb};
 
 /// A cell.
 enum Cell {

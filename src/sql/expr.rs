@@ -288,7 +288,7 @@ fn scalar(v: &AnyValue<'_>, dtype: &DataType, d: Dialect) -> Option<String> {
     })
 }
 
-fn sql_type(t: &DataType, d: Dialect) -> Option<&'static str> {
+pub(crate) fn sql_type(t: &DataType, d: Dialect) -> Option<&'static str> {
     Some(match t {
         DataType::Boolean => "BOOLEAN",
         DataType::String => match d {

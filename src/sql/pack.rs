@@ -176,7 +176,7 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
         Some(at) => format!("{}/{file}", at.trim_end_matches('/')),
         None => file,
     };
-    let reader = typing::cases(&cases_path, &file, &cases.file, &map, d)?;
+    let reader = typing::cases(&cases_path, &file, &cases.file, &cases.absent, &map, d)?;
     let mut sql = String::new();
     let _ = writeln!(
         sql,

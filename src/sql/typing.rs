@@ -26,36 +26,13 @@ pub const TYPED: &str = "__typed";
 /// The text type of a dialect.
 #[must_use]
 pub fn text_type(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Spark => "STRING",
-        Dialect::DuckDb | Dialect::Trino => "VARCHAR",
-    }
+    super::expr::sql_type(&polars::prelude::DataType::String, d).unwrap_or("VARCHAR")
 }
 
 /// The statements that read and type the cases.
 pub struct Typed {
     /// `CREATE` statements: the raw file, the typed view, `data_findings`.
     pub statements: String,
-}
-
-/// The file's column names (its header line), as `check` finds them.
-fn header(path: &Path, map: &ColumnMap) -> Result<Vec<String>, SqlError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .delimiter(map.delimiter)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| SqlError::Input(format!("{}: {e}", path.display())))?;
-    let row = reader
-        .records()
-        .nth(map.header_row.saturating_sub(1))
-        .transpose()
-        .map_err(|e| SqlError::Input(format!("{}: {e}", path.display())))?
-        .ok_or_else(|| SqlError::Input(format!("{}: no header line", path.display())))?;
-    Ok(row
-        .iter()
-        .map(|c| c.trim_start_matches('\u{feff}').to_owned())
-        .collect())
 }
 
 /// `e` trimmed of white space, empty as NULL.
@@ -230,16 +207,18 @@ fn field_type(ty: FieldType, d: Dialect) -> &'static str {
 }
 
 /// The statements reading `path` (named `file` in the script) into [`TYPED`] and
-/// `data_findings` (whose `file` column says `label`, as `check`'s does).
+/// `data_findings` (whose `file` column says `label`, as `check`'s does); `absent` are the
+/// fields whose column the file lacks, as the reader found them (read as empty).
 ///
 /// # Errors
 /// Trino (not written yet), a format or header row Spark cannot read, an encoding other than UTF-8, the `office_time_zone`
 /// setting (offsets converted to a zone with daylight saving are not written in SQL yet),
-/// or a file whose header cannot be read.
+/// or a cases file that is not CSV.
 pub fn cases(
     path: &Path,
     file: &str,
     label: &str,
+    absent: &[(String, String)],
     map: &ColumnMap,
     d: Dialect,
 ) -> Result<Typed, SqlError> {
@@ -280,10 +259,11 @@ pub fn cases(
             "{file}: only a CSV cases file is read in SQL so far"
         )));
     }
-    let present = header(path, map)?;
     let mappings = map.mappings(Table::Cases);
+    // The columns the file has: the reader found the others absent.
+    let present = |m: &Mapping| !absent.iter().any(|(field, _)| *field == m.field);
     let raw = |m: &Mapping| -> Option<String> {
-        present.contains(&m.column).then(|| {
+        present(m).then(|| {
             let c = ident(&m.column, d);
             if m.values.is_empty() {
                 c
@@ -360,8 +340,7 @@ pub fn cases(
     // Every value the reader leaves unread: the raw value is there, the typed one is not.
     let key = mappings
         .iter()
-        .find(|m| m.field == "case_id")
-        .filter(|m| present.contains(&m.column))
+        .find(|m| m.field == "case_id" && present(m))
         .map_or_else(
             || format!("CAST(NULL AS {})", text_type(d)),
             |m| ident(&m.column, d),

@@ -4,7 +4,6 @@
 //! `target/sqlvenv` (`tests/sql/setup.sh`, run by `.ci/run`); without it the comparisons say
 //! so and pass, except under CI (`CI` set), where they fail.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -41,60 +40,41 @@ fn policyqc(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Runs `sql` on `DuckDB` in `dir`; the results of the last two statements as CSV text
+/// Runs each `(dir, sql)` on `engine` (`duckdb`, or `spark` in one session) from `dir`
+/// with `tests/sql/run.py`; per script the results of its last two statements as CSV text
 /// (`data_findings`, then the findings), written as polars writes `findings.csv` (header,
 /// `\n`, quotes where needed, an empty text as `""`, nothing for NULL).
-fn duckdb(py: &Path, dir: &Path, sql: &str) -> (String, String) {
-    // The script's statements end their lines with `;`; the last two are the SELECTs of
-    // data_findings and of the findings.
-    let script = r#"
-import csv, io, sys, duckdb
-con = duckdb.connect()
-statements = [s for s in sys.stdin.read().split(";\n") if s.strip()]
-for s in statements[:-2]:
-    con.execute(s)
-for s in statements[-2:]:
-    r = con.execute(s)
-    out = io.StringIO()
-    def cell(v):
-        if v is None:
-            return ""
-        t = str(v)
-        if t == "" or any(c in t for c in ',"\n\r'):
-            return '"' + t.replace('"', '""') + '"'
-        return t
-    out.write(",".join(d[0] for d in r.description) + "\n")
-    for row in r.fetchall():
-        out.write(",".join(cell(v) for v in row) + "\n")
-    sys.stdout.write(out.getvalue())
-    sys.stdout.write("\x00")
-"#;
-    let mut child = Command::new(py)
-        .args(["-c", script])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+fn run_scripts(py: &Path, engine: &str, scripts: &[(&Path, &str)]) -> Vec<(String, String)> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut args = vec![
+        repo().join("tests/sql/run.py").display().to_string(),
+        engine.to_owned(),
+    ];
+    for (i, (dir, sql)) in scripts.iter().enumerate() {
+        let script = tmp.path().join(format!("{i}.sql"));
+        std::fs::write(&script, sql).expect("write script");
+        args.push(dir.display().to_string());
+        args.push(script.display().to_string());
+        args.push(tmp.path().join(format!("{i}.out")).display().to_string());
+    }
+    let out = Command::new(py)
+        .args(&args)
+        .stdout(Stdio::inherit())
+        .output()
         .expect("python");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(sql.as_bytes())
-        .expect("write sql");
-    let out = child.wait_with_output().expect("duckdb");
     assert!(
         out.status.success(),
-        "DuckDB failed: {}",
+        "{engine} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8(out.stdout).expect("utf-8");
-    let mut parts = text.split('\0');
-    (
-        parts.next().unwrap_or_default().to_owned(),
-        parts.next().unwrap_or_default().to_owned(),
-    )
+    (0..scripts.len())
+        .map(|i| {
+            let text =
+                std::fs::read_to_string(tmp.path().join(format!("{i}.out"))).expect("results");
+            let (data_findings, findings) = text.split_once('\0').expect("two results");
+            (data_findings.to_owned(), findings.to_owned())
+        })
+        .collect()
 }
 
 /// The check's outputs for `data` (with `extra` options), raw CSV.
@@ -129,7 +109,7 @@ fn same_as_check(data: &Path, extra: &[&str]) -> Option<usize> {
     args.extend_from_slice(extra);
     let (code, sql, err) = policyqc(&args);
     assert_eq!(code, 0, "policyqc sql: {err}");
-    let (data_findings, findings) = duckdb(&py, data, &sql);
+    let (data_findings, findings) = run_scripts(&py, "duckdb", &[(data, &sql)]).remove(0);
     Some(compare(data, extra, &findings, &data_findings, "DuckDB"))
 }
 
@@ -311,9 +291,8 @@ fn spark_local_gives_the_checks_findings_on_every_folder() {
         ),
         (only.path().to_path_buf(), vec![]),
     ];
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let mut args = vec![repo().join("tests/sql/spark_run.py").display().to_string()];
-    for (i, (data, extra)) in folders.iter().enumerate() {
+    let mut scripts = Vec::new();
+    for (data, extra) in &folders {
         let at = data.display().to_string();
         let mut a = vec![
             "sql",
@@ -326,19 +305,18 @@ fn spark_local_gives_the_checks_findings_on_every_folder() {
         a.extend_from_slice(extra);
         let (code, sql, err) = policyqc(&a);
         assert_eq!(code, 0, "policyqc sql --dialect spark: {err}");
-        let script = tmp.path().join(format!("{i}.sql"));
-        std::fs::write(&script, sql).expect("write script");
-        args.push(script.display().to_string());
-        args.push(tmp.path().join(format!("{i}.out")).display().to_string());
+        scripts.push(sql);
     }
-    let status = Command::new(&py).args(&args).status().expect("spark");
-    assert!(status.success(), "Spark failed");
+    let runs: Vec<(&Path, &str)> = folders
+        .iter()
+        .zip(&scripts)
+        .map(|((data, _), sql)| (data.as_path(), sql.as_str()))
+        .collect();
+    let results = run_scripts(&py, "spark", &runs);
     let counts: Vec<usize> = folders
         .iter()
-        .enumerate()
-        .map(|(i, (data, extra))| {
-            let out = std::fs::read_to_string(tmp.path().join(format!("{i}.out"))).expect("out");
-            let (data_findings, findings) = out.split_once('\0').expect("two results");
+        .zip(&results)
+        .map(|((data, extra), (data_findings, findings))| {
             compare(data, extra, findings, data_findings, "Spark")
         })
         .collect();

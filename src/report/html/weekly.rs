@@ -2,19 +2,14 @@
 //! page: headline figures of the week, the four weeks, the trend per error point and per
 //! checkpoint (an SVG strip per row: a bar per week, a hollow mark for a week without cases),
 //! the main causes, the problems common to many operators and the training plan. Every label
-//! comes from [`label`]; every value is escaped by maud.
+//! comes from [`crate::report::weekly::label_in`]; every value is escaped by maud.
 
 use maud::{Markup, html};
 
 use super::layout::{page, section};
 use super::{count, pct};
 use crate::lang::Lang;
-use crate::report::weekly::{TrendRow, Weekly, label};
-
-/// The label of `key` in `l`.
-fn lb(l: Lang, key: &str) -> &str {
-    l.tr(label(key))
-}
+use crate::report::weekly::{TrendRow, Weekly, label_in as lb};
 
 fn rate_text(r: Option<f64>, l: Lang) -> String {
     r.map_or_else(|| lb(l, "no_cases").to_owned(), pct)
