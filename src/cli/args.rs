@@ -135,25 +135,31 @@ Exit codes: 0 written, 2 nothing written (no export, no case id column, columns.
 
 Exit codes: 0 explained, 2 no such rule (the nearest ids are suggested) or a bad rule set.")]
     Explain(ExplainArgs),
-    /// Print the rule pack and a data folder as one SQL script, for `DuckDB` or Spark SQL
-    /// (Trino to come).
+    /// Print the rule pack and a data folder as one SQL script, for `DuckDB`, Spark SQL or
+    /// Trino.
     ///
-    /// The script reads the cases file as it is (every column as text), types it in SQL
-    /// with the column map (names, value maps, formats, yes/no words), lists the values it
-    /// cannot read (`data_findings`), and ends with one query whose rows are the findings
-    /// with the columns and order of `findings.csv`; run it from the data folder. The
-    /// working calendar over the data's dates and the roster's and authority matrix's
-    /// lookups are embedded as small tables. A rule the dialect cannot express stops the
-    /// command (exit 2, each listed with the reason) unless `--skip-untranslatable`, which
-    /// lists them and leaves them out with a comment; rules whose columns, tables or settings
-    /// are missing are left out as in `check`, with a comment.
+    /// The script reads the cases file as it is (CSV: every column as text; Parquet: its
+    /// typed columns), or the engine's own table (`--table cases=db.schema.cases`; the
+    /// folder's cases file is then a sample of it, giving its columns), types it in SQL with
+    /// the column map (names, value maps, formats, yes/no words), lists the values it cannot
+    /// read (`data_findings`), and ends with one query whose rows are the findings with the
+    /// columns and order of `findings.csv`; run it from the data folder. The working calendar
+    /// over the data's dates and the roster's and authority matrix's lookups are embedded as
+    /// small tables. Trino reads tables only and has no temporary views: each of its two
+    /// queries carries the views as a `WITH` clause. A rule the dialect cannot express, or
+    /// one that needs a setting settings.yaml does not set, stops the command (exit 2, each
+    /// listed with the reason) unless `--skip-untranslatable`, which lists them and leaves
+    /// them out with a comment; rules whose columns or tables are missing are left out as in
+    /// `check`, with a comment.
     #[command(after_help = "Examples:
   policyqc sql fixtures/demo > demo.sql
   (cd fixtures/demo && duckdb < ../../demo.sql)
   policyqc sql my-export/ --rules my-rules/ --skip-untranslatable > qc.sql
   policyqc sql fixtures/demo --dialect spark --files-at hdfs:///qc/2026-10 > qc-spark.sql
+  policyqc sql sample/ --dialect trino --table cases=hive.qc.cases > qc-trino.sql
 
-Exit codes: 0 written, 2 a rule the dialect cannot express, bad rules, settings or data.")]
+Exit codes: 0 written, 2 a rule the dialect cannot express, a missing setting, a table without
+a mapped column, bad rules, settings or data.")]
     Sql(SqlArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "Examples:
@@ -448,6 +454,40 @@ pub struct SqlArgs {
     /// `/mnt/exports/2026-10` (default: relative to the data folder, where the script is run).
     #[arg(long, value_name = "LOCATION")]
     pub files_at: Option<String>,
+    /// Read the cases from the engine's own table instead of the folder's cases file, e.g.
+    /// `cases=warehouse.qc.cases`; the folder's cases file (CSV, or Parquet with the table's
+    /// column types, e.g. a `LIMIT 100` export) stands for the table: a column the column map
+    /// names and the sample lacks is an error. The roster, authority matrix and calendar are
+    /// read from the folder and embedded.
+    #[arg(long, value_name = "cases=TABLE", value_parser = parse_table)]
+    pub table: Option<String>,
+}
+
+/// `cases=db.schema.table`: the table's name (one to three plain SQL names joined by dots).
+fn parse_table(s: &str) -> Result<String, String> {
+    let Some((key, name)) = s.split_once('=') else {
+        return Err(format!(
+            "`{s}`: expected cases=TABLE, e.g. cases=warehouse.qc.cases"
+        ));
+    };
+    if key != "cases" {
+        return Err(format!(
+            "`{key}`: only the cases table is read from the engine (the roster, authority matrix and calendar are read from the data folder and embedded)"
+        ));
+    }
+    let plain = |p: &str| {
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() > 3 || !parts.iter().all(|p| plain(p)) {
+        return Err(format!(
+            "`{name}`: a table is one to three names of letters, digits and `_` joined by dots (catalog.schema.table)"
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 /// The task list and calendar of a data folder (override the folder's files).

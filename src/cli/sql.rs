@@ -12,6 +12,8 @@ pub fn run(a: &SqlArgs) -> miette::Result<i32> {
         rules_dir: a.rules.clone(),
         dialect: a.dialect,
         files_at: a.files_at.clone(),
+        cases_table: a.table.clone(),
+        skip: a.skip_untranslatable,
     })
     .map_err(|e| match e {
         crate::sql::error::SqlError::Run(r) => super::report_run_error(r),

@@ -19,6 +19,15 @@ pub enum SqlError {
         help("give a data folder with a cases.csv, or the file itself")
     )]
     NoCases,
+    /// Rules that need a setting the settings file does not set.
+    #[error("{} rule(s) need a setting that is not set:\n{}", .0.len(), .0.join("\n"))]
+    #[diagnostic(
+        code("sql::setting"),
+        help(
+            "set it in the data folder's settings.yaml (rules/README.md lists the settings), or --skip-untranslatable to leave these rules out with a comment"
+        )
+    )]
+    MissingSettings(Vec<String>),
     /// Something of the input the dialect cannot read as `check` does.
     #[error("{0}")]
     #[diagnostic(code("sql::input"))]

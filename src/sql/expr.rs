@@ -115,8 +115,8 @@ impl<'a> Writer<'a> {
         format!("__lookup_{k}")
     }
 
-    /// Statements creating the lookup tables the written expressions use.
-    pub fn tables(&self) -> Result<Vec<String>, Untranslatable> {
+    /// The lookup tables the written expressions use, as views (name, `SELECT`).
+    pub fn tables(&self) -> Result<Vec<super::typing::View>, Untranslatable> {
         let d = self.dialect;
         self.tables
             .borrow()
@@ -142,11 +142,7 @@ impl<'a> Writer<'a> {
                 } else {
                     format!("SELECT * FROM (VALUES {}) AS t(i, v)", rows.join(", "))
                 };
-                let create = match d {
-                    Dialect::Spark => "CREATE OR REPLACE TEMPORARY VIEW",
-                    Dialect::DuckDb | Dialect::Trino => "CREATE TEMPORARY VIEW",
-                };
-                Ok(format!("{create} __lookup_{k} AS {body};"))
+                Ok((format!("__lookup_{k}"), body))
             })
             .collect()
     }
@@ -439,6 +435,15 @@ impl Writer<'_> {
                         format!("round_even({x}, {decimals})")
                     }
                     (RoundMode::HalfToEven, Dialect::Spark) => format!("bround({x}, {decimals})"),
+                    // Trino rounds halves away from zero: a tie is sent to the even neighbour
+                    // by rounding half of it (k + 0.5 -> k when k is even, k + 1 when odd).
+                    (RoundMode::HalfToEven, Dialect::Trino) => {
+                        let scale = format!("CAST(1e{decimals} AS DOUBLE)");
+                        let scaled = format!("(CAST({x} AS DOUBLE) * {scale})");
+                        format!(
+                            "(CASE WHEN ABS({scaled} - TRUNCATE({scaled})) = 0.5 THEN 2 * ROUND({scaled} / 2) / {scale} ELSE ROUND({x}, {decimals}) END)"
+                        )
+                    }
                     _ => return Err(untranslatable(e)),
                 }
             }

@@ -21,6 +21,7 @@ use super::error::SqlError;
 use super::expr::{Dialect, Writer, ident};
 use super::typing;
 use crate::check::{calendar_path, load_calendar, load_column_map, load_rules, load_settings};
+use crate::config::columns::ColumnMap;
 use crate::engine::compile::CompileCtx;
 use crate::engine::working_time::WorkingClock;
 use crate::input::reference::{AuthorityMatrix, Roster};
@@ -40,6 +41,13 @@ pub struct SqlOptions {
     /// Where the engine finds the data folder's files (`s3://bucket/qc/2026-10`, a folder of
     /// the cluster); `None`: the script names them relative to the data folder.
     pub files_at: Option<String>,
+    /// The engine's own cases table (`db.schema.cases`) instead of the folder's cases file,
+    /// which then stands for the table: its columns (and, from Parquet, their types) are the
+    /// table's.
+    pub cases_table: Option<String>,
+    /// Leave out, with a comment, the rules the script cannot evaluate as written (outside the
+    /// dialect, or needing a setting that is not set) instead of refusing.
+    pub skip: bool,
 }
 
 /// A rule the dialect cannot express, and why.
@@ -110,6 +118,14 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
     };
     let (rules, not_evaluated) =
         crate::check::evaluable(&all_rules, &cases, roster.is_some(), authority.is_some());
+    let unset: Vec<String> = not_evaluated
+        .iter()
+        .filter(|n| n.needs.iter().any(|x| matches!(x, needs::Need::Setting(_))))
+        .map(|n| format!("  - {} ({}): {}", n.rule_id, n.rule_source, n.needs_text()))
+        .collect();
+    if !unset.is_empty() && !opts.skip {
+        return Err(SqlError::MissingSettings(unset));
+    }
     let catalog = map.catalog();
     let clock = WorkingClock::covering(calendar, &[&cases.df], &[])?;
     let clock_fields: Vec<_> = rules
@@ -176,7 +192,11 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
         Some(at) => format!("{}/{file}", at.trim_end_matches('/')),
         None => file,
     };
-    let reader = typing::cases(&cases_path, &file, &cases.file, &cases.absent, &map, d)?;
+    let source = cases_source(opts, &cases_path, &file, &cases.file, &map)?;
+    if opts.cases_table.is_some() {
+        table_has_mapped_columns(&source, &cases.file, &cases.absent, &map)?;
+    }
+    let reader = typing::cases(&source, &cases.absent, &map, d)?;
     let mut sql = String::new();
     let _ = writeln!(
         sql,
@@ -210,24 +230,42 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
         ),
         Dialect::Trino => {}
     }
-    sql.push_str(&reader.statements);
-    for t in lookups {
-        sql.push_str(&t);
-        sql.push('\n');
-    }
+    sql.push_str(&reader.prelude);
+    let mut views = reader.views;
+    views.extend(lookups);
     // The typed cases once, as a table: every rule's query reads them.
-    let materialise = match d {
-        Dialect::Spark => "DROP VIEW IF EXISTS cases;\nCACHE TABLE cases AS",
-        Dialect::DuckDb | Dialect::Trino => "CREATE TEMPORARY TABLE cases AS",
+    views.push((
+        String::from("cases"),
+        format!("SELECT *{clocks} FROM {}", typing::TYPED),
+    ));
+    // Trino has no temporary views: each query carries them as its `WITH` clause.
+    let with = match d {
+        Dialect::Trino => format!(
+            "WITH {}\n",
+            views
+                .iter()
+                .map(|(name, body)| format!("{name} AS ({body})"))
+                .collect::<Vec<_>>()
+                .join(",\n")
+        ),
+        Dialect::DuckDb | Dialect::Spark => {
+            for (name, body) in &views {
+                let create = match (d, name.as_str()) {
+                    (Dialect::DuckDb, "cases") => String::from("CREATE TEMPORARY TABLE cases AS"),
+                    (Dialect::Spark, "cases") => {
+                        String::from("DROP VIEW IF EXISTS cases;\nCACHE TABLE cases AS")
+                    }
+                    (Dialect::Spark, _) => format!("CREATE OR REPLACE TEMPORARY VIEW {name} AS"),
+                    _ => format!("CREATE TEMPORARY VIEW {name} AS"),
+                };
+                let _ = writeln!(sql, "{create} {body};");
+            }
+            String::new()
+        }
     };
     let _ = writeln!(
         sql,
-        "{materialise} SELECT *{clocks} FROM {};",
-        typing::TYPED
-    );
-    let _ = writeln!(
-        sql,
-        "SELECT * FROM data_findings ORDER BY {}, {};",
+        "{with}SELECT * FROM data_findings ORDER BY {}, {};",
         ident("row", d),
         ident("field", d)
     );
@@ -251,7 +289,7 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
     } else {
         let _ = writeln!(
             sql,
-            "{}\nORDER BY {}, {}, {};",
+            "{with}{}\nORDER BY {}, {}, {};",
             selects.join("\nUNION ALL\n"),
             ident("case_id", d),
             ident("rule_id", d),
@@ -268,3 +306,122 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
 
 /// The findings' row-number column.
 const ROW_OUT: &str = "row";
+
+/// Where the script reads the cases: the named table, or the folder's file (CSV as text,
+/// Parquet with its columns' types).
+fn cases_source(
+    opts: &SqlOptions,
+    path: &Path,
+    file: &str,
+    label: &str,
+    map: &ColumnMap,
+) -> Result<typing::Source, SqlError> {
+    let parquet = path.extension().is_some_and(|e| e == "parquet");
+    if !parquet && path.extension().is_some_and(|e| e != "csv") {
+        return Err(SqlError::Input(format!(
+            "{file}: the SQL reads a CSV or Parquet cases file (an event log alone is not read in SQL yet)"
+        )));
+    }
+    let types = if parquet {
+        let arrow = std::fs::File::open(path)
+            .map_err(PolarsError::from)
+            .and_then(|f| ParquetReader::new(f).schema())?;
+        Schema::from_arrow_schema(&arrow)
+            .iter()
+            .map(|(name, t)| (name.to_string(), t.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let file_first_row = if parquet {
+        1
+    } else {
+        map.header_row as u64 + 1
+    };
+    Ok(match &opts.cases_table {
+        Some(table) => typing::Source {
+            relation: typing::Relation::Table(table.clone()),
+            types,
+            label: table.clone(),
+            first_row: 1,
+        },
+        None => typing::Source {
+            relation: if parquet {
+                typing::Relation::Parquet(file.to_owned())
+            } else {
+                typing::Relation::Csv(file.to_owned())
+            },
+            types,
+            label: label.to_owned(),
+            first_row: file_first_row,
+        },
+    })
+}
+
+/// A table named by `--table` must have every column `columns.yaml` maps (as the folder's
+/// sample of it shows them): a located error for each one it lacks, before any SQL.
+fn table_has_mapped_columns(
+    source: &typing::Source,
+    sample: &str,
+    absent: &[(String, String)],
+    map: &ColumnMap,
+) -> Result<(), SqlError> {
+    use crate::config::diagnostics::{Diagnostics, Problem, SourceFile};
+    use crate::config::yaml::Span;
+    let Some(file) = map.file.as_deref() else {
+        return Ok(());
+    };
+    let mapped: Vec<crate::config::columns::Mapping> = map
+        .mappings(Table::Cases)
+        .into_iter()
+        .filter(|m| m.line.is_some() && absent.iter().any(|(f, _)| *f == m.field))
+        .collect();
+    if mapped.is_empty() {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let source_file = SourceFile::new(file, text.clone());
+    let mut diags = Diagnostics::default();
+    for m in mapped {
+        let line = m.line.unwrap_or(1);
+        let (offset, line_text) = text
+            .split_inclusive('\n')
+            .scan(0, |at, l| {
+                let start = *at;
+                *at += l.len();
+                Some((start, l))
+            })
+            .nth(line as usize - 1)
+            .unwrap_or((0, ""));
+        // The column's name on the line (quoted or not), else the line's start.
+        let col = line_text.find(m.column.as_str()).unwrap_or(0);
+        let span = Span {
+            line,
+            column: u32::try_from(line_text[..col].chars().count() + 1).unwrap_or(1),
+            offset: offset + col,
+            len: if col == 0 && !line_text.starts_with(m.column.as_str()) {
+                0
+            } else {
+                m.column.len()
+            },
+        };
+        let table = match &source.relation {
+            typing::Relation::Table(t) => t.as_str(),
+            _ => "the table",
+        };
+        diags.push(
+            Problem::error(
+                "sql::table-column",
+                &source_file,
+                span,
+                format!(
+                    "`{table}` has no column `{}` (mapped to cases.{} here; the table's columns are those of {})",
+                    m.column, m.field, sample
+                ),
+            )
+            .label("not a column of the table")
+            .help("map the field to a column the table has, or export a fresh sample of the table into the data folder"),
+        );
+    }
+    Err(SqlError::Run(crate::check::RunError::Config(diags)))
+}

@@ -101,16 +101,49 @@ fn check(data: &Path, extra: &[&str]) -> (String, Vec<Vec<String>>) {
     (findings, rows)
 }
 
+/// How a comparison runs the script.
+struct Run<'a> {
+    /// `duckdb`, or `trino` (parsed by sqlglot's Trino grammar, run on `DuckDB` transpiled).
+    engine: &'a str,
+    /// Options for `policyqc sql` only (the `extra` ones go to both commands).
+    sql_args: &'a [&'a str],
+    /// `DuckDB` statements run first (the tables a `--table` script reads).
+    setup: &'a str,
+    /// The check's row numbers minus the script's (1 when a table stands for a CSV file,
+    /// whose header is row 1).
+    row_shift: u64,
+    /// The `file` of the script's data findings when it is not the check's (a table's name).
+    label: Option<&'a str>,
+}
+
+const DUCKDB: Run<'static> = Run {
+    engine: "duckdb",
+    sql_args: &[],
+    setup: "",
+    row_shift: 0,
+    label: None,
+};
+
 /// Prints the script for `data`, runs it on `DuckDB` from the folder and compares it with the
 /// check; returns the number of findings.
 fn same_as_check(data: &Path, extra: &[&str]) -> Option<usize> {
+    same_as_check_with(data, extra, &DUCKDB)
+}
+
+fn same_as_check_with(data: &Path, extra: &[&str], run: &Run<'_>) -> Option<usize> {
     let py = duckdb_python()?;
     let mut args = vec!["sql", data.to_str().unwrap()];
     args.extend_from_slice(extra);
+    args.extend_from_slice(run.sql_args);
     let (code, sql, err) = policyqc(&args);
     assert_eq!(code, 0, "policyqc sql: {err}");
-    let (data_findings, findings) = run_scripts(&py, "duckdb", &[(data, &sql)]).remove(0);
-    Some(compare(data, extra, &findings, &data_findings, "DuckDB"))
+    let script = if run.setup.is_empty() {
+        sql
+    } else {
+        format!("{}\n-- end of setup\n{sql}", run.setup)
+    };
+    let (data_findings, findings) = run_scripts(&py, run.engine, &[(data, &script)]).remove(0);
+    Some(compare_with(data, extra, &findings, &data_findings, run))
 }
 
 /// Compares an engine's results for `data` with the check's; returns the number of findings.
@@ -121,23 +154,76 @@ fn compare(
     data_findings: &str,
     engine: &str,
 ) -> usize {
+    compare_with(
+        data,
+        extra,
+        findings,
+        data_findings,
+        &Run { engine, ..DUCKDB },
+    )
+}
+
+fn records(text: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn compare_with(
+    data: &Path,
+    extra: &[&str],
+    findings: &str,
+    data_findings: &str,
+    run: &Run<'_>,
+) -> usize {
+    let engine = run.engine;
     let (want, issues) = check(data, extra);
-    assert!(
-        findings == want,
-        "{}: {engine}'s findings differ from findings.csv\n--- sql\n{findings}\n--- check\n{want}",
-        data.display()
-    );
+    if run.row_shift == 0 {
+        assert!(
+            findings == want,
+            "{}: {engine}'s findings differ from findings.csv\n--- sql\n{findings}\n--- check\n{want}",
+            data.display()
+        );
+    } else {
+        // The same rows, the check's row numbers shifted.
+        let header = want.lines().next().unwrap_or_default();
+        let at = header
+            .split(',')
+            .position(|c| c == "row")
+            .expect("row column");
+        let mut expected = records(&want);
+        for r in &mut expected {
+            let n: u64 = r[at].parse().expect("row number");
+            r[at] = (n - run.row_shift).to_string();
+        }
+        assert_eq!(findings.lines().next(), Some(header));
+        assert_eq!(
+            records(findings),
+            expected,
+            "{}: {engine}'s findings",
+            data.display()
+        );
+    }
     // Every unreadable value the check reports (the `not ...; read as empty` ones) is a row
     // of the SQL's data_findings: file, row, table, case, field, column, value, problem.
     let mut unread: Vec<String> = issues
         .iter()
         .filter(|r| r[7].ends_with("; read as empty"))
-        .map(|r| r.join("|"))
+        .map(|r| {
+            let mut r = r.clone();
+            if let Some(label) = run.label {
+                label.clone_into(&mut r[0]);
+            }
+            let n: u64 = r[1].parse().expect("row number");
+            r[1] = (n - run.row_shift).to_string();
+            r.join("|")
+        })
         .collect();
     unread.sort();
-    let mut got: Vec<String> = csv::Reader::from_reader(data_findings.as_bytes())
-        .records()
-        .map(|r| r.expect("record").iter().collect::<Vec<_>>().join("|"))
+    let mut got: Vec<String> = records(data_findings)
+        .into_iter()
+        .map(|r| r.join("|"))
         .collect();
     got.sort();
     assert_eq!(got, unread, "{}: {engine}'s data findings", data.display());
@@ -198,7 +284,177 @@ fn the_cycle_fixture_with_working_time_limits_gives_the_same_findings() {
 #[test]
 fn a_cases_only_folder_with_bad_values_gives_the_same_findings_and_data_findings() {
     let tmp = cases_only_folder();
-    if let Some(n) = same_as_check(tmp.path(), &[]) {
+    let run = Run {
+        sql_args: &["--skip-untranslatable"],
+        ..DUCKDB
+    };
+    if let Some(n) = same_as_check_with(tmp.path(), &[], &run) {
+        assert!(n > 0);
+    }
+}
+
+/// Without settings.yaml the rules that need a setting cannot be written: a listed error
+/// naming each rule and setting, before any SQL; `--skip-untranslatable` leaves them out with
+/// a comment, as `check` leaves them out.
+#[test]
+fn a_missing_setting_stops_the_command_unless_skipped() {
+    let tmp = cases_only_folder();
+    let dir = tmp.path().to_str().unwrap();
+    let (code, out, err) = policyqc(&["sql", dir]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "nothing is printed: {out}");
+    assert!(err.contains("need a setting that is not set"), "{err}");
+    // rules/intake.yaml: the policy-number format is the insurer's setting.
+    assert!(
+        err.contains("intake.policy_no_format (rules/intake.yaml:"),
+        "{err}"
+    );
+    assert!(err.contains("policy_no_format"), "{err}");
+    let (code, out, err) = policyqc(&["sql", dir, "--skip-untranslatable"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("-- not evaluated: intake.policy_no_format"),
+        "{out}"
+    );
+}
+
+/// A generated folder in Parquet (typed columns: dates, timestamps, money as floats,
+/// booleans, whole numbers): read by `read_parquet` with its own types, and through
+/// `--table` from a typed `DuckDB` table made from it, whose sample is the folder's file.
+#[test]
+fn a_parquet_folder_and_a_typed_table_give_the_same_findings() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("gen");
+    let (code, _, err) = policyqc(&[
+        "generate",
+        "--cases",
+        "600",
+        "--seed",
+        "7",
+        "--start",
+        "2026-10-01",
+        "--days",
+        "10",
+        "--format",
+        "parquet",
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("cases.parquet").is_file());
+    let Some(n) = same_as_check(&dir, &[]) else {
+        return;
+    };
+    assert!(n > 0, "the generator plants errors");
+    let table = Run {
+        sql_args: &["--table", "cases=warehouse_cases"],
+        setup: "CREATE TABLE warehouse_cases AS SELECT * FROM read_parquet('cases.parquet');",
+        label: Some("warehouse_cases"),
+        ..DUCKDB
+    };
+    assert_eq!(same_as_check_with(&dir, &[], &table), Some(n));
+}
+
+/// A warehouse table of text columns (the demo's export loaded as it is), named
+/// `qc.cases`: the same findings, numbered by the table's rows (the CSV's minus its header).
+#[test]
+fn a_text_table_named_by_table_gives_the_demos_findings() {
+    let run = Run {
+        sql_args: &["--table", "cases=qc.cases"],
+        setup: "CREATE SCHEMA qc; CREATE TABLE qc.cases AS SELECT * FROM read_csv('cases.csv', all_varchar = true);",
+        row_shift: 1,
+        label: Some("qc.cases"),
+        ..DUCKDB
+    };
+    if let Some(n) = same_as_check_with(&repo().join("fixtures/demo"), &[], &run) {
+        assert_eq!(n, 76, "fixtures/demo/README.md: 76 findings");
+    }
+}
+
+/// Trino: the script (tables only, its views as `WITH` clauses) parses with sqlglot's Trino
+/// grammar and, transpiled to `DuckDB`, gives the check's findings on the demo (76), on
+/// fixtures/basic (87, every rule failing) and the cases-only folder's data findings.
+#[test]
+fn the_trino_script_parses_as_trino_and_gives_the_checks_findings() {
+    let setup = "CREATE SCHEMA qc; CREATE TABLE qc.cases AS SELECT * FROM read_csv('cases.csv', all_varchar = true);";
+    let run = Run {
+        engine: "trino",
+        sql_args: &["--dialect", "trino", "--table", "cases=qc.cases"],
+        setup,
+        row_shift: 1,
+        label: Some("qc.cases"),
+    };
+    let Some(n) = same_as_check_with(&repo().join("fixtures/demo"), &[], &run) else {
+        return;
+    };
+    assert_eq!(n, 76);
+    assert_eq!(
+        same_as_check_with(&repo().join("fixtures/basic"), &[], &run),
+        Some(87)
+    );
+    let only = cases_only_folder();
+    let skip = Run {
+        sql_args: &[
+            "--dialect",
+            "trino",
+            "--table",
+            "cases=qc.cases",
+            "--skip-untranslatable",
+        ],
+        ..run
+    };
+    assert!(same_as_check_with(only.path(), &[], &skip).is_some_and(|n| n > 0));
+}
+
+/// Each rule kind's example in rules/README.md, as a rule pack of its own, on fixtures/basic.
+#[test]
+fn every_rule_kinds_example_in_the_rules_readme_gives_the_same_findings() {
+    let readme = std::fs::read_to_string(repo().join("rules/README.md")).expect("README");
+    let kinds = readme
+        .split("\n### ")
+        .skip(1)
+        .filter_map(|section| {
+            let kind = section.lines().next()?.trim().to_owned();
+            let yaml = section.split("```yaml\n").nth(1)?.split("```").next()?;
+            yaml.contains(&format!("kind: {kind}"))
+                .then(|| (kind, yaml.to_owned()))
+        })
+        .collect::<Vec<_>>();
+    let names: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "required",
+            "allowed",
+            "range",
+            "pattern",
+            "compare",
+            "date_order",
+            "duration",
+            "cycle_time",
+            "four_eyes",
+            "authority",
+            "expr"
+        ],
+        "the eleven kinds of rules/README.md"
+    );
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (kind, yaml) in &kinds {
+        let body = yaml.lines().fold(String::new(), |mut out, l| {
+            out.push_str("  ");
+            out.push_str(l);
+            out.push('\n');
+            out
+        });
+        std::fs::write(
+            tmp.path().join(format!("{kind}.yaml")),
+            format!("rules:\n{body}"),
+        )
+        .expect("rule file");
+    }
+    let rules = tmp.path().to_str().unwrap();
+    if let Some(n) = same_as_check(&repo().join("fixtures/basic"), &["--rules", rules]) {
         assert!(n > 0);
     }
 }
@@ -230,6 +486,44 @@ fn a_rule_the_dialect_cannot_express_stops_the_command_unless_skipped() {
     assert!(err.contains("left out: entry.odd_script"), "{err}");
 }
 
+/// A `--table` whose sample lacks a column `columns.yaml` maps: an error at the mapping
+/// (file, line, column), before any SQL.
+#[test]
+fn a_table_lacking_a_mapped_column_is_a_located_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let demo = std::fs::read_to_string(repo().join("fixtures/demo/cases.csv")).expect("cases");
+    std::fs::write(tmp.path().join("cases.csv"), demo).expect("cases");
+    std::fs::copy(
+        repo().join("fixtures/demo/settings.yaml"),
+        tmp.path().join("settings.yaml"),
+    )
+    .expect("settings");
+    // Line 3, column 14: `保單號碼` after `  policy_no: ` (13 characters).
+    std::fs::write(
+        tmp.path().join("columns.yaml"),
+        "cases:\n  case_id: case_id\n  policy_no: 保單號碼\n",
+    )
+    .expect("columns");
+    let (code, out, err) = policyqc(&[
+        "sql",
+        tmp.path().to_str().unwrap(),
+        "--table",
+        "cases=qc.cases",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "nothing is printed: {out}");
+    assert!(err.contains("columns.yaml:3:14"), "{err}");
+    assert!(err.contains("`qc.cases` has no column `保單號碼`"), "{err}");
+    // Without --table the folder's file is read and the rules needing the policy number
+    // are left out, as in `check`.
+    let (code, out, err) = policyqc(&["sql", tmp.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("-- not evaluated: intake.policy_no_format"),
+        "{out}"
+    );
+}
+
 #[test]
 fn input_the_sql_cannot_read_as_check_does_is_refused_before_any_sql() {
     // A Big5 export: SQL engines read UTF-8.
@@ -243,14 +537,23 @@ fn input_the_sql_cannot_read_as_check_does_is_refused_before_any_sql() {
     let (code, out, err) = policyqc(&["sql", empty.path().to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty());
-    // Trino is not written yet: said, not a broken script.
+    // Trino reads tables, not files.
     let (code, out, err) = policyqc(&["sql", "fixtures/demo", "--dialect", "trino"]);
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty());
-    assert!(
-        err.contains("trino: reading the cases file is not written yet"),
-        "{err}"
-    );
+    assert!(err.contains("trino reads tables, not files"), "{err}");
+    // Only the cases come from a table, named plainly.
+    for (table, says) in [
+        ("operators=hr.roster", "only the cases table"),
+        ("cases=qc.cases;drop", "one to three names"),
+        ("cases=a.b.c.d", "one to three names"),
+        ("qc.cases", "expected cases=TABLE"),
+    ] {
+        let (code, out, err) = policyqc(&["sql", "fixtures/demo", "--table", table]);
+        assert_eq!(code, 2, "{table}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(says), "{table}: {err}");
+    }
     // A bad dialect is a usage error.
     let (code, _, err) = policyqc(&["sql", "fixtures/demo", "--dialect", "oracle"]);
     assert_eq!(code, 2);

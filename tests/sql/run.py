@@ -2,9 +2,12 @@
 last two results of each (data_findings, findings) as polars writes CSV: a header, `\n`,
 quotes where needed, an empty text as "", nothing for NULL; the two separated by a NUL.
 
-Usage: python run.py duckdb|spark DIR SCRIPT OUT [DIR SCRIPT OUT ...]
+Usage: python run.py duckdb|spark|trino DIR SCRIPT OUT [DIR SCRIPT OUT ...]
 Each script runs from its data folder DIR (the DuckDB script names its files relative to
-it). tests/sql/main.rs calls it.
+it). A script may start with statements for the engine itself (the tables a `--table` script
+reads), ended by a line `-- end of setup`. `trino`: the script is parsed with sqlglot's Trino
+grammar (a syntax error fails), transpiled to DuckDB's SQL and run on DuckDB, its `WITH`
+views materialised once each (Trino itself plans them per use). tests/sql/main.rs calls it.
 """
 import os
 import sys
@@ -34,11 +37,17 @@ def as_csv(columns, rows):
     return "\n".join(lines) + "\n"
 
 
-def duckdb_engine():
+SETUP = "\n-- end of setup\n"
+
+
+def duckdb_engine(translate=lambda s: s):
     import duckdb
 
-    def run(sql):
+    def run(setup, sql):
         con = duckdb.connect()
+        for s in setup:
+            con.execute(s)
+        sql = [translate(s) for s in sql]
         for s in sql[:-2]:
             con.execute(s)
         parts = []
@@ -49,6 +58,28 @@ def duckdb_engine():
         return parts
 
     return run, lambda: None
+
+
+def trino_engine():
+    """DuckDB running the Trino script as sqlglot transpiles it."""
+    import sqlglot
+    from sqlglot import exp
+
+    def duckdb_node(n):
+        # Trino's try(date_parse(...)) is DuckDB's TRY_STRPTIME (DuckDB 1.1 has no try()).
+        if isinstance(n, exp.Try):
+            inner = n.this.sql(dialect="duckdb")
+            if inner.startswith("STRPTIME("):
+                return sqlglot.parse_one("TRY_" + inner, read="duckdb")
+        if isinstance(n, exp.CTE):
+            n.set("materialized", True)
+        return n
+
+    def translate(s):
+        tree = sqlglot.parse_one(s, read="trino", error_level=sqlglot.ErrorLevel.RAISE)
+        return tree.transform(duckdb_node).sql(dialect="duckdb")
+
+    return duckdb_engine(translate)
 
 
 def spark_engine():
@@ -67,8 +98,8 @@ def spark_engine():
     )
     spark.sparkContext.setLogLevel("ERROR")
 
-    def run(sql):
-        for s in sql[:-2]:
+    def run(setup, sql):
+        for s in setup + sql[:-2]:
             spark.sql(s)
         parts = []
         for s in sql[-2:]:
@@ -80,15 +111,19 @@ def spark_engine():
 
 
 def main(engine, args):
-    run, stop = {"duckdb": duckdb_engine, "spark": spark_engine}[engine]()
+    run, stop = {"duckdb": duckdb_engine, "spark": spark_engine, "trino": trino_engine}[
+        engine
+    ]()
     try:
         for folder, script, out in zip(args[::3], args[1::3], args[2::3]):
             with open(script, encoding="utf-8") as f:
-                sql = statements(f.read())
+                text = f.read()
+            setup, text = text.split(SETUP, 1) if SETUP in text else ("", text)
+            setup, sql = statements(setup), statements(text)
             here = os.getcwd()
             os.chdir(folder)
             try:
-                parts = run(sql)
+                parts = run(setup, sql)
             finally:
                 os.chdir(here)
             with open(out, "w", encoding="utf-8") as f:

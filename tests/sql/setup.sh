@@ -14,7 +14,12 @@ venv "$out"
 if ! "$out/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '$DUCKDB')" 2>/dev/null; then
   "$out/bin/pip" install -q --disable-pip-version-check "duckdb==$DUCKDB"
 fi
-echo "DuckDB $DUCKDB ready in $out"
+# sqlglot: the Trino script is parsed with its Trino grammar and run on DuckDB transpiled.
+SQLGLOT=30.31.0
+if ! "$out/bin/python" -c "import sqlglot, sys; sys.exit(sqlglot.__version__ != '$SQLGLOT')" 2>/dev/null; then
+  "$out/bin/pip" install -q --disable-pip-version-check "sqlglot==$SQLGLOT"
+fi
+echo "DuckDB $DUCKDB and sqlglot $SQLGLOT ready in $out"
 if [ "${1:-}" = "--spark" ]; then
   PYSPARK=3.5.3
   command -v java >/dev/null || { echo "Spark needs Java (17): not found" >&2; exit 2; }
