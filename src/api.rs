@@ -233,6 +233,7 @@ impl RulePack {
             authority: authority
                 .map(|d| self.typed(d, Table::Authority))
                 .transpose()?,
+            rule_findings: None,
         };
         let result = check::check_tables(&self.0, tables, false, &|_: CheckPhase| {})?;
         Ok(Checked(result))

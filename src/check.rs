@@ -36,6 +36,10 @@ pub enum RunError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Engine(#[from] EngineError),
+    /// The rules' findings given in a file do not agree with the run.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    RuleFindings(#[from] crate::rule_findings::RuleFindingsError),
     /// `--strict` and some rules cannot be evaluated on the data given.
     #[error("{} rule(s) not evaluated and --strict is set:\n{}", .0.len(), crate::rules::needs::grouped_lines(.0).join("\n"))]
     #[diagnostic(
@@ -62,6 +66,9 @@ pub struct CheckOptions {
     pub rules_dir: Option<PathBuf>,
     /// Stop on the first value that cannot be read.
     pub strict: bool,
+    /// The rules' findings computed elsewhere (`findings.csv|parquet` of `check` or of the
+    /// `policyqc sql` script), used instead of evaluating the rules ([`crate::rule_findings`]).
+    pub rule_findings: Option<PathBuf>,
 }
 
 /// Everything a check produced.
@@ -93,6 +100,8 @@ pub struct CheckResult {
     pub not_evaluated: Vec<NotEvaluated>,
     /// The `office_time_zone` setting, when set.
     pub office_time_zone: Option<String>,
+    /// The file the rules' findings were read from instead of being evaluated.
+    pub rule_findings_file: Option<String>,
 }
 
 /// Reads the column map of a data folder (defaults when there is none).
@@ -269,6 +278,7 @@ pub fn run_check_with_progress(
             issues: task_issues,
             operators,
             authority,
+            rule_findings: opts.rule_findings.clone(),
         },
         opts.strict,
         progress,
@@ -292,6 +302,8 @@ pub(crate) struct Tables {
     pub issues: Vec<DataIssue>,
     pub operators: Option<TableData>,
     pub authority: Option<TableData>,
+    /// Findings to read instead of evaluating the rules.
+    pub rule_findings: Option<PathBuf>,
 }
 
 /// The check after reading: rules split by what the tables hold, one evaluation pass, the
@@ -314,6 +326,7 @@ pub(crate) fn check_tables(
         issues: more_issues,
         operators,
         authority,
+        rule_findings,
     } = tables;
     let mut issues = cases.issues.clone();
     issues.extend(more_issues);
@@ -354,15 +367,26 @@ pub(crate) fn check_tables(
         clock: Some(&clock),
     };
     progress(CheckPhase::Evaluate);
+    let mut rule_findings_file = None;
+    let rates = |frame: &DataFrame| {
+        let case_rates = metrics::case_rates(frame, &rules.rules)?;
+        let operator_groups = metrics::operator_groups(frame, &rules.rules)?;
+        let rule_rates = metrics::rule_rates_from(&operator_groups, &rules.rules)?;
+        let operator_rates = metrics::operator_rates_from(&operator_groups)?;
+        Ok((case_rates, rule_rates, operator_groups, operator_rates))
+    };
     // The rates are computed while the findings are gathered.
     let (evaluation, (case_rates, rule_rates, operator_groups, operator_rates)) =
-        evaluate_with(&rules, &cases.df, &ctx, |frame| {
-            let case_rates = metrics::case_rates(frame, &rules.rules)?;
-            let operator_groups = metrics::operator_groups(frame, &rules.rules)?;
-            let rule_rates = metrics::rule_rates_from(&operator_groups, &rules.rules)?;
-            let operator_rates = metrics::operator_rates_from(&operator_groups)?;
-            Ok((case_rates, rule_rates, operator_groups, operator_rates))
-        })?;
+        match &rule_findings {
+            None => evaluate_with(&rules, &cases.df, &ctx, rates)?,
+            Some(path) => {
+                rule_findings_file = Some(path.display().to_string());
+                let findings = crate::rule_findings::read(path, &rules, &cases.df)?;
+                let frame = crate::rule_findings::statuses(&cases.df, &rules, &findings)?;
+                let r = rates(&frame)?;
+                (Evaluation { frame, findings }, r)
+            }
+        };
     phases.done("evaluate");
     progress(CheckPhase::Metrics);
     let counter = |t: &crate::config::thresholds::Threshold| {
@@ -401,6 +425,7 @@ pub(crate) fn check_tables(
         alerts,
         not_evaluated,
         office_time_zone: settings.text("office_time_zone"),
+        rule_findings_file,
     })
 }
 

@@ -397,6 +397,7 @@ pub fn with_examples(
         sources: DataSources::from_folder(&dir.0),
         rules_dir: rules_dir.map(Path::to_path_buf),
         strict: false,
+        rule_findings: None,
     })?;
     let frame = &result.evaluation.frame;
     let cases = column_str(frame, "case_id");

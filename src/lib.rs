@@ -107,6 +107,8 @@ pub(crate) mod output;
 #[doc(hidden)]
 pub mod report;
 // Rules; a rule's kind is taken apart in `benches/check`.
+/// The rules' findings read from a file (`--rule-findings` of `scorecard` and `sample`).
+pub(crate) mod rule_findings;
 #[doc(hidden)]
 pub mod rules;
 // Sampling plans (`tests/props`).

@@ -96,6 +96,7 @@ fn check(dir: &Path, out: &Path, cases: usize) -> usize {
         sources: DataSources::from_folder(dir),
         rules_dir: None,
         strict: false,
+        rule_findings: None,
     };
     let result = run_check(&opts).expect("check runs");
     result
@@ -175,6 +176,7 @@ fn main() {
         sources: DataSources::from_folder(&csv_dir),
         rules_dir: None,
         strict: false,
+        rule_findings: None,
     };
     let result = run_check(&opts).expect("check runs");
     let frame = &result.evaluation.frame;

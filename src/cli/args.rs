@@ -717,6 +717,13 @@ pub struct ScorecardArgs {
     /// People's findings (overrides the folder's).
     #[arg(long, value_name = "FILE")]
     pub findings: Option<PathBuf>,
+    /// The rules' findings computed elsewhere, used instead of evaluating the rules: the
+    /// findings.csv|parquet of `policyqc check`, or the findings the `policyqc sql` script
+    /// wrote on `DuckDB`, Spark or Trino (examples/spark/). Each row must name a rule of the
+    /// pack at its `file:line` and a case at its row of the cases file, else exit 2 naming the
+    /// file, row and column.
+    #[arg(long, value_name = "FILE")]
+    pub rule_findings: Option<PathBuf>,
     /// The working calendar (overrides the folder's calendar.yaml).
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
@@ -782,6 +789,13 @@ pub struct SampleArgs {
     /// The output folder.
     #[arg(long, value_name = "DIR", default_value = "policyqc-sample")]
     pub out: PathBuf,
+    /// The rules' findings computed elsewhere, used instead of evaluating the rules: the
+    /// findings.csv|parquet of `policyqc check`, or the findings the `policyqc sql` script
+    /// wrote on `DuckDB`, Spark or Trino (examples/spark/). Each row must name a rule of the
+    /// pack at its `file:line` and a case at its row of the cases file, else exit 2 naming the
+    /// file, row and column.
+    #[arg(long, value_name = "FILE")]
+    pub rule_findings: Option<PathBuf>,
     /// The sampling plan that gives the sample size.
     #[arg(long, value_enum, help_heading = "Plan")]
     pub plan: PlanArg,

@@ -59,6 +59,7 @@ pub fn run(a: &CheckArgs) -> miette::Result<i32> {
         sources,
         rules_dir: a.rules.clone(),
         strict: a.strict,
+        rule_findings: None,
     };
     // Five steps: read cases, read reference tables, evaluate, rates, write.
     let bar = super::generate::phase_bar(5, super::quiet());

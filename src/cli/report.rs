@@ -42,6 +42,7 @@ pub fn weekly(a: &WeeklyArgs) -> miette::Result<i32> {
         sources: sources.clone(),
         rules_dir: a.rules.clone(),
         strict: false,
+        rule_findings: None,
     };
     let result = run_check(&opts).map_err(report_run_error)?;
     let settings =

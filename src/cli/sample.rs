@@ -146,6 +146,7 @@ pub fn run(a: &SampleArgs) -> miette::Result<i32> {
         sources,
         rules_dir: a.rules.clone(),
         strict: a.strict,
+        rule_findings: a.rule_findings.clone(),
     })
     .map_err(report_run_error)?;
     if a.dry_run {

@@ -70,6 +70,7 @@ pub fn run(a: &ScorecardArgs) -> miette::Result<i32> {
         config,
         month: a.month,
         strict: a.strict,
+        rule_findings: a.rule_findings.clone(),
     };
     let sc = run_scorecard(&opts, history.as_ref()).map_err(report)?;
     let team = a.team.as_deref();

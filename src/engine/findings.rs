@@ -36,7 +36,10 @@ pub(crate) fn finding_exprs(rule: &Rule, check: &Check, ctx: &CompileCtx<'_>) ->
         col("case_id").fill_null(lit("")).alias("case_id"),
         lit(rule.id.as_str()).alias("rule_id"),
         lit(rule.checkpoint.as_str()).alias("checkpoint"),
-        lit(i64::from(rule.error_point)).alias("error_point"),
+        // A typed literal: a bare one would be a dynamic integer, Int32 in the frame.
+        lit(i64::from(rule.error_point))
+            .cast(DataType::Int64)
+            .alias("error_point"),
         lit(rule.severity.name()).alias("severity"),
         col(rule.responsible.as_str())
             .fill_null(lit(""))

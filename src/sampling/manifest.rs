@@ -65,6 +65,13 @@ pub struct DataFacts {
     pub cases_read: u64,
     /// Values that could not be read (see `policyqc check`'s `data_findings.csv`).
     pub data_findings: u64,
+    /// The rules' findings file the sample used instead of evaluating the rules
+    /// (`--rule-findings`), as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_findings_file: Option<String>,
+    /// SHA-256 of its bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_findings_sha256: Option<String>,
 }
 
 /// The rule set.
@@ -228,6 +235,7 @@ pub(crate) fn findings_by_case(pop: &Population) -> BTreeMap<String, Vec<Finding
     let eps: Vec<i64> = f
         .column("error_point")
         .ok()
+        .and_then(|c| c.cast(&polars::prelude::DataType::Int64).ok())
         .and_then(|c| {
             c.i64()
                 .ok()
@@ -385,6 +393,11 @@ impl Manifest {
                 cases_file_sha256: sha256_file(&check.cases_file)?,
                 cases_read: check.cases_read,
                 data_findings: check.data_issues.len() as u64,
+                rule_findings_sha256: match &check.rule_findings_file {
+                    Some(f) => Some(sha256_file(f)?),
+                    None => None,
+                },
+                rule_findings_file: check.rule_findings_file.clone(),
             },
             rules: RuleFacts {
                 origin: check.rules.origin.clone(),
@@ -471,6 +484,15 @@ impl Manifest {
             self.data.cases_file_sha256
         );
         let _ = writeln!(s, "| cases read | {} |", self.data.cases_read);
+        if let (Some(f), Some(h)) = (
+            &self.data.rule_findings_file,
+            &self.data.rule_findings_sha256,
+        ) {
+            let _ = writeln!(
+                s,
+                "| rules' findings read from (not evaluated here) | `{f}` |\n| its SHA-256 | `{h}` |"
+            );
+        }
         let _ = writeln!(
             s,
             "| values that could not be read | {} |",

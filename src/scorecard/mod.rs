@@ -271,6 +271,9 @@ pub struct ScorecardOptions {
     pub month: Month,
     /// Stop on any data finding.
     pub strict: bool,
+    /// The rules' findings computed elsewhere, used instead of evaluating the rules
+    /// (`--rule-findings`).
+    pub rule_findings: Option<PathBuf>,
 }
 
 /// Everything a scorecard run produced (for every team; [`Scorecard::write`] filters).
@@ -394,6 +397,7 @@ pub fn run_scorecard(
         sources: opts.sources.clone(),
         rules_dir: opts.rules_dir.clone(),
         strict: false,
+        rule_findings: opts.rule_findings.clone(),
     })?;
     let map = load_column_map(opts.sources.columns.as_deref())?;
     let roster = read_table(&roster_path, Table::Operators, &map, &[]).map_err(RunError::from)?;

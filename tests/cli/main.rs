@@ -14,7 +14,8 @@
 //! - `corpus`: 210 broken inputs through every subcommand: no panic, no hang, errors named;
 //! - `injection`: formula-like cells neutralised in CSV and JSONL, `--raw-csv`;
 //! - `paths`: the data folder as --out, a folder inside it, read-only and full file systems;
-//! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates.
+//! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates;
+//! - `rule_findings`: `scorecard` and `sample` reading the rules' findings from a file.
 
 mod atomic;
 mod bad_data;
@@ -29,5 +30,6 @@ mod layering;
 mod onboard;
 mod paths;
 mod rates;
+mod rule_findings;
 mod util;
 mod weekly;

@@ -171,6 +171,7 @@ proptest! {
             sources: DataSources::from_folder(dir.path()),
             rules_dir: None,
             strict: false,
+            rule_findings: None,
         };
         if let Err(e) = run_check(&opts) {
             let text = format!("{e}");
@@ -382,6 +383,7 @@ proptest! {
                 config: cfg,
                 month: "2026-10".parse().expect("month"),
                 strict: false,
+                rule_findings: None,
             },
             None,
         ).expect("scorecard");

@@ -22,6 +22,7 @@ fn october() -> Scorecard {
             config: cfg,
             month: "2026-10".parse().unwrap(),
             strict: false,
+            rule_findings: None,
         },
         None,
     )

@@ -625,3 +625,131 @@ fn spark_local_gives_the_checks_findings_on_every_folder() {
         .collect();
     assert_eq!(counts[..2], [76, 87]);
 }
+
+/// examples/spark/run.sh, the cluster recipe, in Spark local mode (`spark-submit` of pyspark
+/// in `target/sqlvenv`): over a generated folder of Parquet files it writes findings.parquet,
+/// whose rows are the check's (compared by `DuckDB`, an independent reader), and which
+/// `scorecard` and `sample` read with `--rule-findings` to the same outputs as when they
+/// evaluate the rules themselves. About a minute and a half: `.ci/run` runs it with the
+/// other Spark test.
+#[test]
+#[ignore = "Spark local mode, a minute or two: .ci/run runs it after the tests"]
+fn the_spark_recipe_writes_findings_that_scorecard_and_sample_read() {
+    let venv = repo().join("target/sqlvenv/bin");
+    let has_spark = venv.join("spark-submit").is_file();
+    if !has_spark {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI: tests/sql/setup.sh --spark must have installed pyspark in target/sqlvenv"
+        );
+        eprintln!("skipped: run tests/sql/setup.sh --spark for the Spark recipe");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let (code, _, err) = policyqc(&[
+        "generate",
+        "--cases",
+        "800",
+        "--seed",
+        "3",
+        "--start",
+        "2026-10-01",
+        "--days",
+        "20",
+        "--format",
+        "parquet",
+        "--out",
+        data.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let out = tmp.path().join("out");
+    let path = format!(
+        "{}:{}",
+        venv.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = Command::new(repo().join("examples/spark/run.sh"))
+        .args([data.to_str().unwrap(), out.to_str().unwrap()])
+        .args(["--master", "local[2]", "--driver-memory", "3g"])
+        .env("PATH", path)
+        .env("PYSPARK_PYTHON", venv.join("python"))
+        .env("POLICYQC", assert_cmd::cargo::cargo_bin("policyqc"))
+        .status()
+        .expect("run.sh");
+    assert!(status.success(), "examples/spark/run.sh failed");
+    let findings = out.join("findings.parquet");
+    assert!(findings.is_file() && out.join("data_findings.parquet").is_file());
+
+    // The rows: the check's findings.csv, every cell as text.
+    let (want, _) = check(&data, &[]);
+    let py = venv.join("python");
+    let got = Command::new(&py)
+        .args([
+            "-c",
+            "import duckdb, sys, csv\nr = duckdb.sql(\"SELECT * FROM read_parquet('\" + sys.argv[1] + \"')\")\nw = csv.writer(sys.stdout, lineterminator='\\n')\nw.writerow([d[0] for d in r.description])\nfor row in r.fetchall(): w.writerow(['' if v is None else v for v in row])",
+            findings.to_str().unwrap(),
+        ])
+        .output()
+        .expect("duckdb");
+    assert!(
+        got.status.success(),
+        "{}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    let got = String::from_utf8(got.stdout).expect("utf-8");
+    assert_eq!(
+        records(&got),
+        records(&want),
+        "findings.parquet against check"
+    );
+    assert!(!records(&want).is_empty(), "the generator plants errors");
+
+    // scorecard and sample: the same outputs from the Spark findings.
+    let given = findings.to_str().unwrap();
+    for (cmd, extra) in [
+        ("scorecard", vec!["--month", "2026-10", "--no-history"]),
+        (
+            "sample",
+            vec!["--plan", "fixed", "--size", "30", "--seed", "9"],
+        ),
+    ] {
+        let run = |name: &str, more: &[&str]| {
+            let dir = tmp.path().join(format!("{cmd}-{name}"));
+            let mut a = vec![cmd, data.to_str().unwrap(), "--quiet", "--out"];
+            a.push(dir.to_str().unwrap());
+            a.extend_from_slice(&extra);
+            a.extend_from_slice(more);
+            let (code, _, err) = policyqc(&a);
+            assert_eq!(code, 0, "{cmd}: {err}");
+            dir
+        };
+        let native = run("native", &[]);
+        let spark = run("spark", &["--rule-findings", given]);
+        let files = if cmd == "scorecard" {
+            vec![
+                "scorecard.csv",
+                "scorecard_errors.csv",
+                "training_hints.csv",
+            ]
+        } else {
+            vec!["sample.csv"]
+        };
+        for f in files {
+            let strip = |d: &Path| -> Vec<String> {
+                std::fs::read_to_string(d.join(f))
+                    .expect("output")
+                    .lines()
+                    // sample.csv's first column is the sample id, a hash of the manifest,
+                    // which names the findings file.
+                    .map(|l| match cmd {
+                        "sample" => l.split_once(',').map_or(l, |x| x.1).to_owned(),
+                        _ => l.to_owned(),
+                    })
+                    .collect()
+            };
+            assert_eq!(strip(&native), strip(&spark), "{cmd}: {f}");
+        }
+    }
+}
