@@ -8,8 +8,14 @@ SCRIPT is the printed script (read by the driver); OUT a folder any Hadoop file 
 names (`hdfs:///qc/2026-10/out`, `s3a://bucket/qc/out`, `/tmp/out`).
 """
 import sys
+import time
 
 from pyspark.sql import SparkSession
+
+
+def say(what, since):
+    """A line on standard error: a step and its seconds."""
+    print(f"policyqc findings.py: {what} in {time.perf_counter() - since:.1f} s", file=sys.stderr, flush=True)
 
 
 def statements(text):
@@ -46,12 +52,18 @@ def main(script, out):
     try:
         with open(script, encoding="utf-8") as f:
             sql = statements(f.read())
+        t = time.perf_counter()
         for s in sql[:-2]:
             spark.sql(s)
+        say("cases read, typed and cached", t)
         # The findings keep the script's order (ORDER BY case_id, rule_id, row) in the one
         # part: coalesce does not shuffle.
+        t = time.perf_counter()
         write_one_file(spark, spark.sql(sql[-2]), out, "data_findings.parquet")
+        say("data_findings.parquet written", t)
+        t = time.perf_counter()
         write_one_file(spark, spark.sql(sql[-1]), out, "findings.parquet")
+        say("findings.parquet written", t)
     finally:
         spark.stop()
 

@@ -115,6 +115,27 @@ impl<'a> Writer<'a> {
         format!("__lookup_{k}")
     }
 
+    /// `s` as an array literal (Spark: a lookup by position is then `element_at`, which
+    /// Spark evaluates per row without the join a scalar subquery becomes).
+    fn array(&self, s: &Series) -> Result<String, Untranslatable> {
+        let d = self.dialect;
+        let ty = sql_type(s.dtype(), d).ok_or_else(|| Untranslatable {
+            node: format!("a lookup series of type {}", s.dtype()),
+        })?;
+        let values: Vec<String> = (0..s.len())
+            .map(|i| {
+                let v = s.get(i).map_err(|e| Untranslatable {
+                    node: e.to_string(),
+                })?;
+                let v = scalar(&v, s.dtype(), d).ok_or_else(|| Untranslatable {
+                    node: format!("the value {v} of a lookup series"),
+                })?;
+                Ok(format!("CAST({v} AS {ty})"))
+            })
+            .collect::<Result<_, Untranslatable>>()?;
+        Ok(format!("array({})", values.join(", ")))
+    }
+
     /// The lookup tables the written expressions use, as views (name, `SELECT`).
     pub fn tables(&self) -> Result<Vec<super::typing::View>, Untranslatable> {
         let d = self.dialect;
@@ -193,8 +214,17 @@ impl<'a> Writer<'a> {
                 let Expr::Literal(LiteralValue::Series(s)) = expr.as_ref() else {
                     return Err(untranslatable(e));
                 };
-                let t = self.table(s);
-                format!("(SELECT MAX(v) FROM {t} WHERE i = {})", go(idx)?)
+                if d == Dialect::Spark {
+                    // 1-based; a negative position would count from the end.
+                    let i = go(idx)?;
+                    format!(
+                        "(CASE WHEN {i} >= 0 THEN element_at({}, CAST({i} AS INT) + 1) END)",
+                        self.array(s)?
+                    )
+                } else {
+                    let t = self.table(s);
+                    format!("(SELECT MAX(v) FROM {t} WHERE i = {})", go(idx)?)
+                }
             }
             Expr::Function { input, function } => self.function(e, input, function)?,
             _ => return Err(untranslatable(e)),
@@ -490,11 +520,20 @@ impl Writer<'_> {
                     return Err(untranslatable(e));
                 };
                 let default = arg(3).unwrap_or_else(|_| String::from("NULL"));
-                let (to, from) = (self.table(&old), self.table(&new));
                 let x = arg(0)?;
-                format!(
-                    "(CASE WHEN {x} IS NULL THEN NULL ELSE COALESCE((SELECT MAX(n.v) FROM {to} o JOIN {from} n ON o.i = n.i WHERE o.v = {x}), {default}) END)"
-                )
+                let found = if d == Dialect::Spark {
+                    format!(
+                        "element_at(map_from_arrays({}, {}), {x})",
+                        self.array(&old)?,
+                        self.array(&new)?
+                    )
+                } else {
+                    let (to, from) = (self.table(&old), self.table(&new));
+                    format!(
+                        "(SELECT MAX(n.v) FROM {to} o JOIN {from} n ON o.i = n.i WHERE o.v = {x})"
+                    )
+                };
+                format!("(CASE WHEN {x} IS NULL THEN NULL ELSE COALESCE({found}, {default}) END)")
             }
             _ => return Err(untranslatable(e)),
         })

@@ -1,0 +1,50 @@
+"""Runs a `policyqc sql` script on DuckDB from its data folder and writes its findings as
+Parquet (`COPY ... TO`), timing the steps: the views and the typed cases table, the data
+findings, the findings. Prints one JSON line.
+
+Usage: python duckdb_run.py DIR SCRIPT OUT.parquet
+"""
+import json
+import os
+import sys
+import time
+
+import duckdb
+
+
+def statements(text):
+    out = []
+    for s in text.split(";\n"):
+        s = "\n".join(l for l in s.split("\n") if not l.startswith("--")).strip()
+        if s:
+            out.append(s)
+    return out
+
+
+def main(folder, script, out):
+    with open(script, encoding="utf-8") as f:
+        sql = statements(f.read())
+    out = os.path.abspath(out)
+    os.chdir(folder)
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    for s in sql[:-2]:
+        con.execute(s)
+    t1 = time.perf_counter()
+    unread = con.execute(f"SELECT count(*) FROM ({sql[-2].rstrip(';')})").fetchone()[0]
+    t2 = time.perf_counter()
+    con.execute(f"COPY ({sql[-1].rstrip(';')}) TO '{out}' (FORMAT parquet)")
+    t3 = time.perf_counter()
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0]
+    print(json.dumps({
+        "typed_cases_s": round(t1 - t0, 2),
+        "data_findings_s": round(t2 - t1, 2),
+        "findings_s": round(t3 - t2, 2),
+        "total_s": round(t3 - t0, 2),
+        "findings": n,
+        "data_findings": unread,
+    }))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
