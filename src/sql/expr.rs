@@ -87,7 +87,12 @@ pub struct Writer<'a> {
     pub dialect: Dialect,
     types: ColumnTypes<'a>,
     tables: std::cell::RefCell<Vec<Series>>,
+    /// While recording: every written expression of at least [`HOIST_LEN`] bytes.
+    recorded: std::cell::RefCell<Option<Vec<String>>>,
 }
+
+/// Expressions shorter than this are not worth a column of their own.
+const HOIST_LEN: usize = 300;
 
 impl<'a> Writer<'a> {
     /// A writer for `dialect` over columns of `types`.
@@ -97,6 +102,7 @@ impl<'a> Writer<'a> {
             dialect,
             types,
             tables: std::cell::RefCell::new(Vec::new()),
+            recorded: std::cell::RefCell::new(None),
         }
     }
 
@@ -170,6 +176,48 @@ impl<'a> Writer<'a> {
 
     /// Writes `e` as a SQL expression.
     pub fn sql(&self, e: &Expr) -> Result<String, Untranslatable> {
+        let out = self.node(e)?;
+        if let Some(nodes) = self.recorded.borrow_mut().as_mut()
+            && out.len() >= HOIST_LEN
+        {
+            nodes.push(out.clone());
+        }
+        Ok(out)
+    }
+
+    /// Starts recording the large expressions [`Writer::sql`] writes, for [`Writer::hoisted`].
+    pub fn record(&self) {
+        *self.recorded.borrow_mut() = Some(Vec::new());
+    }
+
+    /// The large expressions written since [`Writer::record`] that occur in `status` and
+    /// at least twice over `status` and `columns`, the longest first, none inside another:
+    /// each is then computed once, as a column of a subquery, instead of at every use.
+    /// Stops recording.
+    pub fn hoisted(&self, status: &str, columns: &[String]) -> Vec<String> {
+        let Some(mut nodes) = self.recorded.borrow_mut().take() else {
+            return Vec::new();
+        };
+        nodes.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        nodes.dedup();
+        let mut picked: Vec<String> = Vec::new();
+        for n in nodes {
+            if !status.contains(n.as_str()) || picked.iter().any(|p| p.contains(n.as_str())) {
+                continue;
+            }
+            let uses = status.matches(n.as_str()).count()
+                + columns
+                    .iter()
+                    .map(|c| c.matches(n.as_str()).count())
+                    .sum::<usize>();
+            if uses >= 2 {
+                picked.push(n);
+            }
+        }
+        picked
+    }
+
+    fn node(&self, e: &Expr) -> Result<String, Untranslatable> {
         let d = self.dialect;
         let go = |x: &Expr| self.sql(x);
         Ok(match e {

@@ -150,17 +150,39 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
     for rule in &rules.rules {
         let written = super::rule_exprs(rule, &ctx).and_then(|(status, check)| {
             let columns = crate::engine::findings::finding_exprs(rule, &check, &ctx);
-            let status = w.sql(&status)?;
+            w.record();
+            let mut status = w.sql(&status)?;
+            let mut columns = columns
+                .iter()
+                .map(|e| w.sql(e))
+                .collect::<Result<Vec<_>, super::expr::Untranslatable>>()?;
+            // An expression the status and the finding's text share (a working-time
+            // duration, an authority rule's required level) is computed once per case, as a
+            // column of a subquery, not at each use: the engines plan and evaluate it once.
+            let shared = w.hoisted(&status, &columns);
+            let mut from = String::from("cases");
+            if !shared.is_empty() {
+                let mut defs = Vec::new();
+                for (k, e) in shared.iter().enumerate() {
+                    let name = ident(&format!("__shared_{k}"), d);
+                    status = status.replace(e.as_str(), &name);
+                    for c in &mut columns {
+                        *c = c.replace(e.as_str(), &name);
+                    }
+                    defs.push(format!("{e} AS {name}"));
+                }
+                from = format!("(SELECT *, {} FROM cases) AS r", defs.join(", "));
+            }
             let columns = columns
                 .iter()
                 .zip(crate::engine::findings::COLUMNS)
-                .map(|(e, name)| Ok(format!("{} AS {}", w.sql(e)?, ident(name, d))))
-                .collect::<Result<Vec<_>, super::expr::Untranslatable>>()?;
-            Ok((status, columns))
+                .map(|(c, name)| format!("{c} AS {}", ident(name, d)))
+                .collect::<Vec<_>>();
+            Ok((status, columns, from))
         });
         match written {
-            Ok((status, columns)) => selects.push(format!(
-                "SELECT {} FROM cases WHERE ({status}) IS TRUE",
+            Ok((status, columns, from)) => selects.push(format!(
+                "SELECT {} FROM {from} WHERE ({status}) IS TRUE",
                 columns.join(", ")
             )),
             Err(u) => untranslated.push(Untranslated {
@@ -251,7 +273,12 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
         Dialect::DuckDb | Dialect::Spark => {
             for (name, body) in &views {
                 let create = match (d, name.as_str()) {
-                    (Dialect::DuckDb, "cases") => String::from("CREATE TEMPORARY TABLE cases AS"),
+                    // The file read once (every use of a view over read_csv reads it
+                    // again: data_findings has a query per typed field), then the typed
+                    // cases once.
+                    (Dialect::DuckDb, "__raw" | "cases") => {
+                        format!("CREATE TEMPORARY TABLE {name} AS")
+                    }
                     (Dialect::Spark, "cases") => {
                         String::from("DROP VIEW IF EXISTS cases;\nCACHE TABLE cases AS")
                     }

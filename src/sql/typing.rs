@@ -77,7 +77,9 @@ pub struct Typed {
 
 /// `e` trimmed of white space, empty as NULL.
 fn trimmed(e: &str, d: Dialect) -> String {
-    let ws = text(r"^\s+|\s+$", d);
+    // Rust's `str::trim` (the reader's): Unicode White_Space, which is `\s` with the
+    // vertical tab, NEL and the separators (the ideographic space U+3000 of CJK exports).
+    let ws = text(r"^[\s\x0B\x{85}\p{Z}]+|[\s\x0B\x{85}\p{Z}]+$", d);
     match d {
         Dialect::DuckDb => format!("NULLIF(regexp_replace({e}, {ws}, '', 'g'), '')"),
         Dialect::Spark | Dialect::Trino => format!("NULLIF(regexp_replace({e}, {ws}, ''), '')"),

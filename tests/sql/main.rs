@@ -248,6 +248,9 @@ fn cases_only_folder() -> tempfile::TempDir {
     set(3, "received_at", "yesterday");
     set(4, "branch", "  TPE  ");
     set(5, "received_at", "2026-10-01T09:30:00+08:00");
+    // The ideographic space of CJK exports, and a no-break space: trimmed as white space.
+    set(6, "branch", "\u{3000}TPE\u{3000}");
+    set(7, "premium_charged", "\u{a0}12.50");
     std::fs::write(tmp.path().join("cases.csv"), lines.join("\n") + "\n").expect("write");
     tmp
 }
