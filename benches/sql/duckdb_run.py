@@ -11,14 +11,8 @@ import time
 
 import duckdb
 
-
-def statements(text):
-    out = []
-    for s in text.split(";\n"):
-        s = "\n".join(l for l in s.split("\n") if not l.startswith("--")).strip()
-        if s:
-            out.append(s)
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "spark"))
+from findings import statements  # noqa: E402  (the recipe's own splitter)
 
 
 def main(folder, script, out):

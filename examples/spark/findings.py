@@ -10,8 +10,6 @@ names (`hdfs:///qc/2026-10/out`, `s3a://bucket/qc/out`, `/tmp/out`).
 import sys
 import time
 
-from pyspark.sql import SparkSession
-
 
 def say(what, since):
     """A line on standard error: a step and its seconds."""
@@ -19,7 +17,8 @@ def say(what, since):
 
 
 def statements(text):
-    """The script's statements (each ends its line with `;`), comment lines dropped."""
+    """The script's statements (each ends its line with `;`), comment lines dropped (also
+    used by tests/sql/run.py and benches/sql/duckdb_run.py)."""
     out = []
     for s in text.split(";\n"):
         s = "\n".join(l for l in s.split("\n") if not l.startswith("--")).strip()
@@ -48,6 +47,8 @@ def write_one_file(spark, df, out, name):
 
 
 def main(script, out):
+    from pyspark.sql import SparkSession
+
     spark = SparkSession.builder.appName("policyqc findings").getOrCreate()
     try:
         with open(script, encoding="utf-8") as f:

@@ -121,14 +121,13 @@ impl<'a> Writer<'a> {
         format!("__lookup_{k}")
     }
 
-    /// `s` as an array literal (Spark: a lookup by position is then `element_at`, which
-    /// Spark evaluates per row without the join a scalar subquery becomes).
-    fn array(&self, s: &Series) -> Result<String, Untranslatable> {
+    /// The SQL type of a lookup series and each of its values as a typed literal.
+    fn literals(&self, s: &Series) -> Result<(&'static str, Vec<String>), Untranslatable> {
         let d = self.dialect;
         let ty = sql_type(s.dtype(), d).ok_or_else(|| Untranslatable {
             node: format!("a lookup series of type {}", s.dtype()),
         })?;
-        let values: Vec<String> = (0..s.len())
+        let values = (0..s.len())
             .map(|i| {
                 let v = s.get(i).map_err(|e| Untranslatable {
                     node: e.to_string(),
@@ -139,31 +138,28 @@ impl<'a> Writer<'a> {
                 Ok(format!("CAST({v} AS {ty})"))
             })
             .collect::<Result<_, Untranslatable>>()?;
-        Ok(format!("array({})", values.join(", ")))
+        Ok((ty, values))
+    }
+
+    /// `s` as an array literal (Spark: a lookup by position is then `element_at`, which
+    /// Spark evaluates per row without the join a scalar subquery becomes).
+    fn array(&self, s: &Series) -> Result<String, Untranslatable> {
+        Ok(format!("array({})", self.literals(s)?.1.join(", ")))
     }
 
     /// The lookup tables the written expressions use, as views (name, `SELECT`).
     pub fn tables(&self) -> Result<Vec<super::typing::View>, Untranslatable> {
-        let d = self.dialect;
         self.tables
             .borrow()
             .iter()
             .enumerate()
             .map(|(k, s)| {
-                let ty = sql_type(s.dtype(), d).ok_or_else(|| Untranslatable {
-                    node: format!("a lookup series of type {}", s.dtype()),
-                })?;
-                let rows: Vec<String> = (0..s.len())
-                    .map(|i| {
-                        let v = s.get(i).map_err(|e| Untranslatable {
-                            node: e.to_string(),
-                        })?;
-                        let v = scalar(&v, s.dtype(), d).ok_or_else(|| Untranslatable {
-                            node: format!("the value {v} of a lookup series"),
-                        })?;
-                        Ok(format!("({i}, CAST({v} AS {ty}))"))
-                    })
-                    .collect::<Result<_, Untranslatable>>()?;
+                let (ty, values) = self.literals(s)?;
+                let rows: Vec<String> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("({i}, {v})"))
+                    .collect();
                 let body = if rows.is_empty() {
                     format!("SELECT CAST(NULL AS BIGINT) AS i, CAST(NULL AS {ty}) AS v WHERE FALSE")
                 } else {

@@ -3,24 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use assert_cmd::Command;
-
-use crate::util::repo;
-
-fn policyqc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("policyqc")
-        .expect("binary")
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run");
-    (
-        out.status.code().expect("code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::util::{policyqc, repo};
 
 /// (id, file, line of `- id:`, error point) of every rule, from the YAML text.
 fn rules_in_yaml() -> Vec<(String, String, usize, u8)> {

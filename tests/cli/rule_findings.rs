@@ -8,25 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-use super::util::{fixture, repo, squash};
-
-/// `policyqc ARGS...` from the repository: (exit code, stdout, stderr).
-fn policyqc(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("policyqc")
-        .expect("binary")
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run policyqc");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use super::util::{fixture, policyqc, squash};
 
 /// The check's findings of fixtures/scorecard as written by `check --raw-csv` (CSV and
 /// Parquet), in `dir`.

@@ -17,6 +17,22 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("fixtures").join(name)
 }
 
+/// `policyqc ARGS...` from the repository: (exit code, stdout, stderr).
+pub fn policyqc(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("policyqc")
+        .expect("binary")
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run policyqc");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// One finished `policyqc` run.
 pub struct Run {
     /// The process exit code.

@@ -12,6 +12,9 @@ views materialised once each (Trino itself plans them per use). tests/sql/main.r
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "spark"))
+from findings import statements  # noqa: E402  (the recipe's own splitter)
+
 
 def cell(v):
     if v is None:
@@ -20,16 +23,6 @@ def cell(v):
     if t == "" or any(c in t for c in ',"\n\r'):
         return '"' + t.replace('"', '""') + '"'
     return t
-
-
-def statements(text):
-    """The script's statements (each ends its line with `;`), comment lines dropped."""
-    out = []
-    for s in text.split(";\n"):
-        s = "\n".join(l for l in s.split("\n") if not l.startswith("--")).strip()
-        if s:
-            out.append(s)
-    return out
 
 
 def as_csv(columns, rows):
