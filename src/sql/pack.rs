@@ -279,8 +279,10 @@ pub fn script(opts: &SqlOptions) -> Result<SqlScript, SqlError> {
                     (Dialect::DuckDb, "__raw" | "cases") => {
                         format!("CREATE TEMPORARY TABLE {name} AS")
                     }
-                    (Dialect::Spark, "cases") => {
-                        String::from("DROP VIEW IF EXISTS cases;\nCACHE TABLE cases AS")
+                    // Spark too: the raw rows (and their row numbers, a window over the
+                    // whole file) once, not again for each data_findings query.
+                    (Dialect::Spark, "__raw" | "cases") => {
+                        format!("DROP VIEW IF EXISTS {name};\nCACHE TABLE {name} AS")
                     }
                     (Dialect::Spark, _) => format!("CREATE OR REPLACE TEMPORARY VIEW {name} AS"),
                     _ => format!("CREATE TEMPORARY VIEW {name} AS"),
