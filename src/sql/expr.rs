@@ -78,6 +78,9 @@ pub fn text(s: &str, dialect: Dialect) -> String {
 /// The type of a column of the relation the SQL reads (as the native frame has it).
 pub type ColumnTypes<'a> = &'a dyn Fn(&str) -> Option<DataType>;
 
+/// A view of the script: its name and its `SELECT`.
+pub type View = (String, String);
+
 /// Writes polars expressions as SQL for one dialect, over a relation whose columns have the
 /// types `types` gives. A literal series (a lookup table: the working clock's days, the
 /// roster's ids) becomes a table of its own, `(i, v)` with `i` from 0, declared by
@@ -148,7 +151,7 @@ impl<'a> Writer<'a> {
     }
 
     /// The lookup tables the written expressions use, as views (name, `SELECT`).
-    pub fn tables(&self) -> Result<Vec<super::typing::View>, Untranslatable> {
+    pub fn tables(&self) -> Result<Vec<View>, Untranslatable> {
         self.tables
             .borrow()
             .iter()

@@ -14,7 +14,7 @@ use polars::prelude::DataType;
 use std::fmt::Write as _;
 
 use super::error::SqlError;
-use super::expr::{Dialect, ident, text};
+use super::expr::{Dialect, View, ident, text};
 use crate::config::columns::{ColumnMap, Mapping};
 use crate::input::time_zone::{OFFSET_END, OFFSET_PARTS};
 use crate::input::{BOOL_WORDS, MONEY_TEXT, ROW, expected_text};
@@ -318,9 +318,6 @@ fn converted(c: &str, from: &DataType, ty: FieldType, d: Dialect) -> Option<Stri
         _ => return None,
     })
 }
-
-/// A view of the script: its name and its `SELECT`.
-pub type View = (String, String);
 
 /// The views reading `source` into [`TYPED`] and `data_findings`; `absent` are the fields
 /// whose column the source lacks, as the reader found them (read as empty).
