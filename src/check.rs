@@ -381,10 +381,16 @@ pub(crate) fn check_tables(
             None => evaluate_with(&rules, &cases.df, &ctx, rates)?,
             Some(path) => {
                 rule_findings_file = Some(path.display().to_string());
-                let findings = crate::rule_findings::read(path, &rules, &cases.df)?;
-                let frame = crate::rule_findings::statuses(&cases.df, &rules, &findings)?;
+                let read = crate::rule_findings::read(path, &rules, &cases.df)?;
+                let frame = crate::rule_findings::statuses(&cases.df, &read)?;
                 let r = rates(&frame)?;
-                (Evaluation { frame, findings }, r)
+                (
+                    Evaluation {
+                        frame,
+                        findings: read.findings,
+                    },
+                    r,
+                )
             }
         };
     phases.done("evaluate");

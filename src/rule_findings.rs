@@ -77,9 +77,18 @@ fn read_error(path: &Path, e: impl std::fmt::Display) -> RuleFindingsError {
     }
 }
 
+/// A findings file read and checked against the run.
+#[derive(Debug)]
+pub struct RuleFindings {
+    /// The findings, in the shape (and order) of the engine's.
+    pub findings: DataFrame,
+    /// Per rule of the pack (by its index), the rows of the cases it failed.
+    failed: Vec<Vec<u64>>,
+}
+
 /// Reads `path` (CSV or Parquet, every column as text), checks it against the `rules` being
 /// used and the `cases` (their `case_id` and row number columns), and returns it in the shape
-/// of the engine's findings.
+/// of the engine's findings, with the rows each rule failed.
 ///
 /// # Errors
 /// An unreadable file, a missing column, or a row naming a rule not in `rules` (or at
@@ -89,7 +98,7 @@ pub fn read(
     path: &Path,
     rules: &RuleSet,
     cases: &DataFrame,
-) -> Result<DataFrame, RuleFindingsError> {
+) -> Result<RuleFindings, RuleFindingsError> {
     let name = path.display().to_string();
     let parquet = path.extension().is_some_and(|e| e == "parquet");
     let raw = if parquet {
@@ -130,10 +139,11 @@ pub fn read(
             )
         })
     };
-    let pack: HashMap<&str, String> = rules
+    let pack: HashMap<&str, (usize, String)> = rules
         .rules
         .iter()
-        .map(|r| (r.id.as_str(), r.source.to_string()))
+        .enumerate()
+        .map(|(k, r)| (r.id.as_str(), (k, r.source.to_string())))
         .collect();
     let case_of_row: HashMap<u64, Option<String>> = column_u64(cases, ROW)
         .into_iter()
@@ -148,9 +158,10 @@ pub fn read(
     );
     let mut row_numbers = Vec::with_capacity(ids.len());
     let mut error_points = Vec::with_capacity(ids.len());
+    let mut failed: Vec<Vec<u64>> = vec![Vec::new(); rules.rules.len()];
     for i in 0..ids.len() {
         let id = ids[i].as_deref().unwrap_or_default();
-        let Some(source) = pack.get(id) else {
+        let Some((k, source)) = pack.get(id) else {
             return Err(bad(
                 i,
                 "rule_id",
@@ -193,6 +204,7 @@ pub fn read(
         }
         let point = number(i, "error_point", points[i].as_ref())?;
         row_numbers.push(row);
+        failed[*k].push(row);
         error_points.push(i64::try_from(point).unwrap_or(i64::MAX));
     }
     let mut columns: Vec<Column> = Vec::with_capacity(COLUMNS.len());
@@ -213,39 +225,25 @@ pub fn read(
                 .collect()
         })
         .map_err(|e| read_error(path, e))?;
-    Ok(findings)
+    Ok(RuleFindings { findings, failed })
 }
 
-/// The cases with one status column per rule: failed at the rows `findings` names, passed
+/// The cases with one status column per rule: failed at the rows the findings name, passed
 /// elsewhere.
 ///
 /// # Errors
 /// A polars error.
-pub fn statuses(
-    cases: &DataFrame,
-    rules: &RuleSet,
-    findings: &DataFrame,
-) -> PolarsResult<DataFrame> {
-    let ids = column_str(findings, "rule_id");
-    let rows = column_u64(findings, "row");
-    let index: HashMap<&str, usize> = rules
-        .rules
+pub fn statuses(cases: &DataFrame, read: &RuleFindings) -> PolarsResult<DataFrame> {
+    let exprs: Vec<Expr> = read
+        .failed
         .iter()
-        .enumerate()
-        .map(|(k, r)| (r.id.as_str(), k))
-        .collect();
-    let mut failed: Vec<Vec<u64>> = vec![Vec::new(); rules.rules.len()];
-    for (id, row) in ids.iter().zip(rows) {
-        if let Some(k) = id.as_deref().and_then(|id| index.get(id)) {
-            failed[*k].push(row);
-        }
-    }
-    let exprs: Vec<Expr> = failed
-        .into_iter()
         .enumerate()
         .map(|(k, rows)| {
             col(ROW)
-                .is_in(lit(Series::new("rows".into(), rows)).implode(false), false)
+                .is_in(
+                    lit(Series::new("rows".into(), rows.as_slice())).implode(false),
+                    false,
+                )
                 .alias(status_column(k).as_str())
         })
         .collect();

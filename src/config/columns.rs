@@ -54,6 +54,8 @@ pub struct Mapping {
     pub custom: bool,
     /// Where in `columns.yaml` the mapping was written (`None` for defaults).
     pub line: Option<u32>,
+    /// Where in `columns.yaml` the column's name stands (`None` for defaults), to point at it.
+    pub span: Option<crate::config::yaml::Span>,
     /// The value map: (their value, ours), applied to the text before it is parsed.
     pub values: Vec<(String, String)>,
 }
@@ -69,6 +71,8 @@ pub struct ColumnMap {
     pub datetime_formats: Vec<String>,
     /// The map's file name, for messages.
     pub file: Option<String>,
+    /// The map's text, for diagnostics that point into it after loading (`None`: defaults).
+    pub source: Option<SourceFile>,
     /// The encoding of the CSV files (`None`: UTF-8).
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// The 1-based line of a CSV file's header.
@@ -98,6 +102,7 @@ impl Default for ColumnMap {
                 String::from("%Y-%m-%d %H:%M"),
             ],
             file: None,
+            source: None,
             encoding: None,
             header_row: 1,
             delimiter: b',',
@@ -130,6 +135,7 @@ impl ColumnMap {
                         ty: f.ty,
                         custom: false,
                         line: None,
+                        span: None,
                         values: Vec::new(),
                     })
             })
@@ -156,6 +162,7 @@ impl ColumnMap {
                     ty: f.ty,
                     custom: false,
                     line: None,
+                    span: None,
                     values: Vec::new(),
                 });
             }
@@ -215,6 +222,7 @@ pub fn read(file: &SourceFile) -> Result<ColumnMap, Diagnostics> {
     };
     let mut map = ColumnMap {
         file: Some(file.name.clone()),
+        source: Some(file.clone()),
         ..ColumnMap::default()
     };
     let Some(entries) = root.as_map() else {
@@ -307,6 +315,7 @@ fn read_mapping(
             ty: f.ty,
             custom: false,
             line,
+            span: Some(value.span),
             values: Vec::new(),
         }),
         (Value::Str(_), None) => {
@@ -390,6 +399,7 @@ fn read_mapping(
                 ty,
                 custom: reference.is_none(),
                 line,
+                span: value.get("column").map(|n| n.span),
                 values,
             })
         }

@@ -395,45 +395,21 @@ fn table_has_mapped_columns(
     absent: &[(String, String)],
     map: &ColumnMap,
 ) -> Result<(), SqlError> {
-    use crate::config::diagnostics::{Diagnostics, Problem, SourceFile};
-    use crate::config::yaml::Span;
-    let Some(file) = map.file.as_deref() else {
+    use crate::config::diagnostics::{Diagnostics, Problem};
+    let Some(source_file) = map.source.as_ref() else {
         return Ok(());
     };
-    let mapped: Vec<crate::config::columns::Mapping> = map
+    let mapped: Vec<(crate::config::columns::Mapping, crate::config::yaml::Span)> = map
         .mappings(Table::Cases)
         .into_iter()
-        .filter(|m| m.line.is_some() && absent.iter().any(|(f, _)| *f == m.field))
+        .filter(|m| absent.iter().any(|(f, _)| *f == m.field))
+        .filter_map(|m| m.span.map(|span| (m, span)))
         .collect();
     if mapped.is_empty() {
         return Ok(());
     }
-    let text = std::fs::read_to_string(file).unwrap_or_default();
-    let source_file = SourceFile::new(file, text.clone());
     let mut diags = Diagnostics::default();
-    for m in mapped {
-        let line = m.line.unwrap_or(1);
-        let (offset, line_text) = text
-            .split_inclusive('\n')
-            .scan(0, |at, l| {
-                let start = *at;
-                *at += l.len();
-                Some((start, l))
-            })
-            .nth(line as usize - 1)
-            .unwrap_or((0, ""));
-        // The column's name on the line (quoted or not), else the line's start.
-        let col = line_text.find(m.column.as_str()).unwrap_or(0);
-        let span = Span {
-            line,
-            column: u32::try_from(line_text[..col].chars().count() + 1).unwrap_or(1),
-            offset: offset + col,
-            len: if col == 0 && !line_text.starts_with(m.column.as_str()) {
-                0
-            } else {
-                m.column.len()
-            },
-        };
+    for (m, span) in mapped {
         let table = match &source.relation {
             typing::Relation::Table(t) => t.as_str(),
             _ => "the table",
@@ -441,7 +417,7 @@ fn table_has_mapped_columns(
         diags.push(
             Problem::error(
                 "sql::table-column",
-                &source_file,
+                source_file,
                 span,
                 format!(
                     "`{table}` has no column `{}` (mapped to cases.{} here; the table's columns are those of {})",

@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+#[path = "../cli/util.rs"]
+#[allow(dead_code)]
+mod util;
+use util::{policyqc, repo};
 
 fn duckdb_python() -> Option<PathBuf> {
     let py = repo().join("target/sqlvenv/bin/python");
@@ -22,22 +23,6 @@ fn duckdb_python() -> Option<PathBuf> {
     );
     eprintln!("skipped: run tests/sql/setup.sh to run the printed SQL on DuckDB");
     None
-}
-
-/// `policyqc ARGS...`: (exit code, stdout, stderr).
-fn policyqc(args: &[&str]) -> (i32, String, String) {
-    let out = assert_cmd::Command::cargo_bin("policyqc")
-        .expect("binary")
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run policyqc");
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8(out.stdout).expect("utf-8"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Runs each `(dir, sql)` on `engine` (`duckdb`, or `spark` in one session) from `dir`
