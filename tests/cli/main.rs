@@ -15,13 +15,15 @@
 //! - `injection`: formula-like cells neutralised in CSV and JSONL, `--raw-csv`;
 //! - `paths`: the data folder as --out, a folder inside it, read-only and full file systems;
 //! - `input_formats`: ISO timestamps with offsets, renamed columns and day-first dates;
-//! - `rule_findings`: `scorecard` and `sample` reading the rules' findings from a file.
+//! - `rule_findings`: `scorecard` and `sample` reading the rules' findings from a file;
+//! - `findings_hash`: the demo's findings, every column, unchanged (a stored SHA-256; issue 17).
 
 mod atomic;
 mod bad_data;
 mod conventions;
 mod corpus;
 mod explain;
+mod findings_hash;
 mod fixtures;
 mod injection;
 mod input_formats;
