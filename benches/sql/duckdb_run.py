@@ -3,6 +3,13 @@ Parquet (`COPY ... TO`), timing the steps: the views and the typed cases table, 
 findings, the findings. Prints one JSON line.
 
 Usage: python duckdb_run.py DIR SCRIPT OUT.parquet
+
+Environment: DUCKDB_DATABASE=path runs the script in that database file (created afresh)
+instead of in memory, with the script's temporary tables created as the file's own tables:
+DuckDB keeps a file's tables compressed and can evict them from memory, where temporary
+tables must stay in it (at 5M cases the in-memory run stopped with "Out of Memory Error:
+failed to pin block", BENCHMARKS.md). The queries are the script's, unchanged.
+DUCKDB_MEMORY_LIMIT (e.g. 12GB) sets DuckDB's memory_limit (default: 80% of the RAM).
 """
 import json
 import os
@@ -20,7 +27,16 @@ def main(folder, script, out):
         sql = statements(f.read())
     out = os.path.abspath(out)
     os.chdir(folder)
-    con = duckdb.connect()
+    database = os.environ.get("DUCKDB_DATABASE")
+    if database:
+        database = os.path.abspath(database)
+        for leftover in (database, database + ".wal"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+        sql = [s.replace("CREATE TEMPORARY TABLE ", "CREATE TABLE ", 1) for s in sql]
+    con = duckdb.connect(database or ":memory:")
+    if os.environ.get("DUCKDB_MEMORY_LIMIT"):
+        con.execute(f"SET memory_limit = '{os.environ['DUCKDB_MEMORY_LIMIT']}'")
     t0 = time.perf_counter()
     for s in sql[:-2]:
         con.execute(s)

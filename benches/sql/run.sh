@@ -5,7 +5,8 @@
 # Usage: benches/sql/run.sh [N ...]
 # Environment: POLICYQC (default target/release/policyqc, built when missing), POLICYQC_SQL
 # (the binary that prints the scripts, default POLICYQC; printing is not timed), BENCH_DIR
-# (default target/bench-sql; data folders are kept and reused), SPARK (0 skips Spark),
+# (default target/bench-sql; data folders are kept and reused), DUCKDB (0 skips DuckDB), SPARK
+# (0 skips Spark),
 # SPARK_DRIVER_MEMORY (default 6g).
 #
 # Each engine's wall time and peak resident memory come from /usr/bin/time; every run writes
@@ -43,6 +44,7 @@ for n in "${@:-1000000}"; do
   printf '%-9s %-8s %9s %10s %9s  %s\n' "$n" native "$(field "$work/native.time" 1)" \
     "$(( $(field "$work/native.time" 2) / 1024 ))" "$want" "policyqc check, every output"
   # DuckDB: the printed script, findings copied to Parquet.
+  if [ "${DUCKDB:-1}" != 0 ]; then
   "$sqlbin" sql "$data" > "$work/duckdb.sql"
   timed "$work/duckdb.time" "$venv/python" benches/sql/duckdb_run.py "$data" "$work/duckdb.sql" \
     "$work/duckdb-findings.parquet" > "$work/duckdb.json"
@@ -50,6 +52,7 @@ for n in "${@:-1000000}"; do
   printf '%-9s %-8s %9s %10s %9s  %s\n' "$n" duckdb "$(field "$work/duckdb.time" 1)" \
     "$(( $(field "$work/duckdb.time" 2) / 1024 ))" "$got" "$(cat "$work/duckdb.json")"
   [ "$got" = "$want" ] || { echo "DuckDB found $got, check $want" >&2; exit 1; }
+  fi
   # Spark local mode: the examples/spark recipe (spark-submit, findings to Parquet).
   if [ "${SPARK:-1}" != 0 ]; then
     "$sqlbin" sql "$data" --dialect spark --files-at "$data" > "$work/spark.sql"
