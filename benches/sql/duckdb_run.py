@@ -5,10 +5,10 @@ findings, the findings. Prints one JSON line.
 Usage: python duckdb_run.py DIR SCRIPT OUT.parquet
 
 Environment: DUCKDB_DATABASE=path runs the script in that database file (created afresh)
-instead of in memory, with the script's temporary tables created as the file's own tables:
-DuckDB keeps a file's tables compressed and can evict them from memory, where temporary
-tables must stay in it (at 5M cases the in-memory run stopped with "Out of Memory Error:
-failed to pin block", BENCHMARKS.md). The queries are the script's, unchanged.
+instead of in memory, with the script's temporary tables created as the file's own tables,
+which DuckDB may write out and evict (at 5M cases the in-memory run stopped with "Out of
+Memory Error: failed to pin block", BENCHMARKS.md; this variant is not yet measured at 5M).
+The queries are the script's, unchanged.
 DUCKDB_MEMORY_LIMIT (e.g. 12GB) sets DuckDB's memory_limit (default: 80% of the RAM).
 """
 import json
