@@ -15,9 +15,8 @@
 # of `cargo nextest run`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bin=${POLICYQC:-target/release/policyqc}
-if [ ! -x "$bin" ]; then cargo build --release --bin policyqc; fi
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+source benches/lib.sh
+bench_binary
 runs=${RUNS:-1}
 root=${BENCH_DIR:-target/bench-phases}
 mkdir -p "$root"
@@ -28,13 +27,9 @@ sizes=(${sizes[*]})
 
 cols=()
 for n in "${sizes[@]}"; do
-  days=$(( (n + 1999) / 2000 )); [ "$days" -ge 31 ] || days=31
   for format in csv parquet; do
     data=$root/$format-$n
-    if [ ! -f "$data/cases.$format" ]; then
-      "$bin" generate --cases "$n" --seed 1 --start 2026-10-01 --days "$days" \
-        --format "$format" --out "$data" --quiet
-    fi
+    bench_folder "$n" "$format" "$data"
     best=
     for r in $(seq "$runs"); do
       out=$root/run-$format-$n

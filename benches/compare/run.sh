@@ -21,9 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-1000000}
 runs=${RUNS:-3}
-bin=${POLICYQC:-target/release/policyqc}
-if [ ! -x "$bin" ]; then cargo build --release --bin policyqc; fi
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+source benches/lib.sh
+bench_binary
 bash benches/compare/setup.sh >/dev/null
 py=$PWD/target/comparevenv/bin/python
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ beside the scripts
@@ -32,14 +31,7 @@ mkdir -p "$root"
 root=$(cd "$root" && pwd)
 
 # The data: N cases over N/2000 days (at least 31), seed 1, as CSV and as Parquet.
-days=$(( (n + 1999) / 2000 )); [ "$days" -ge 31 ] || days=31
-for format in csv parquet; do
-  data=$root/$format-$n
-  if [ ! -f "$data/cases.$format" ]; then
-    "$bin" generate --cases "$n" --seed 1 --start 2026-10-01 --days "$days" \
-      --format "$format" --out "$data" --quiet
-  fi
-done
+for format in csv parquet; do bench_folder "$n" "$format" "$root/$format-$n"; done
 csv=$root/csv-$n
 parquet=$root/parquet-$n
 work=$root/run-$n

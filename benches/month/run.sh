@@ -17,9 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-1000000}
 runs=${RUNS:-2}
-bin=${POLICYQC:-target/release/policyqc}
-if [ ! -x "$bin" ]; then cargo build --release --bin policyqc; fi
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+source benches/lib.sh
+bench_binary
 root=${BENCH_DIR:-target/bench-month}
 mkdir -p "$root"
 root=$(cd "$root" && pwd)

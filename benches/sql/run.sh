@@ -6,8 +6,7 @@
 # Environment: POLICYQC (default target/release/policyqc, built when missing), POLICYQC_SQL
 # (the binary that prints the scripts, default POLICYQC; printing is not timed), BENCH_DIR
 # (default target/bench-sql; data folders are kept and reused), DUCKDB (0 skips DuckDB), SPARK
-# (0 skips Spark),
-# SPARK_DRIVER_MEMORY (default 6g).
+# (0 skips Spark), SPARK_DRIVER_MEMORY (default 6g).
 #
 # Each engine's wall time and peak resident memory come from /usr/bin/time; every run writes
 # its findings, and the run fails unless DuckDB's and Spark's findings have as many rows as
@@ -15,9 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
-bin=${POLICYQC:-target/release/policyqc}
-if [ ! -x "$bin" ]; then cargo build --release --bin policyqc; fi
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+source benches/lib.sh
+bench_binary
 sqlbin=${POLICYQC_SQL:-$bin}
 bash tests/sql/setup.sh >/dev/null
 [ "${SPARK:-1}" = 0 ] || bash tests/sql/setup.sh --spark >/dev/null
@@ -33,10 +31,7 @@ field() { cut -d' ' -f"$2" "$1"; }
 printf '%-9s %-8s %9s %10s %9s  %s\n' cases engine wall_s peak_MiB findings note
 for n in "${@:-1000000}"; do
   data=$root/csv-$n
-  if [ ! -f "$data/cases.csv" ]; then
-    days=$(( (n + 1999) / 2000 )); [ "$days" -ge 31 ] || days=31
-    "$bin" generate --cases "$n" --seed 1 --start 2026-10-01 --days "$days" --out "$data" --quiet
-  fi
+  bench_folder "$n" csv "$data"
   work=$root/run-$n; rm -rf "$work"; mkdir -p "$work"
   # Native: the whole check (all outputs).
   timed "$work/native.time" "$bin" check "$data" --out "$work/native" --quiet --raw-csv || [ $? -eq 1 ]
