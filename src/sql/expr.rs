@@ -150,7 +150,8 @@ impl<'a> Writer<'a> {
         Ok(format!("array({})", self.literals(s)?.1.join(", ")))
     }
 
-    /// The lookup tables the written expressions use, as views (name, `SELECT`).
+    /// The lookup tables the written expressions use, as views (name, `SELECT`): rows
+    /// `(i, v)`, or for `DuckDB` one row whose list `l` holds the values in order.
     pub fn tables(&self) -> Result<Vec<View>, Untranslatable> {
         self.tables
             .borrow()
@@ -158,6 +159,11 @@ impl<'a> Writer<'a> {
             .enumerate()
             .map(|(k, s)| {
                 let (ty, values) = self.literals(s)?;
+                if self.dialect == Dialect::DuckDb {
+                    // One row, one list (1-based), read by `Gather` above.
+                    let body = format!("SELECT CAST([{}] AS {ty}[]) AS l", values.join(", "));
+                    return Ok((format!("__lookup_{k}"), body));
+                }
                 let rows: Vec<String> = values
                     .iter()
                     .enumerate()
@@ -268,6 +274,13 @@ impl<'a> Writer<'a> {
                         "(CASE WHEN {i} >= 0 THEN element_at({}, CAST({i} AS INT) + 1) END)",
                         self.array(s)?
                     )
+                } else if d == Dialect::DuckDb {
+                    // The view holds the series as one list; an uncorrelated scalar
+                    // subquery is read once, where `WHERE i = row's index` becomes a join
+                    // per use that held every row in memory (out of memory at 5M cases).
+                    let t = self.table(s);
+                    let i = go(idx)?;
+                    format!("(CASE WHEN {i} >= 0 THEN (SELECT l FROM {t})[{i} + 1] END)")
                 } else {
                     let t = self.table(s);
                     format!("(SELECT MAX(v) FROM {t} WHERE i = {})", go(idx)?)
@@ -574,6 +587,10 @@ impl Writer<'_> {
                         self.array(&old)?,
                         self.array(&new)?
                     )
+                } else if d == Dialect::DuckDb {
+                    // Both lists read once (see `Gather`); no subquery per row.
+                    let (to, from) = (self.table(&old), self.table(&new));
+                    format!("(SELECT l FROM {from})[list_position((SELECT l FROM {to}), {x})]")
                 } else {
                     let (to, from) = (self.table(&old), self.table(&new));
                     format!(
