@@ -278,9 +278,8 @@ impl<'a> Writer<'a> {
                     // The view holds the series as one list; an uncorrelated scalar
                     // subquery is read once, where `WHERE i = row's index` becomes a join
                     // per use that held every row in memory (out of memory at 5M cases).
-                    let t = self.table(s);
-                    let i = go(idx)?;
-                    format!("(CASE WHEN {i} >= 0 THEN (SELECT l FROM {t})[{i} + 1] END)")
+                    let (view, at) = (self.table(s), go(idx)?);
+                    format!("(CASE WHEN {at} >= 0 THEN (SELECT l FROM {view})[{at} + 1] END)")
                 } else {
                     let t = self.table(s);
                     format!("(SELECT MAX(v) FROM {t} WHERE i = {})", go(idx)?)
