@@ -6,9 +6,9 @@ Usage: python duckdb_run.py DIR SCRIPT OUT.parquet
 
 Environment: DUCKDB_DATABASE=path runs the script in that database file (created afresh)
 instead of in memory, with the script's temporary tables created as the file's own tables,
-which DuckDB may write out and evict. (Neither mode ran at 5M cases while the script looked
-lookups up with correlated subqueries; since the lookups are lists the in-memory run peaks at
-5.5 GB there, BENCHMARKS.md.)
+which DuckDB may write out and evict. (Both modes ran out of memory at 5M cases while the
+script's lookups were correlated subqueries; with the lookups as lists, the in-memory run
+peaks at 5.5 GB there, BENCHMARKS.md.)
 The queries are the script's, unchanged.
 DUCKDB_MEMORY_LIMIT (e.g. 12GB) sets DuckDB's memory_limit (default: 80% of the RAM).
 """

@@ -150,6 +150,16 @@ impl<'a> Writer<'a> {
         Ok(format!("array({})", self.literals(s)?.1.join(", ")))
     }
 
+    /// `s` as a list expression read once per query, not per row: for Spark an array
+    /// literal, for `DuckDB` the list of its lookup view (see `tables`).
+    fn list(&self, s: &Series) -> Result<String, Untranslatable> {
+        if self.dialect == Dialect::DuckDb {
+            Ok(format!("(SELECT l FROM {})", self.table(s)))
+        } else {
+            self.array(s)
+        }
+    }
+
     /// The lookup tables the written expressions use, as views (name, `SELECT`): rows
     /// `(i, v)`, or for `DuckDB` one row whose list `l` holds the values in order.
     pub fn tables(&self) -> Result<Vec<View>, Untranslatable> {
@@ -275,11 +285,10 @@ impl<'a> Writer<'a> {
                         self.array(s)?
                     )
                 } else if d == Dialect::DuckDb {
-                    // The view holds the series as one list; an uncorrelated scalar
-                    // subquery is read once, where `WHERE i = row's index` becomes a join
-                    // per use that held every row in memory (out of memory at 5M cases).
-                    let (view, at) = (self.table(s), go(idx)?);
-                    format!("(CASE WHEN {at} >= 0 THEN (SELECT l FROM {view})[{at} + 1] END)")
+                    // A list, where `WHERE i = row's index` became a join per use that held
+                    // every row in memory (out of memory at 5M cases).
+                    let at = go(idx)?;
+                    format!("(CASE WHEN {at} >= 0 THEN {}[{at} + 1] END)", self.list(s)?)
                 } else {
                     let t = self.table(s);
                     format!("(SELECT MAX(v) FROM {t} WHERE i = {})", go(idx)?)
@@ -588,8 +597,8 @@ impl Writer<'_> {
                     )
                 } else if d == Dialect::DuckDb {
                     // Both lists read once (see `Gather`); no subquery per row.
-                    let (to, from) = (self.table(&old), self.table(&new));
-                    format!("(SELECT l FROM {from})[list_position((SELECT l FROM {to}), {x})]")
+                    let (to, from) = (self.list(&old)?, self.list(&new)?);
+                    format!("{from}[list_position({to}, {x})]")
                 } else {
                     let (to, from) = (self.table(&old), self.table(&new));
                     format!(
